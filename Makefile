@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+# daxstress: `make` builds lib/, the workloads and the daxstress command;
+# `make check` runs every test; `make run` runs the smoke suite in the pmem VM.
+# Out-of-tree builds: make BUILD=build/asan SAN=address,undefined
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?=
+CC      ?= gcc
+
+PKGS    := liburing libpmem2 libndctl json-c inih
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	   -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -D_GNU_SOURCE -pthread \
+	   $(PKG_CFLAGS)
+LDLIBS  += $(PKG_LIBS) -pthread
+ifneq ($(SAN),)
+CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SAN)
+endif
+
+LIB_SRCS := $(sort $(wildcard lib/*.c lib/pins/*.c lib/breakers/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+LIBA     := $(BUILD)/libdaxstress.a
+
+WORKLOADS := $(patsubst workloads/%.c,$(BUILD)/workloads/%,$(wildcard workloads/*.c))
+RUNNER_SRCS := $(sort $(wildcard runner/*.c))
+RUNNER_OBJS := $(RUNNER_SRCS:%.c=$(BUILD)/%.o)
+DAXSTRESS := $(BUILD)/daxstress
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
+
+all: $(LIBA) $(WORKLOADS) $(DAXSTRESS)
+
+$(BUILD)/%.o: %.c $(wildcard lib/*.h runner/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+$(BUILD)/workloads/%: workloads/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+$(DAXSTRESS): $(RUNNER_OBJS) $(LIBA)
+	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJS) $(LIBA) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lcmocka
+
+tests: $(UNIT_TESTS)
+
+deps:
+	@sh scripts/deps.sh
+
+# The project's own tests: unit tests, the planted-stall tests, the same
+# under ASan+UBSan, and the VM test on the stock Debian kernel.
+check: deps
+	$(MAKE) all tests
+	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
+	sh tests/run.sh $(BUILD) $(BUILD)/asan
+
+run: deps all
+	$(DAXSTRESS) vm --suite smoke --fs ext4,xfs
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/libexec/daxstress \
+		$(DESTDIR)$(PREFIX)/share/daxstress/configs $(DESTDIR)$(PREFIX)/libexec/daxstress/vm
+	install -m 755 $(DAXSTRESS) $(DESTDIR)$(PREFIX)/bin/daxstress
+	install -m 755 $(WORKLOADS) $(DESTDIR)$(PREFIX)/libexec/daxstress/
+	install -m 644 configs/*.conf configs/known-issues $(DESTDIR)$(PREFIX)/share/daxstress/configs/
+	if [ -d runner/vm ]; then cp -r runner/vm/. $(DESTDIR)$(PREFIX)/libexec/daxstress/vm/; fi
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all tests deps check run install clean
+.SECONDARY:

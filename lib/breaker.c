@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "breaker.h"
+
+#define BRK(sym) extern const struct brk_ops brk_##sym##_ops;
+#include "breaker_list.h"
+#undef BRK
+
+static const struct brk_ops *const breakers[] = {
+#define BRK(sym) &brk_##sym##_ops,
+#include "breaker_list.h"
+#undef BRK
+};
+
+const struct brk_ops *brk_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(breakers); i++)
+		if (!strcmp(breakers[i]->name, name))
+			return breakers[i];
+	return NULL;
+}
+
+const char *brk_names(void)
+{
+	static char buf[256];
+	size_t i;
+
+	if (buf[0])
+		return buf;
+	for (i = 0; i < ARRAY_SIZE(breakers); i++) {
+		if (i)
+			strcat(buf, ", ");
+		strcat(buf, breakers[i]->name);
+	}
+	return buf;
+}
+
+void brk_pick_range(const struct brk_env *env, struct rng *rng,
+		    uint64_t *off, uint64_t *len)
+{
+	uint64_t pages = (env->size - env->brk_start) / 4096;
+	uint64_t first = rng_below(rng, pages);
+	uint64_t max = pages - first;
+
+	*off = env->brk_start + first * 4096;
+	*len = (1 + rng_below(rng, max < 512 ? max : 512)) * 4096;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Breakers: operations that make the filesystem break DAX layouts and wait
+ * for pinned pages. One file each under lib/breakers/, registered by one
+ * line in lib/breaker_list.h.
+ */
+#ifndef DS_BREAKER_H
+#define DS_BREAKER_H
+
+#include <stdint.h>
+
+#include "caseopt.h"
+#include "shared.h"
+#include "util.h"
+
+#define BRK_F_PLANT	(1u << 0)	/* pairs with a PIN_F_PLANT pin source */
+
+struct brk_env {
+	const struct case_opts *o;
+	struct wl_shared *sh;
+	int fd;
+	uint64_t size;
+	uint64_t brk_start;	/* breaks stay inside [brk_start, size) */
+};
+
+struct brk_ops {
+	const char *name;
+	const char *help;
+	unsigned int flags;
+	/* One break, leaving the file its full size. 0 or -errno. */
+	int (*op)(struct brk_env *env, struct rng *rng);
+	/* Break the whole break region once, for the read-back-zero check. */
+	int (*final)(struct brk_env *env);
+};
+
+const struct brk_ops *brk_find(const char *name);
+const char *brk_names(void);
+/* A random page-aligned [off, off+len) inside the break region. */
+void brk_pick_range(const struct brk_env *env, struct rng *rng,
+		    uint64_t *off, uint64_t *len);
+
+#endif

@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One line per breaker: BRK(symbol). The file lib/breakers/<name>.c defines brk_<symbol>_ops. */
+BRK(truncate)
+BRK(punch)
+BRK(plant_wait)

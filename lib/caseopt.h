@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The options of one case. One table describes them; the same table parses
+ * a workload's command line, validates a suite file's keys and builds the
+ * command line the runner passes on, so the three can never disagree.
+ */
+#ifndef DS_CASEOPT_H
+#define DS_CASEOPT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct case_opts {
+	char dir[PATH_MAX];
+	char pin[32];
+	char brk[32];
+	char target[PATH_MAX];
+	char result[PATH_MAX];
+	char name[128];
+	uint64_t size;
+	uint64_t pin_size;
+	uint64_t align;
+	uint64_t seed;
+	uint64_t duration_ms;
+	uint64_t stall_ms;
+	uint64_t grace_ms;
+	uint32_t threads;
+	uint32_t owner_threads;
+	uint32_t breakers;
+	bool allow_nodax;
+};
+
+enum opt_type { OPT_STR, OPT_SIZE, OPT_U32, OPT_U64, OPT_DURATION, OPT_BOOL };
+
+struct opt_desc {
+	const char *name;
+	enum opt_type type;
+	size_t offset;
+	size_t len;		/* OPT_STR: buffer size */
+	uint64_t min, max;	/* numbers; durations in ms */
+	int (*check)(const char *value, char *err, size_t errlen);
+	const char *help;
+};
+
+extern const struct opt_desc case_opt_table[];
+extern const size_t case_opt_count;
+
+void case_opts_defaults(struct case_opts *o);
+const struct opt_desc *case_opt_find(const char *name);
+/* Set one option from text. 0, or -EINVAL with a sentence in err. */
+int case_opt_set(struct case_opts *o, const char *name, const char *value,
+		 char *err, size_t errlen);
+/* Checks across options (sizes that must fit each other). */
+int case_opts_validate(const struct case_opts *o, char *err, size_t errlen);
+/* Parse argv; prints usage on --help. 0 ok, 1 help shown, -EINVAL error. */
+int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
+			 char *err, size_t errlen);
+void case_opts_usage(const char *prog, const char *what);
+
+#endif

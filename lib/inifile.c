@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <ini.h>
+#include <string.h>
+
+#include "inifile.h"
+#include "util.h"
+
+struct ini_state {
+	FILE *f;
+	const char *text;
+	int line;
+	int long_line;
+	char section[128];
+	int started;
+	int failed;
+	inifile_fn fn;
+	void *user;
+	char msg[384];
+};
+
+static void skip_rest(struct ini_state *st)
+{
+	int c;
+
+	if (st->f) {
+		while ((c = fgetc(st->f)) != EOF && c != '\n')
+			;
+	} else {
+		st->text += strcspn(st->text, "\n");
+	}
+}
+
+/* inih's reader: one line per call, so the line count here is exact. */
+static char *read_line(char *buf, int size, void *stream)
+{
+	struct ini_state *st = stream;
+	size_t n;
+
+	if (st->f) {
+		if (!fgets(buf, size, st->f))
+			return NULL;
+		n = strlen(buf);
+		if (n == (size_t)size - 1 && buf[n - 1] != '\n') {
+			skip_rest(st);
+			if (!st->long_line)
+				st->long_line = st->line + 1;
+		}
+	} else {
+		if (!*st->text)
+			return NULL;
+		n = strcspn(st->text, "\n");
+		if (n >= (size_t)size - 1) {
+			if (!st->long_line)
+				st->long_line = st->line + 1;
+			n = (size_t)size - 2;
+		}
+		memcpy(buf, st->text, n);
+		buf[n] = '\0';
+		st->text += n;
+		skip_rest(st);
+		if (*st->text == '\n')
+			st->text++;
+	}
+	st->line++;
+	return buf;
+}
+
+static int on_key(void *user, const char *section, const char *key, const char *val)
+{
+	struct ini_state *st = user;
+
+	if (st->failed)
+		return 0;
+	if (st->long_line) {
+		st->line = st->long_line;
+		snprintf(st->msg, sizeof(st->msg), "line is too long (at most %d characters)",
+			 INI_MAX_LINE - 2);
+		goto fail;
+	}
+	if (!*section) {
+		snprintf(st->msg, sizeof(st->msg),
+			 "'%s' is outside any section: put it under a [section]", key);
+		goto fail;
+	}
+	if (!st->started || strcmp(section, st->section)) {
+		st->started = 1;
+		strscpy_trunc(st->section, section, sizeof(st->section));
+		if (st->fn(st->user, section, NULL, NULL, st->msg, sizeof(st->msg)))
+			goto fail;
+	}
+	if (!*val) {
+		snprintf(st->msg, sizeof(st->msg), "key '%s' has no value", key);
+		goto fail;
+	}
+	if (st->fn(st->user, section, key, val, st->msg, sizeof(st->msg)))
+		goto fail;
+	return 1;
+fail:
+	st->failed = st->line;
+	return 0;
+}
+
+int inifile_parse(const char *name, FILE *f, const char *text, inifile_fn fn,
+		  void *user, char *err, size_t errlen)
+{
+	struct ini_state st = { .f = f, .text = text ? text : "", .fn = fn, .user = user };
+	int ret = ini_parse_stream(read_line, &st, on_key, &st);
+
+	if (!st.failed && st.long_line) {
+		st.failed = st.long_line;
+		snprintf(st.msg, sizeof(st.msg), "line is too long (at most %d characters)",
+			 INI_MAX_LINE - 2);
+	}
+	if (!st.failed && ret) {
+		st.failed = ret;
+		snprintf(st.msg, sizeof(st.msg),
+			 "cannot parse this line: expected [section], key = value, or a # comment");
+	}
+	if (!st.failed)
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", name, st.failed, st.msg);
+	return -EINVAL;
+}
+
+int inifile_parse_path(const char *path, inifile_fn fn, void *user, char *err,
+		       size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = inifile_parse(path, f, NULL, fn, user, err, errlen);
+	fclose(f);
+	return ret;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Watch the kernel log from the start of a case: new WARNING, BUG, Oops,
+ * hung-task and lockdep lines become a kernel-warning finding.
+ */
+#ifndef DS_KMSG_H
+#define DS_KMSG_H
+
+#include <stdbool.h>
+
+#define KMSG_KEEP 16
+
+struct kmsg_watch {
+	int fd;
+	unsigned int hits;
+	char line[KMSG_KEEP][256];
+	char err[128];		/* why the log could not be read */
+};
+
+/* Open /dev/kmsg positioned at its end. Never fails the case: see ->err. */
+void kmsg_open(struct kmsg_watch *w);
+/* Read what is new; returns the number of new matching lines. */
+int kmsg_poll(struct kmsg_watch *w);
+void kmsg_close(struct kmsg_watch *w);
+/* True if one log message is a kernel warning the suite must report. */
+bool kmsg_is_warning(const char *msg);
+/* Write a marker into the kernel log so dmesg lines can be tied to a case. */
+void kmsg_mark(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

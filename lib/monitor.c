@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+
+#include "monitor.h"
+#include "sigmatch.h"
+#include "util.h"
+
+static const char *const step_names[STEP__COUNT] = {
+	[STEP_KILL_PINNERS] = "kill-pinners",
+	[STEP_UNMAP_OWNER] = "unmap-owner",
+	[STEP_SIGNAL] = "signal",
+};
+
+const char *proof_step_name(enum proof_step_id id)
+{
+	return (unsigned int)id < STEP__COUNT ? step_names[id] : "?";
+}
+
+static uint32_t slots_used(const struct hb_region *hb)
+{
+	uint32_t n = atomic_load(&hb->used);
+
+	return n > HB_MAX_SLOTS ? HB_MAX_SLOTS : n;
+}
+
+/* Snapshot every registered thread; return the slot that best explains the stall. */
+static int pick_primary(struct hb_region *hb, uint64_t stall_ns, uint64_t now,
+			struct monitor_result *res)
+{
+	int dax = -1, breaker = -1, any = -1;
+	char where[160];
+	uint32_t i, n = slots_used(hb);
+
+	res->nsnaps = 0;
+	for (i = 0; i < n; i++) {
+		struct hb_slot *s = &hb->slot[i];
+		struct task_snap *snap = &res->snaps[res->nsnaps++];
+
+		task_snap_read(s->pid, s->tid, snap);
+		strscpy_trunc(snap->label, s->name, sizeof(snap->label));
+		if (hb_stalled_for(s, now) < stall_ns)
+			continue;
+		if (any < 0)
+			any = (int)i;
+		if (breaker < 0 && s->role == ROLE_BREAKER)
+			breaker = (int)i;
+		if (dax < 0 && sig_match(snap->stack, snap->wchan, where, sizeof(where)))
+			dax = (int)i;
+	}
+	return dax >= 0 ? dax : breaker >= 0 ? breaker : any;
+}
+
+static bool any_stalled(struct hb_region *hb, uint64_t stall_ns, uint64_t now)
+{
+	uint32_t i, n = slots_used(hb);
+
+	for (i = 0; i < n; i++)
+		if (hb_stalled_for(&hb->slot[i], now) >= stall_ns)
+			return true;
+	return false;
+}
+
+static void record_detection(struct hb_region *hb, int idx, uint64_t start,
+			     uint64_t now, struct monitor_result *res)
+{
+	struct hb_slot *s = &hb->slot[idx];
+
+	res->stalled = true;
+	res->primary = idx;
+	res->detect_s = ns_to_s(now - start);
+	res->stalled_s = ns_to_s(hb_stalled_for(s, now));
+	res->at_detect = res->snaps[idx];
+	strscpy_trunc(res->role, hb_role_name(s->role), sizeof(res->role));
+	strscpy_trunc(res->thread, s->name, sizeof(res->thread));
+	res->in_dax_path = sig_match(res->at_detect.stack, res->at_detect.wchan,
+				     res->location, sizeof(res->location));
+}
+
+/* Did the stalled thread get going again within timeout? */
+static bool wait_release(struct hb_slot *s, uint64_t ops0, uint64_t timeout,
+			 struct proof_step *st)
+{
+	uint64_t t0 = now_ns(), now = t0;
+	struct task_snap snap;
+
+	for (;;) {
+		if (hb_ops(s) != ops0 ||
+		    atomic_load(&s->state) != HB_ACTIVE) {
+			st->released = true;
+			break;
+		}
+		if (now - t0 >= timeout)
+			break;
+		sleep_ms(20);
+		now = now_ns();
+	}
+	st->wait_s = ns_to_s(now_ns() - t0);
+	task_snap_read(s->pid, s->tid, &snap);
+	st->state = snap.state;
+	strscpy_trunc(st->wchan, snap.wchan, sizeof(st->wchan));
+	return st->released;
+}
+
+static void set_reason(struct monitor_result *res, enum verdict v,
+		       const char *what)
+{
+	res->verdict = v;
+	snprintf(res->reason, sizeof(res->reason), "%s %s stalled %.1f s in %s; %s",
+		 res->role, res->thread, res->stalled_s, res->location, what);
+}
+
+static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
+		  const struct monitor_ops *ops, void *ctx,
+		  struct monitor_result *res)
+{
+	struct hb_slot *s = &hb->slot[res->primary];
+	uint64_t ops0 = hb_ops(s);
+	struct proof_step *st;
+
+	st = &res->step[STEP_KILL_PINNERS];
+	if (ops->kill_pinners) {
+		ops->kill_pinners(ctx);
+		st->done = true;
+		if (wait_release(s, ops0, cfg->grace_ns, st)) {
+			set_reason(res, V_PASS, "released when the pinners were killed: a long pin, not a lost wakeup");
+			return;
+		}
+		snprintf(st->note, sizeof(st->note), "pinners killed; still stuck after %.1f s", st->wait_s);
+	}
+
+	st = &res->step[STEP_UNMAP_OWNER];
+	if (ops->unmap_owner) {
+		int r = ops->unmap_owner(ctx, cfg->grace_ns);
+
+		st->done = true;
+		if (r)
+			snprintf(st->note, sizeof(st->note), "owner did not unmap (%s)", strerror(-r));
+		if (wait_release(s, ops0, cfg->grace_ns, st)) {
+			set_reason(res, V_BLOCKED_BY_MAPPING,
+				   "released when the owner unmapped the file, with no signal: live mappings kept the wait from completing");
+			return;
+		}
+		if (!r)
+			snprintf(st->note, sizeof(st->note), "owner unmapped; still stuck after %.1f s", st->wait_s);
+	}
+
+	st = &res->step[STEP_SIGNAL];
+	if (ops->poke) {
+		ops->poke(ctx, s->pid, s->tid);
+		st->done = true;
+		if (wait_release(s, ops0, cfg->release_ns, st)) {
+			snprintf(st->note, sizeof(st->note), "completed %.2f s after an SA_RESTART signal", st->wait_s);
+			set_reason(res, V_MISSED_WAKEUP,
+				   "pins gone, still asleep, and a SA_RESTART signal made the call complete at once: missed wakeup");
+			return;
+		}
+		snprintf(st->note, sizeof(st->note), "still stuck %.1f s after the signal", st->wait_s);
+	}
+	{
+		char what[96];
+
+		snprintf(what, sizeof(what), "nothing released it; state %s",
+			 task_state_name(st->state ? st->state : res->at_detect.state));
+		set_reason(res, V_HANG, what);
+	}
+}
+
+enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
+			 const struct monitor_ops *ops, void *ctx,
+			 uint64_t start_ns, uint64_t end_ns,
+			 struct monitor_result *res)
+{
+	uint64_t now;
+	int idx;
+
+	memset(res, 0, sizeof(*res));
+	res->primary = -1;
+	res->verdict = V_PASS;
+	kmsg_open(&res->kmsg);
+	for (now = now_ns(); now < end_ns; now = now_ns()) {
+		sleep_ms((unsigned int)(cfg->tick_ns / NSEC_PER_MSEC));
+		kmsg_poll(&res->kmsg);
+		if (ops->check && ops->check(ctx, res->reason, sizeof(res->reason))) {
+			res->verdict = V_ERROR;
+			break;
+		}
+		now = now_ns();
+		if (!any_stalled(hb, cfg->stall_ns, now))
+			continue;
+		idx = pick_primary(hb, cfg->stall_ns, now, res);
+		if (idx < 0)
+			continue;	/* it moved on between the two looks */
+		record_detection(hb, idx, start_ns, now, res);
+		prove(hb, cfg, ops, ctx, res);
+		break;
+	}
+	res->verdict_s = ns_to_s(now_ns() - start_ns);
+	kmsg_poll(&res->kmsg);
+	if (res->kmsg.hits && res->verdict == V_PASS) {
+		res->verdict = V_KERNEL_WARNING;
+		snprintf(res->reason, sizeof(res->reason), "kernel log: %s",
+			 res->kmsg.line[0]);
+	}
+	kmsg_close(&res->kmsg);
+	return res->verdict;
+}

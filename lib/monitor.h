@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The stall monitor. It runs in its own process, reads the heartbeat of
+ * every workload thread and, when one makes no progress for stall_ns,
+ * records every thread's kernel state and then proves what kind of stall it
+ * is, stopping at the first step that releases the thread:
+ *
+ *   1. kill every pinner and wait:        released -> a long pin (pass)
+ *   2. owner stops touching and unmaps:   released -> blocked-by-mapping
+ *   3. SA_RESTART signal to the thread:   released -> missed-wakeup
+ *   4. nothing released it:               hang (S or D state)
+ *
+ * The workload (or an adapter for a foreign program such as fio) supplies
+ * the actions as ops; a NULL op is a step that does not apply.
+ */
+#ifndef DS_MONITOR_H
+#define DS_MONITOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "heartbeat.h"
+#include "kmsg.h"
+#include "procinfo.h"
+#include "verdict.h"
+
+struct monitor_ops {
+	/* 0 while all is well; non-zero ends the case as error with why. */
+	int (*check)(void *ctx, char *why, size_t len);
+	void (*kill_pinners)(void *ctx);
+	int (*unmap_owner)(void *ctx, uint64_t timeout_ns);
+	int (*poke)(void *ctx, pid_t pid, pid_t tid);
+};
+
+struct monitor_cfg {
+	uint64_t stall_ns;	/* no progress for this long is a stall */
+	uint64_t grace_ns;	/* wait after killing pinners / unmapping */
+	uint64_t release_ns;	/* wait after the signal */
+	uint64_t tick_ns;
+};
+
+enum proof_step_id { STEP_KILL_PINNERS, STEP_UNMAP_OWNER, STEP_SIGNAL, STEP__COUNT };
+
+struct proof_step {
+	bool done;		/* the step was carried out */
+	bool released;		/* the stalled thread progressed after it */
+	double wait_s;		/* time from the step to release or give-up */
+	char state;		/* stalled thread's state after the step */
+	char wchan[64];
+	char note[160];
+};
+
+struct monitor_result {
+	enum verdict verdict;
+	char reason[256];
+	bool stalled;
+	double detect_s;	/* case start -> stall noticed */
+	double verdict_s;	/* case start -> verdict */
+	double stalled_s;	/* no-progress time when noticed */
+	int primary;		/* heartbeat slot of the stalled thread, -1 */
+	char role[16];
+	char thread[24];
+	bool in_dax_path;
+	char location[160];
+	struct task_snap at_detect;	/* the stalled thread */
+	unsigned int nsnaps;
+	struct task_snap snaps[HB_MAX_SLOTS];	/* every thread at detection */
+	struct proof_step step[STEP__COUNT];
+	struct kmsg_watch kmsg;
+};
+
+const char *proof_step_name(enum proof_step_id id);
+
+/*
+ * Watch from now until end_ns (CLOCK_MONOTONIC) or a verdict. start_ns is
+ * the case start, for the detection time. Fills res; returns res->verdict.
+ */
+enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
+			 const struct monitor_ops *ops, void *ctx,
+			 uint64_t start_ns, uint64_t end_ns,
+			 struct monitor_result *res);
+
+#endif

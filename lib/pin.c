@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+
+#include "pin.h"
+
+#define PIN(sym) extern const struct pin_ops pin_##sym##_ops;
+#include "pin_list.h"
+#undef PIN
+
+static const struct pin_ops *const pins[] = {
+#define PIN(sym) &pin_##sym##_ops,
+#include "pin_list.h"
+#undef PIN
+};
+
+const struct pin_ops *pin_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(pins); i++)
+		if (!strcmp(pins[i]->name, name))
+			return pins[i];
+	return NULL;
+}
+
+const char *pin_names(void)
+{
+	static char buf[256];
+	size_t i;
+
+	if (buf[0])
+		return buf;
+	for (i = 0; i < ARRAY_SIZE(pins); i++) {
+		if (i)
+			strcat(buf, ", ");
+		strcat(buf, pins[i]->name);
+	}
+	return buf;
+}
+
+uint64_t pin_pick_offset(const struct pin_env *env, struct rng *rng, uint64_t len)
+{
+	uint64_t span = env->size - env->brk_start;
+	uint64_t pages = span > len ? (span - len) / 4096 + 1 : 1;
+
+	return env->brk_start + rng_below(rng, pages) * 4096;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pin sources: ways a user program makes the kernel hold references to the
+ * DAX pages of the case file. One file each under lib/pins/, registered by
+ * one line in lib/pin_list.h.
+ */
+#ifndef DS_PIN_H
+#define DS_PIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "caseopt.h"
+#include "heartbeat.h"
+#include "shared.h"
+#include "util.h"
+
+#define PIN_F_TARGET	(1u << 0)	/* needs a non-DAX O_DIRECT target */
+#define PIN_F_PLANT	(1u << 1)	/* planted user-space stall for self-tests */
+
+struct pin_env {
+	const struct case_opts *o;
+	struct wl_shared *sh;
+	int fd;			/* the case file */
+	bool dax;
+	uint64_t size;
+	uint64_t brk_start;	/* pins land in [brk_start, size) */
+	int target_fd;
+	bool target_writable;
+	uint64_t target_size;
+};
+
+struct pin_thread {
+	unsigned int idx;
+	struct rng rng;
+	struct hb_slot *hb;
+	void *local;		/* per-thread state of the pin source */
+};
+
+struct pin_ops {
+	const char *name;
+	const char *help;
+	unsigned int flags;
+	/* In the pinner process before its threads start. */
+	int (*setup)(struct pin_env *env, void **priv, char *err, size_t errlen);
+	int (*thread_init)(struct pin_env *env, void *priv, struct pin_thread *t);
+	/* One pin and release. 0, or -errno to stop the case with an error. */
+	int (*pin)(struct pin_env *env, void *priv, struct pin_thread *t);
+	void (*thread_exit)(struct pin_env *env, void *priv, struct pin_thread *t);
+	void (*teardown)(struct pin_env *env, void *priv);
+};
+
+const struct pin_ops *pin_find(const char *name);
+/* Comma-separated names, for messages. */
+const char *pin_names(void);
+/* A random page-aligned range of len bytes inside the break region. */
+uint64_t pin_pick_offset(const struct pin_env *env, struct rng *rng, uint64_t len);
+
+#endif

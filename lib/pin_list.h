@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One line per pin source: PIN(symbol). The file lib/pins/<name>.c defines pin_<symbol>_ops. */
+PIN(odirect)
+PIN(pvm)
+PIN(pvm_write)
+PIN(plant_wake)
+PIN(plant_nowake)
+PIN(plant_stuck)

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <json.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "heartbeat.h"
+#include "result.h"
+
+static void add_str(struct json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void add_u64(struct json_object *o, const char *k, uint64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64((int64_t)v));
+}
+
+static void add_double(struct json_object *o, const char *k, double v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%.3f", v);
+	json_object_object_add(o, k, json_object_new_double_s(v, buf));
+}
+
+static struct json_object *counters_json(const struct case_counters *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_u64(o, "owner_ops", c->owner_ops);
+	add_u64(o, "pin_ops", c->pin_ops);
+	add_u64(o, "break_ops", c->break_ops);
+	add_u64(o, "owner_sigbus", c->sigbus);
+	add_u64(o, "pin_efault", c->pin_efault);
+	add_u64(o, "proof_signals", c->signals);
+	return o;
+}
+
+static struct json_object *snap_json(const struct task_snap *s)
+{
+	struct json_object *o = json_object_new_object();
+	char st[2] = { s->state, 0 };
+
+	add_str(o, "thread", s->label);
+	json_object_object_add(o, "pid", json_object_new_int(s->pid));
+	json_object_object_add(o, "tid", json_object_new_int(s->tid));
+	add_str(o, "state", st);
+	add_str(o, "wchan", s->wchan);
+	add_str(o, "syscall", s->syscall);
+	add_str(o, "stack", s->stack);
+	return o;
+}
+
+static struct json_object *proof_json(const struct monitor_result *m)
+{
+	struct json_object *arr = json_object_new_array();
+	int i;
+
+	for (i = 0; i < STEP__COUNT; i++) {
+		const struct proof_step *st = &m->step[i];
+		struct json_object *o;
+		char state[2] = { st->state, 0 };
+
+		if (!st->done)
+			continue;
+		o = json_object_new_object();
+		add_str(o, "step", proof_step_name((enum proof_step_id)i));
+		json_object_object_add(o, "released", json_object_new_boolean(st->released));
+		add_double(o, "wait_s", st->wait_s);
+		add_str(o, "state", state);
+		add_str(o, "wchan", st->wchan);
+		add_str(o, "note", st->note);
+		json_object_array_add(arr, o);
+	}
+	return arr;
+}
+
+static void add_monitor(struct json_object *o, const struct monitor_result *m)
+{
+	struct json_object *threads = json_object_new_array();
+	struct json_object *klog = json_object_new_array();
+	char state[2] = { m->at_detect.state, 0 };
+	unsigned int i;
+
+	if (m->stalled) {
+		add_double(o, "detect_s", m->detect_s);
+		add_double(o, "stalled_s", m->stalled_s);
+		add_str(o, "stalled_thread", m->thread);
+		add_str(o, "stalled_role", m->role);
+		add_str(o, "location", m->location);
+		json_object_object_add(o, "in_dax_path", json_object_new_boolean(m->in_dax_path));
+		add_str(o, "state", state);
+		add_str(o, "stack", m->at_detect.stack);
+	} else {
+		json_object_object_add(o, "detect_s", NULL);
+		add_str(o, "stack", "");
+	}
+	add_double(o, "verdict_s", m->verdict_s);
+	json_object_object_add(o, "proof", proof_json(m));
+	for (i = 0; i < m->nsnaps; i++)
+		json_object_array_add(threads, snap_json(&m->snaps[i]));
+	json_object_object_add(o, "threads", threads);
+	for (i = 0; i < m->kmsg.hits && i < KMSG_KEEP; i++)
+		json_object_array_add(klog, json_object_new_string(m->kmsg.line[i]));
+	json_object_object_add(o, "kernel_log", klog);
+	if (m->kmsg.err[0])
+		add_str(o, "kernel_log_error", m->kmsg.err);
+}
+
+struct json_object *case_result_json(const struct case_result *r)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *map = json_object_new_object();
+	struct utsname u;
+
+	add_str(o, "name", r->name);
+	add_str(o, "workload", r->workload);
+	add_str(o, "fs", r->fs);
+	add_str(o, "pin", r->pin);
+	add_str(o, "break", r->brk);
+	add_str(o, "dir", r->dir);
+	json_object_object_add(o, "dax", json_object_new_boolean(r->dax));
+	add_str(o, "verdict", verdict_name(r->verdict));
+	add_str(o, "reason", r->reason);
+	add_u64(o, "seed", r->seed);
+	add_double(o, "duration_s", r->duration_s);
+	if (!uname(&u))
+		add_str(o, "kernel", u.release);
+	json_object_object_add(map, "libpmem2", json_object_new_boolean(r->via_pmem2));
+	json_object_object_add(map, "map_sync", json_object_new_boolean(r->map_sync));
+	add_u64(map, "align", r->align);
+	json_object_object_add(o, "mapping", map);
+	json_object_object_add(o, "counters", counters_json(&r->counters));
+	if (r->mon) {
+		add_monitor(o, r->mon);
+	} else {
+		json_object_object_add(o, "detect_s", NULL);
+		add_str(o, "stack", "");
+	}
+	if (r->cleanup[0])
+		add_str(o, "cleanup", r->cleanup);
+	json_object_object_add(o, "needs_reboot", json_object_new_boolean(r->needs_reboot));
+	return o;
+}
+
+int json_write_file(struct json_object *obj, const char *path)
+{
+	char tmp[4200];
+	FILE *f;
+	int ret = 0;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	if (fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+						 JSON_C_TO_STRING_NOSLASHESCAPE), f) < 0 ||
+	    fputc('\n', f) < 0)
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mapping owner: maps the case file and its threads keep writing
+ * patterns into every page, so pages stay faulted in while breakers unmap
+ * them (what makes 7.x waits never complete). Thread i owns the pages with
+ * index % nthreads == i, so no two writers tear one page. A fault past EOF
+ * after a shrink raises SIGBUS: inside the break region that is expected
+ * and the thread moves on; anywhere else the process dies and the case
+ * fails. For the proof's unmap step the threads park and the mapping goes.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "mapping.h"
+#include "pattern.h"
+#include "roles.h"
+
+struct owner_thread {
+	const struct role_env *env;
+	struct dmap *map;
+	unsigned int idx;
+	pthread_t th;
+};
+
+static __thread sigjmp_buf *tls_jmp;
+static char *bus_lo, *bus_hi;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	char *a = si->si_addr;
+
+	(void)uc;
+	if (tls_jmp && a >= bus_lo && a < bus_hi)
+		siglongjmp(*tls_jmp, 1);
+	/* Not in the window a truncate explains: die with the real signal. */
+	signal(sig, SIG_DFL);
+}
+
+static void park(struct owner_thread *t, struct hb_slot *hb)
+{
+	struct wl_shared *sh = t->env->sh;
+
+	hb_set_state(hb, HB_IDLE);
+	atomic_fetch_add(&sh->owner_parked, 1);
+	while (!atomic_load(&sh->stop))
+		sleep_ms(10);
+}
+
+static void *owner_thread(void *arg)
+{
+	struct owner_thread *t = arg;
+	const struct role_env *env = t->env;
+	uint64_t npages = env->size / PAT_PAGE, nthr = env->o->owner_threads;
+	/* volatile: both are live across the siglongjmp back to sigsetjmp */
+	volatile uint64_t page = t->idx, gen = 1;
+	struct hb_slot *hb;
+	sigjmp_buf jb;
+	char name[24];
+
+	snprintf(name, sizeof(name), "owner.%u", t->idx);
+	hb = hb_register(&env->sh->hb, ROLE_OWNER, name);
+	tls_jmp = &jb;
+	if (sigsetjmp(jb, 0)) {
+		atomic_fetch_add(&env->sh->sigbus, 1);
+		hb_op_end(hb);
+		page += nthr;
+	}
+	while (!atomic_load(&env->sh->stop)) {
+		if (atomic_load(&env->sh->owner_cmd) == OWNER_UNMAP)
+			break;
+		if (page >= npages)
+			page = t->idx, gen++;
+		hb_op_begin(hb);
+		pattern_fill(t->map->addr + page * PAT_PAGE, env->o->seed, page, gen);
+		hb_op_end(hb);
+		page += nthr;
+	}
+	tls_jmp = NULL;
+	park(t, hb);
+	return NULL;
+}
+
+static void install_sigbus(const struct role_env *env, struct dmap *m)
+{
+	struct sigaction sa;
+
+	bus_lo = m->addr + env->brk_start;
+	bus_hi = m->addr + env->size;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	/* NODEFER: we leave the handler by siglongjmp without restoring the mask. */
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Wait for the monitor's unmap request or the end, then answer it. */
+static void serve_commands(const struct role_env *env, struct dmap *m)
+{
+	struct wl_shared *sh = env->sh;
+
+	while (!atomic_load(&sh->stop)) {
+		if (atomic_load(&sh->owner_cmd) == OWNER_UNMAP &&
+		    atomic_load(&sh->owner_parked) == env->o->owner_threads &&
+		    !atomic_load(&sh->owner_unmapped)) {
+			dmap_close(m);
+			atomic_store(&sh->owner_unmapped, 1);
+		}
+		sleep_ms(5);
+	}
+}
+
+void role_owner(const struct role_env *env)
+{
+	struct wl_shared *sh = env->sh;
+	struct owner_thread *th;
+	struct dmap m;
+	char err[256];
+	unsigned int i;
+
+	if (dmap_open(&m, env->fd, env->size, env->o->align, env->dax, err, sizeof(err))) {
+		shared_error(sh, "owner: %s", err);
+		_exit(1);
+	}
+	/* process_vm_* from the sibling pinner needs ptrace access to us (Yama). */
+	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+	install_sigbus(env, &m);
+	sh->owner_pid = getpid();
+	atomic_store(&sh->owner_addr, (uint64_t)(uintptr_t)m.addr);
+	atomic_store(&sh->owner_ready, 1 + m.map_sync);
+	while (!atomic_load(&sh->go) && !atomic_load(&sh->stop))
+		sleep_ms(1);
+	th = calloc(env->o->owner_threads, sizeof(*th));
+	for (i = 0; th && i < env->o->owner_threads; i++) {
+		th[i] = (struct owner_thread){ .env = env, .map = &m, .idx = i };
+		if (pthread_create(&th[i].th, NULL, owner_thread, &th[i])) {
+			shared_error(sh, "owner: cannot start thread %u", i);
+			_exit(1);
+		}
+	}
+	serve_commands(env, &m);
+	for (i = 0; th && i < env->o->owner_threads; i++)
+		pthread_join(th[i].th, NULL);
+	_exit(0);
+}

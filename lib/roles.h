@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The three kinds of workload process: the mapping owner (its threads keep
+ * every page faulted in and write known patterns), the pinner and the
+ * breaker. Each runs in its own process so the monitor can kill all pinners
+ * at once and signal one breaker thread. Each function never returns.
+ */
+#ifndef DS_ROLES_H
+#define DS_ROLES_H
+
+#include "breaker.h"
+#include "pin.h"
+
+struct role_env {
+	const struct case_opts *o;
+	struct wl_shared *sh;
+	int fd;
+	bool dax;
+	uint64_t size;
+	uint64_t brk_start;
+	const struct pin_ops *pin;
+	const struct brk_ops *brk;
+	int target_fd;
+	bool target_writable;
+	uint64_t target_size;
+};
+
+/* The signal the monitor sends in the last proof step. */
+#define PROOF_SIGNAL SIGUSR2
+
+void __attribute__((noreturn)) role_owner(const struct role_env *env);
+void __attribute__((noreturn)) role_pinner(const struct role_env *env);
+void __attribute__((noreturn)) role_breaker(const struct role_env *env);
+
+#endif

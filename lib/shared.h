@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The region every process of a case shares (MAP_SHARED|MAP_ANONYMOUS,
+ * created before fork): start/stop flags, the owner's control channel for
+ * the proof's unmap step, counters and the heartbeat slots.
+ */
+#ifndef DS_SHARED_H
+#define DS_SHARED_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "heartbeat.h"
+
+enum owner_cmd { OWNER_RUN, OWNER_UNMAP };
+
+struct wl_shared {
+	_Atomic int go;
+	_Atomic int stop;
+	_Atomic int owner_cmd;
+	_Atomic int owner_ready;
+	_Atomic int owner_unmapped;
+	_Atomic uint32_t owner_parked;
+	_Atomic uint64_t owner_addr;	/* the owner's mapping, for remote pins */
+	int32_t owner_pid;
+	_Atomic uint32_t plant_word;	/* planted stalls: 1 = "page pinned" */
+	_Atomic uint32_t plant_waiters;
+	_Atomic uint64_t sigbus;	/* owner faults in a truncated range */
+	_Atomic uint64_t pin_efault;	/* pins that hit a truncated range */
+	_Atomic uint64_t signals;	/* proof signals received */
+	_Atomic int error;
+	char errmsg[256];
+	struct hb_region hb;
+};
+
+/* First fatal error of any role wins; later ones are dropped. */
+void shared_error(struct wl_shared *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

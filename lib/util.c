@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+/* nanosleep, not alarm(): a timer signal would end a DAX wait and hide the bug. */
+void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+double ns_to_s(uint64_t ns)
+{
+	return (double)ns / (double)NSEC_PER_SEC;
+}
+
+size_t strscpy_trunc(char *dst, const char *src, size_t size)
+{
+	size_t len = strlen(src);
+
+	if (size) {
+		size_t n = len < size - 1 ? len : size - 1;
+
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+	}
+	return len;
+}
+
+ssize_t read_text_file(const char *path, char *buf, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if (!size)
+		return -EINVAL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (off < size - 1) {
+		n = read(fd, buf + off, size - 1 - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			n = -errno;
+			close(fd);
+			buf[0] = '\0';
+			return n;
+		}
+		if (!n)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	close(fd);
+	return (ssize_t)off;
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int split_number(const char *s, uint64_t *num, const char **unit)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	*num = v;
+	*unit = end;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	static const struct { const char *u; unsigned int shift; } units[] = {
+		{ "", 0 }, { "k", 10 }, { "K", 10 }, { "m", 20 }, { "M", 20 },
+		{ "g", 30 }, { "G", 30 }, { "KiB", 10 }, { "MiB", 20 }, { "GiB", 30 },
+	};
+	const char *unit;
+	uint64_t v;
+	size_t i;
+
+	if (split_number(s, &v, &unit))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(unit, units[i].u))
+			continue;
+		if (units[i].shift && v > (UINT64_MAX >> units[i].shift))
+			return -ERANGE;
+		*out = v << units[i].shift;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int parse_duration_ms(const char *s, uint64_t *out)
+{
+	static const struct { const char *u; uint64_t ms; } units[] = {
+		{ "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 }, { "h", 3600000 },
+	};
+	const char *unit;
+	uint64_t v;
+	size_t i;
+
+	if (split_number(s, &v, &unit))
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(unit, units[i].u))
+			continue;
+		if (v > UINT64_MAX / units[i].ms)
+			return -ERANGE;
+		*out = v * units[i].ms;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)
+{
+	r->s = seed ^ (stream * 0xd1342543de82ef95ULL);
+	rng_next(r);
+}

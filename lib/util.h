@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Small helpers shared by every part of daxstress: monotonic time, bounded
+ * string copies, whole-file reads and a per-thread random generator.
+ */
+#ifndef DS_UTIL_H
+#define DS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NSEC_PER_SEC 1000000000ULL
+#define NSEC_PER_MSEC 1000000ULL
+
+uint64_t now_ns(void);
+void sleep_ms(unsigned int ms);
+double ns_to_s(uint64_t ns);
+
+/* Copy with truncation; always NUL-terminates. Returns strlen(src). */
+size_t strscpy_trunc(char *dst, const char *src, size_t size);
+
+/* Read a small file into buf (NUL-terminated). Returns bytes or -errno. */
+ssize_t read_text_file(const char *path, char *buf, size_t size);
+
+/* Parse "4096", "64k", "2M", "1G" (binary units). -EINVAL on junk. */
+int parse_size(const char *s, uint64_t *out);
+/* Parse "30", "30s", "500ms", "2m". Result in milliseconds. */
+int parse_duration_ms(const char *s, uint64_t *out);
+/* Parse a non-negative integer with no trailing junk. */
+int parse_u64(const char *s, uint64_t *out);
+
+/* splitmix64: tiny, seedable, good enough for offsets and patterns. */
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rng_below(struct rng *r, uint64_t n)
+{
+	return n ? rng_next(r) % n : 0;
+}
+
+void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
+
+#endif

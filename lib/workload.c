@@ -1,0 +1,577 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <json.h>
+
+#include "child.h"
+#include "dax_probe.h"
+#include "ktap.h"
+#include "monitor.h"
+#include "pattern.h"
+#include "plant.h"
+#include "result.h"
+#include "roles.h"
+#include "target.h"
+#include "workload.h"
+
+enum { P_OWNER, P_PINNER, P_BREAKER, P__COUNT };
+
+static const char *const proc_name[P__COUNT] = { "owner", "pinner", "breaker" };
+
+struct wl {
+	const struct wl_desc *desc;
+	struct case_opts o;
+	struct wl_shared *sh;
+	struct role_env env;
+	struct target tgt;
+	struct dax_info dax;
+	char path[PATH_MAX];
+	int fd;
+	pid_t pid[P__COUNT];
+	bool reaped[P__COUNT];
+	bool killed[P__COUNT];	/* killed on purpose by a proof step */
+	int status[P__COUNT];
+	struct monitor_result *mon;
+	struct case_result res;
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
+static void finish(struct wl *w, enum verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void finish(struct wl *w, enum verdict v, const char *fmt, ...)
+{
+	va_list ap;
+
+	w->res.verdict = v;
+	va_start(ap, fmt);
+	vsnprintf(w->res.reason, sizeof(w->res.reason), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the case file ---------------------------------------------------- */
+
+static int prewrite_stable(struct wl *w)
+{
+	static char page[PAT_PAGE];
+	uint64_t i;
+
+	for (i = 0; i < w->env.brk_start / PAT_PAGE; i++) {
+		pattern_fill(page, w->o.seed, i, 0);
+		if (pwrite(w->fd, page, PAT_PAGE, (off_t)(i * PAT_PAGE)) != (ssize_t)PAT_PAGE)
+			return errno ? -errno : -ENOSPC;
+	}
+	return 0;
+}
+
+static bool plant_case(const struct wl *w)
+{
+	return w->env.pin->flags & PIN_F_PLANT;
+}
+
+/* Decide whether the case can run here; 0 to go on, else the verdict is set. */
+static int check_dax(struct wl *w)
+{
+	if (dax_probe_fd(w->fd, w->path, &w->dax)) {
+		finish(w, V_ERROR, "%s", w->dax.why);
+		return -1;
+	}
+	strscpy_trunc(w->res.fs, w->dax.fstype, sizeof(w->res.fs));
+	w->res.dax = w->env.dax = w->dax.file_dax;
+	if (w->dax.file_dax || w->o.allow_nodax || plant_case(w))
+		return 0;
+	if (w->dax.mode == DAX_MOUNT_ALWAYS && w->dax.statx_known) {
+		/* DAX was asked for and silently did not take: never a pass */
+		finish(w, V_ERROR, "%s", w->dax.why);
+		return -1;
+	}
+	finish(w, V_SKIP, "%s", w->dax.why);
+	return -1;
+}
+
+static int open_case_file(struct wl *w)
+{
+	int ret;
+
+	if (dax_probe_mount(w->o.dir, &w->dax)) {
+		finish(w, V_ERROR, "%s", w->dax.why);
+		return -1;
+	}
+	if (w->dax.mode == DAX_MOUNT_NONE && !w->o.allow_nodax && !plant_case(w)) {
+		strscpy_trunc(w->res.fs, w->dax.fstype, sizeof(w->res.fs));
+		finish(w, V_SKIP, "%s", w->dax.why);
+		return -1;
+	}
+	snprintf(w->path, sizeof(w->path), "%s/daxstress-%d-%s.dat", w->o.dir,
+		 getpid(), w->desc->name);
+	w->fd = open(w->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (w->fd < 0) {
+		finish(w, V_ERROR, "cannot create %s: %s", w->path, strerror(errno));
+		return -1;
+	}
+	if (check_dax(w))
+		return -1;
+	w->env.size = w->o.size;
+	w->env.brk_start = (w->o.size / 4) & ~((2ULL << 20) - 1);
+	if (!w->env.brk_start)
+		w->env.brk_start = 2ULL << 20;
+	ret = ftruncate(w->fd, (off_t)w->o.size) ? -errno : prewrite_stable(w);
+	if (ret) {
+		finish(w, V_ERROR, "cannot fill %s (%llu bytes): %s%s", w->path,
+		       (unsigned long long)w->o.size, strerror(-ret),
+		       ret == -ENOSPC ? ": the filesystem is full; free space or pass a smaller --size" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int open_target(struct wl *w)
+{
+	char err[512];
+	uint64_t need = w->o.pin_size * 8;
+	int ret;
+
+	if (!(w->env.pin->flags & PIN_F_TARGET))
+		return 0;
+	ret = target_open(&w->tgt, w->o.target, need < (4u << 20) ? 4u << 20 : need,
+			  err, sizeof(err));
+	if (ret) {
+		finish(w, ret == -ENOENT ? V_SKIP : V_ERROR, "%s", err);
+		return -1;
+	}
+	w->env.target_fd = w->tgt.fd;
+	w->env.target_writable = w->tgt.writable;
+	w->env.target_size = w->tgt.size;
+	return 0;
+}
+
+/* ---- processes -------------------------------------------------------- */
+
+static pid_t spawn(struct wl *w, void (*role)(const struct role_env *))
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	/* No orphans: if the monitor dies, so does every workload process. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	role(&w->env);
+	_exit(127);	/* roles never return */
+}
+
+static int wait_owner_ready(struct wl *w)
+{
+	int i;
+
+	for (i = 0; i < 30000 && !atomic_load(&w->sh->owner_ready); i++) {
+		if (atomic_load(&w->sh->error) || !child_reap(w->pid[P_OWNER], 0, &w->status[P_OWNER]))
+			break;
+		sleep_ms(1);
+	}
+	if (atomic_load(&w->sh->owner_ready))
+		return 0;
+	finish(w, V_ERROR, "mapping owner did not start: %s",
+	       w->sh->errmsg[0] ? w->sh->errmsg : "no answer in 30 s");
+	return -1;
+}
+
+static int start_roles(struct wl *w)
+{
+	w->pid[P_OWNER] = spawn(w, role_owner);
+	if (w->pid[P_OWNER] < 0 || wait_owner_ready(w))
+		return -1;
+	w->res.via_pmem2 = w->env.dax;
+	w->res.map_sync = atomic_load(&w->sh->owner_ready) == 2;
+	w->pid[P_PINNER] = spawn(w, role_pinner);
+	w->pid[P_BREAKER] = spawn(w, role_breaker);
+	if (w->pid[P_PINNER] < 0 || w->pid[P_BREAKER] < 0) {
+		finish(w, V_ERROR, "fork: %s", strerror(errno));
+		return -1;
+	}
+	atomic_store(&w->sh->go, 1);
+	return 0;
+}
+
+static void reap_early(struct wl *w, int i)
+{
+	if (w->pid[i] > 0 && !w->reaped[i] && !child_reap(w->pid[i], 0, &w->status[i]))
+		w->reaped[i] = true;
+}
+
+/* ---- monitor ops ------------------------------------------------------ */
+
+static int mon_check(void *ctx, char *why, size_t len)
+{
+	struct wl *w = ctx;
+	char desc[64];
+	int i;
+
+	if (interrupted) {
+		snprintf(why, len, "interrupted by signal %d", (int)interrupted);
+		return 1;
+	}
+	if (atomic_load(&w->sh->error) > 0) {
+		strscpy_trunc(why, w->sh->errmsg, len);
+		return 1;
+	}
+	for (i = 0; i < P__COUNT; i++) {
+		reap_early(w, i);
+		if (!w->reaped[i])
+			continue;
+		child_describe(w->status[i], desc, sizeof(desc));
+		snprintf(why, len, "the %s process ended early: %s%s%s", proc_name[i], desc,
+			 w->sh->errmsg[0] ? ": " : "", w->sh->errmsg);
+		return 1;
+	}
+	return 0;
+}
+
+static void mon_kill_pinners(void *ctx)
+{
+	struct wl *w = ctx;
+	uint32_t i, n = atomic_load(&w->sh->hb.used);
+
+	if (!w->reaped[P_PINNER] &&
+	    !child_kill_reap(w->pid[P_PINNER], (unsigned int)w->o.grace_ms, &w->status[P_PINNER]))
+		w->reaped[P_PINNER] = true;
+	w->killed[P_PINNER] = true;
+	for (i = 0; i < n && i < HB_MAX_SLOTS; i++)
+		if (w->sh->hb.slot[i].role == ROLE_PINNER)
+			atomic_store(&w->sh->hb.slot[i].state, HB_DONE);
+}
+
+static int mon_unmap_owner(void *ctx, uint64_t timeout_ns)
+{
+	struct wl *w = ctx;
+	uint64_t end = now_ns() + timeout_ns;
+
+	atomic_store(&w->sh->owner_cmd, OWNER_UNMAP);
+	while (!atomic_load(&w->sh->owner_unmapped)) {
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		sleep_ms(10);
+	}
+	return 0;
+}
+
+static int mon_poke(void *ctx, pid_t pid, pid_t tid)
+{
+	(void)ctx;
+	return syscall(SYS_tgkill, pid, tid, PROOF_SIGNAL) ? -errno : 0;
+}
+
+static const struct monitor_ops wl_monitor_ops = {
+	.check = mon_check,
+	.kill_pinners = mon_kill_pinners,
+	.unmap_owner = mon_unmap_owner,
+	.poke = mon_poke,
+};
+
+/* ---- the end of a case ------------------------------------------------ */
+
+static void stop_roles(struct wl *w)
+{
+	unsigned int wait_ms = 10000 + (unsigned int)w->o.grace_ms;
+	char state[600] = "";
+	int i;
+
+	atomic_store(&w->sh->stop, 1);
+	plant_futex_wake(&w->sh->plant_word);
+	for (i = 0; i < P__COUNT; i++) {
+		if (w->pid[i] <= 0 || w->reaped[i])
+			continue;
+		if (!child_reap(w->pid[i], wait_ms, &w->status[i]) ||
+		    !child_kill_reap(w->pid[i], 5000, &w->status[i])) {
+			w->reaped[i] = true;
+			continue;
+		}
+		w->killed[i] = true;
+		snprintf(state + strlen(state), sizeof(state) - strlen(state),
+			 "the %s process %d cannot be killed (stuck in the kernel, state D?): "
+			 "the machine needs a reboot to free it and %s; ",
+			 proc_name[i], w->pid[i], w->path);
+		w->res.needs_reboot = true;
+	}
+	strscpy_trunc(w->res.cleanup, state, sizeof(w->res.cleanup));
+}
+
+/* A role that died on its own, after the monitor was done, is still an error. */
+static void check_exits(struct wl *w)
+{
+	char desc[64];
+	int i;
+
+	if (atomic_load(&w->sh->error) > 0 && w->res.verdict == V_PASS) {
+		finish(w, V_ERROR, "%s", w->sh->errmsg);
+		return;
+	}
+	for (i = 0; i < P__COUNT; i++) {
+		if (!w->reaped[i] || w->killed[i] || child_ok(w->status[i]))
+			continue;
+		if (w->res.verdict != V_PASS && w->res.verdict != V_KERNEL_WARNING)
+			continue;
+		child_describe(w->status[i], desc, sizeof(desc));
+		finish(w, V_ERROR, "the %s process failed: %s", proc_name[i], desc);
+		return;
+	}
+}
+
+static bool all_reaped(const struct wl *w)
+{
+	int i;
+
+	for (i = 0; i < P__COUNT; i++)
+		if (w->pid[i] > 0 && !w->reaped[i])
+			return false;
+	return true;
+}
+
+static void verify_data(struct wl *w)
+{
+	struct brk_env benv = {
+		.o = &w->o, .sh = w->sh, .fd = w->fd,
+		.size = w->env.size, .brk_start = w->env.brk_start,
+	};
+	char msg[256];
+	int ret;
+
+	if (!all_reaped(w) || w->res.verdict == V_HANG || w->res.verdict == V_ERROR)
+		return;
+	ret = verify_range(w->fd, 0, w->env.brk_start, w->o.seed, 0, msg, sizeof(msg));
+	if (!ret && w->env.brk->final) {
+		ret = w->env.brk->final(&benv);
+		if (ret) {
+			finish(w, V_ERROR, "final %s failed: %s", w->env.brk->name, strerror(-ret));
+			return;
+		}
+		ret = verify_range(w->fd, w->env.brk_start, w->env.size - w->env.brk_start,
+				   w->o.seed, 1, msg, sizeof(msg));
+	}
+	if (ret == -EILSEQ)
+		finish(w, V_DATA_CORRUPTION, "%s", msg);
+	else if (ret)
+		finish(w, V_ERROR, "verification: %s", msg);
+}
+
+static void collect_counters(struct wl *w)
+{
+	struct case_counters *c = &w->res.counters;
+
+	c->owner_ops = hb_role_ops(&w->sh->hb, ROLE_OWNER);
+	c->pin_ops = hb_role_ops(&w->sh->hb, ROLE_PINNER);
+	c->break_ops = hb_role_ops(&w->sh->hb, ROLE_BREAKER);
+	c->sigbus = atomic_load(&w->sh->sigbus);
+	c->pin_efault = atomic_load(&w->sh->pin_efault);
+	c->signals = atomic_load(&w->sh->signals);
+}
+
+static void run_monitor(struct wl *w)
+{
+	struct monitor_cfg cfg = {
+		.stall_ns = w->o.stall_ms * NSEC_PER_MSEC,
+		.grace_ns = w->o.grace_ms * NSEC_PER_MSEC,
+		.release_ns = w->o.grace_ms * NSEC_PER_MSEC,
+		.tick_ns = 50 * NSEC_PER_MSEC,
+	};
+	uint64_t start = now_ns();
+
+	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
+	monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
+		    start + w->o.duration_ms * NSEC_PER_MSEC, w->mon);
+	w->res.mon = w->mon;
+	finish(w, w->mon->verdict, "%s", w->mon->reason);
+	stop_roles(w);
+	w->res.duration_s = ns_to_s(now_ns() - start);
+	kmsg_mark("case %s end: %s", w->o.name, verdict_name(w->mon->verdict));
+}
+
+static void run_case(struct wl *w)
+{
+	w->sh = mmap(NULL, sizeof(*w->sh), PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	w->mon = calloc(1, sizeof(*w->mon));
+	if (w->sh == MAP_FAILED || !w->mon) {
+		w->sh = NULL;
+		finish(w, V_ERROR, "out of memory");
+		return;
+	}
+	w->env.sh = w->sh;
+	if (open_case_file(w) || open_target(w))
+		return;
+	w->env.fd = w->fd;
+	if (start_roles(w)) {
+		stop_roles(w);
+		return;
+	}
+	run_monitor(w);
+	check_exits(w);
+	verify_data(w);
+	collect_counters(w);
+}
+
+static void cleanup(struct wl *w)
+{
+	if (w->fd >= 0) {
+		close(w->fd);
+		if (unlink(w->path) && errno != ENOENT)
+			snprintf(w->res.cleanup + strlen(w->res.cleanup),
+				 sizeof(w->res.cleanup) - strlen(w->res.cleanup),
+				 "cannot remove %s: %s", w->path, strerror(errno));
+	}
+	target_close(&w->tgt);
+	if (w->sh)
+		munmap(w->sh, sizeof(*w->sh));
+	free(w->mon);
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+static void print_proof(struct ktap *k, const struct monitor_result *m)
+{
+	int i;
+
+	if (!m || !m->stalled)
+		return;
+	ktap_diag(k, "stall: %s %s without progress for %.1f s, noticed %.1f s into the case; state %s; at %s",
+		  m->role, m->thread, m->stalled_s, m->detect_s,
+		  task_state_name(m->at_detect.state), m->location);
+	for (i = 0; i < STEP__COUNT; i++) {
+		const struct proof_step *st = &m->step[i];
+
+		if (st->done)
+			ktap_diag(k, "proof %s: %s (%c, wchan %s)",
+				  proof_step_name((enum proof_step_id)i),
+				  st->released ? "released" : st->note, st->state,
+				  st->wchan[0] ? st->wchan : "-");
+	}
+}
+
+static void print_result(struct wl *w, struct ktap *k)
+{
+	const struct case_counters *c = &w->res.counters;
+	unsigned int i;
+
+	ktap_diag(k, "%s: dir %s: %s on %s, mount %s, file %s, mapping %s%s",
+		  w->o.name, w->o.dir, w->dax.fstype[0] ? w->dax.fstype : "?",
+		  w->dax.source[0] ? w->dax.source : "?", dax_mode_name(w->dax.mode),
+		  w->res.dax ? "DAX" : "not DAX",
+		  w->res.via_pmem2 ? "libpmem2" : "mmap",
+		  w->res.map_sync ? " MAP_SYNC" : "");
+	ktap_diag(k, "pin %s%s%s, break %s, size %llu, pin-size %llu, threads %u+%u+%u, seed %llu",
+		  w->o.pin, w->tgt.path[0] ? " -> " : "", w->tgt.path, w->o.brk,
+		  (unsigned long long)w->o.size, (unsigned long long)w->o.pin_size,
+		  w->o.owner_threads, w->o.threads, w->o.breakers,
+		  (unsigned long long)w->o.seed);
+	print_proof(k, w->res.mon);
+	if (w->res.mon)
+		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
+			ktap_diag(k, "kernel: %s", w->res.mon->kmsg.line[i]);
+	ktap_diag(k, "ops: owner %llu, pin %llu, break %llu; owner SIGBUS %llu, pin EFAULT %llu, in %.1f s",
+		  (unsigned long long)c->owner_ops, (unsigned long long)c->pin_ops,
+		  (unsigned long long)c->break_ops, (unsigned long long)c->sigbus,
+		  (unsigned long long)c->pin_efault, w->res.duration_s);
+	if (w->res.cleanup[0])
+		ktap_diag(k, "cleanup: %s", w->res.cleanup);
+	ktap_diag(k, "verdict %s: %s", verdict_name(w->res.verdict), w->res.reason);
+	ktap_result(k, w->res.verdict, w->o.name, w->res.reason);
+}
+
+static void write_result(struct wl *w)
+{
+	struct json_object *j;
+	int ret;
+
+	if (!w->o.result[0])
+		return;
+	j = case_result_json(&w->res);
+	ret = json_write_file(j, w->o.result);
+	json_object_put(j);
+	if (ret)
+		fprintf(stderr, "%s: cannot write %s: %s\n", w->desc->name, w->o.result,
+			strerror(-ret));
+}
+
+static int resolve(struct wl *w, char *err, size_t len)
+{
+	w->env.o = &w->o;
+	w->env.pin = pin_find(w->o.pin);
+	w->env.brk = brk_find(w->o.brk);
+	w->env.target_fd = -1;
+	if (!!(w->env.pin->flags & PIN_F_PLANT) != !!(w->env.brk->flags & BRK_F_PLANT)) {
+		snprintf(err, len, "the planted pin sources (plant-*) and the plant-wait "
+			 "breaker only work with each other");
+		return -EINVAL;
+	}
+	if (!w->o.seed)
+		w->o.seed = (now_ns() ^ ((uint64_t)getpid() << 32)) | 1;
+	if (!w->o.name[0])
+		snprintf(w->o.name, sizeof(w->o.name), "%s.%s.%s", w->desc->name,
+			 w->o.pin, w->o.brk);
+	strscpy_trunc(w->res.name, w->o.name, sizeof(w->res.name));
+	strscpy_trunc(w->res.workload, w->desc->name, sizeof(w->res.workload));
+	strscpy_trunc(w->res.pin, w->o.pin, sizeof(w->res.pin));
+	strscpy_trunc(w->res.brk, w->o.brk, sizeof(w->res.brk));
+	strscpy_trunc(w->res.dir, w->o.dir, sizeof(w->res.dir));
+	w->res.seed = w->o.seed;
+	w->res.align = w->o.align;
+	return 0;
+}
+
+int wl_main(const struct wl_desc *desc, int argc, char **argv)
+{
+	static struct wl w;
+	struct ktap k;
+	char err[512] = "";
+	int ret;
+
+	w.desc = desc;
+	w.fd = -1;
+	w.tgt.fd = -1;
+	case_opts_defaults(&w.o);
+	if (desc->defaults)
+		desc->defaults(&w.o);
+	ret = case_opts_parse_argv(&w.o, argc, argv, err, sizeof(err));
+	if (!ret)
+		ret = resolve(&w, err, sizeof(err));
+	if (ret) {
+		if (ret < 0)
+			fprintf(stderr, "%s: %s\n(%s --help lists the options)\n",
+				desc->name, err, desc->name);
+		else
+			case_opts_usage(desc->name, desc->summary);
+		return ret < 0 ? 2 : 0;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGINT, on_interrupt);
+	signal(SIGTERM, on_interrupt);
+	ktap_init(&k, stdout);
+	ktap_header(&k);
+	ktap_plan(&k, 1);
+	run_case(&w);
+	cleanup(&w);
+	print_result(&w, &k);
+	write_result(&w);
+	ktap_totals(&k);
+	return ktap_exit_code(&k);
+}

@@ -1,0 +1,318 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Description: resolve a kernel for the daxstress VM into a cache directory.
+#
+# Usage: kernel.sh SPEC [MODULES_DIR]
+#   SPEC  debian:6.1 | debian:6.12 | debian:7.2 | debian:7.3 | debian:VER@SUITE
+#         default            the host release's kernel (its linux-image-amd64)
+#         /path/to/bzImage   [MODULES_DIR: lib/modules/<release> or a root holding it]
+#         /path/to/linux     a build tree (arch/x86/boot/bzImage, modules if built)
+#
+# Prints the kernel directory on stdout; progress goes to stderr.  The
+# directory holds vmlinuz, release, config (if known) and
+# lib/modules/<release>/ with modules.dep made by depmod -b.
+# Resolved specs are cached; DAXSTRESS_KERNEL_REFRESH=1 resolves again.
+set -euo pipefail
+PATH=$PATH:/usr/sbin:/sbin
+
+CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/daxstress
+KCACHE=$CACHE/kernels
+APTCACHE=$CACHE/apt
+
+say() { printf 'kernel.sh: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# Suites to read for a Debian kernel version, "main-suites|security-suite".
+suites_for() {
+	case "$1" in
+	6.1)	echo "bookworm bookworm-updates|bookworm-security" ;;
+	6.12)	echo "trixie trixie-updates|trixie-security" ;;
+	7.2)	echo "sid|" ;;
+	7.3)	echo "trixie-backports|" ;;
+	*)	return 1 ;;
+	esac
+}
+
+# Mirror URI of the host's Debian (or -security) archive, from its apt sources.
+host_mirror() {
+	local want=$1 uri
+	uri=$(awk -v want="$want" '
+		/^URIs:/ { u = $2 }
+		/^Suites:/ { for (i = 2; i <= NF; i++) s[$i] = u }
+		/^deb / { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) break;
+			  s[$(i + 1)] = $i }
+		END { for (k in s) if (s[k] ~ /debian/ && (want == "security") == (k ~ /-security$/)) { print s[k]; exit } }
+	' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+	  /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+	if [ -z "$uri" ]; then
+		[ "$want" = security ] && uri=http://deb.debian.org/debian-security ||
+			uri=http://deb.debian.org/debian
+	fi
+	echo "$uri"
+}
+
+# apt options that read a private list of suites instead of the host's.
+apt_opts() {
+	local dir=$1
+	printf '%s\n' -o "Dir::Etc::SourceList=$dir/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" \
+		-o APT::Sandbox::User=root -q
+}
+
+apt_setup() {
+	local key=$1 suites=$2 sec=$3 dir=$APTCACHE/$1 mirror secmirror s
+	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
+	mirror=${DAXSTRESS_DEBIAN_MIRROR:-$(host_mirror debian)}
+	secmirror=${DAXSTRESS_DEBIAN_SECURITY_MIRROR:-$(host_mirror security)}
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	{
+		for s in $suites; do
+			echo "deb [signed-by=$keyring] $mirror $s main"
+		done
+		[ -z "$sec" ] || echo "deb [signed-by=$keyring] $secmirror $sec main"
+	} >"$dir/sources.list"
+	say "apt update ($suites${sec:+ $sec}) from $mirror"
+	# shellcheck disable=SC2046
+	apt-get $(apt_opts "$dir") update >&2 || die "apt-get update failed"
+}
+
+# Newest linux-image-<abi>-amd64 whose version is VER.x, from the private lists.
+newest_image() {
+	local dir=$1 ver=$2 best="" bestv="" name v
+	# shellcheck disable=SC2046
+	while read -r name v; do
+		case "$v" in "$ver".*|"$ver"-*|"$ver"~*|"$ver"+*) ;; *) continue ;; esac
+		if [ -z "$bestv" ] || dpkg --compare-versions "$v" gt "$bestv"; then
+			best=$name
+			bestv=$v
+		fi
+	done < <(apt-cache $(apt_opts "$dir") dumpavail |
+		awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }' |
+		grep -E '^linux-image-[0-9][^ ]*-amd64(-unsigned)? ')
+	[ -n "$best" ] || return 1
+	say "newest $ver kernel: $best $bestv"
+	echo "$best"
+}
+
+# The package plus the kernel parts it depends on (7.x splits binary/modules).
+kernel_packages() {
+	local pkg=$1 abi
+	shift
+	abi=${pkg#linux-image-}
+	abi=${abi%-unsigned}
+	abi=${abi%-amd64}
+	echo "$pkg"
+	apt-cache "$@" show --no-all-versions "$pkg" |
+		sed -n 's/^Depends: //p' | tr ',' '\n' | sed 's/^ *//; s/ .*//' |
+		awk -v abi="$abi" '/^linux-(binary|modules|base|image)-/ && index($0, abi)'
+}
+
+# Turn an unpacked package tree ROOT into the kernel dir layout at DEST.
+install_tree() {
+	local root=$1 dest=$2 moddir rel vmlinuz
+	moddir=$(find "$root/lib/modules" "$root/usr/lib/modules" -mindepth 1 \
+		-maxdepth 1 -type d 2>/dev/null | head -n 1)
+	[ -n "$moddir" ] || die "no lib/modules/<release> in the packages"
+	rel=$(basename "$moddir")
+	vmlinuz=$root/boot/vmlinuz-$rel
+	[ -f "$vmlinuz" ] || vmlinuz=$moddir/vmlinuz
+	[ -f "$vmlinuz" ] || vmlinuz=""
+	[ -n "$vmlinuz" ] || die "no vmlinuz for $rel in the packages"
+	mkdir -p "$dest/lib/modules"
+	mv "$vmlinuz" "$dest/vmlinuz"
+	if [ -f "$root/boot/config-$rel" ]; then
+		mv "$root/boot/config-$rel" "$dest/config"
+	elif [ -f "$moddir/config" ]; then
+		cp "$moddir/config" "$dest/config"
+	fi
+	mv "$moddir" "$dest/lib/modules/$rel"
+	echo "$rel" >"$dest/release"
+}
+
+finish_kdir() {
+	local kdir=$1 rel
+	rel=$(cat "$kdir/release")
+	if [ -d "$kdir/lib/modules/$rel" ]; then
+		say "depmod -b $kdir $rel"
+		depmod -b "$kdir" "$rel" || die "depmod failed"
+	fi
+	touch "$kdir/.complete"
+}
+
+# Download and unpack PKGS (with apt options OPTS...) into the cache, print the dir.
+fetch_debian() {
+	local tmp kdir rel t0 p debs
+	t0=$(date +%s.%N)
+	tmp=$(mktemp -d "$KCACHE/.fetch.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	local -a pkgs=()
+	while [ "$1" != -- ]; do pkgs+=("$1"); shift; done
+	shift
+	say "download ${pkgs[*]}"
+	(cd "$tmp" && apt-get "$@" download "${pkgs[@]}" >&2) || die "apt-get download failed"
+	mkdir "$tmp/root"
+	debs=("$tmp"/*.deb)
+	for p in "${debs[@]}"; do
+		dpkg-deb -x "$p" "$tmp/root"
+	done
+	mkdir "$tmp/kdir"
+	install_tree "$tmp/root" "$tmp/kdir"
+	rel=$(cat "$tmp/kdir/release")
+	kdir=$KCACHE/$rel
+	if [ -f "$kdir/.complete" ]; then
+		say "$rel already cached"
+	else
+		rm -rf "$kdir"
+		mv "$tmp/kdir" "$kdir"
+		finish_kdir "$kdir"
+	fi
+	rm -rf "$tmp"
+	trap - EXIT
+	say "$rel ready in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }')"
+	echo "$kdir"
+}
+
+resolve_debian() {
+	local spec=$1 ver suite pair suites sec key dir pkg
+	ver=${spec#debian:}
+	suite=""
+	case "$ver" in *@*) suite=${ver#*@}; ver=${ver%@*} ;; esac
+	if [ -n "$suite" ]; then
+		pair="$suite|"
+	else
+		pair=$(suites_for "$ver") || die "unknown Debian kernel '$ver' (use debian:VER@SUITE)"
+	fi
+	suites=${pair%|*}
+	sec=${pair#*|}
+	key=$(echo "$suites $sec" | tr ' ' '+')
+	dir=$APTCACHE/$key
+	apt_setup "$key" "$suites" "$sec"
+	local -a opts
+	mapfile -t opts < <(apt_opts "$dir")
+	pkg=$(newest_image "$dir" "$ver") || die "no linux-image-$ver*-amd64 in $suites $sec"
+	# shellcheck disable=SC2046
+	fetch_debian $(kernel_packages "$pkg" "${opts[@]}") -- "${opts[@]}"
+}
+
+# The host's own kernel flavour through the host's apt configuration.
+resolve_default() {
+	local pkg
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)/\1/p' | head -n 1)
+	[ -n "$pkg" ] || die "cannot resolve the host's linux-image-amd64"
+	say "host kernel package: $pkg"
+	# shellcheck disable=SC2046
+	fetch_debian $(kernel_packages "$pkg" -o APT::Sandbox::User=root -q) -- \
+		-o APT::Sandbox::User=root -q
+}
+
+# Release string from a bzImage header (kernel_version field at 0x20e).
+bzimage_release() {
+	local img=$1 off
+	off=$(od -An -tu2 -j $((0x20e)) -N2 "$img" | tr -d ' ')
+	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
+	dd if="$img" bs=1 skip=$((off + 0x200)) count=256 2>/dev/null |
+		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+}
+
+# Copy the modules of a build tree (modules.order) into DEST/lib/modules/REL.
+copy_tree_modules() {
+	local tree=$1 dest=$2 rel=$3 m ko out
+	out=$dest/lib/modules/$rel
+	mkdir -p "$out/kernel"
+	while read -r m; do
+		m=${m#kernel/}
+		ko=${m%.o}
+		ko=${ko%.ko}.ko
+		[ -f "$tree/$ko" ] || continue
+		mkdir -p "$out/kernel/$(dirname "$ko")"
+		cp "$tree/$ko" "$out/kernel/$ko"
+		echo "kernel/$ko"
+	done <"$tree/modules.order" >"$out/modules.order"
+	for m in modules.builtin modules.builtin.modinfo; do
+		[ ! -f "$tree/$m" ] || cp "$tree/$m" "$out/$m"
+	done
+}
+
+resolve_path() {
+	local spec=$1 mods=${2:-} img tree="" rel sum kdir tmp
+	if [ -d "$spec" ]; then
+		tree=$(cd "$spec" && pwd)
+		img=$tree/arch/x86/boot/bzImage
+		[ -f "$img" ] || die "$spec: no arch/x86/boot/bzImage (build the kernel first)"
+	else
+		[ -f "$spec" ] || die "$spec: no such kernel spec, file or directory"
+		img=$spec
+	fi
+	if [ -n "$tree" ] && [ -f "$tree/include/config/kernel.release" ]; then
+		rel=$(cat "$tree/include/config/kernel.release")
+	else
+		rel=$(bzimage_release "$img") || die "$img: not a bzImage"
+	fi
+	sum=$(sha256sum "$img" | cut -c1-12)
+	kdir=$KCACHE/$rel-$sum
+	if [ -f "$kdir/.complete" ] && [ -z "$mods" ]; then
+		echo "$kdir"
+		return 0
+	fi
+	say "installing $img ($rel) into $kdir"
+	tmp=$(mktemp -d "$KCACHE/.path.XXXXXX")
+	cp "$img" "$tmp/vmlinuz"
+	echo "$rel" >"$tmp/release"
+	if [ -n "$tree" ] && [ -f "$tree/.config" ]; then
+		cp "$tree/.config" "$tmp/config"
+	fi
+	if [ -n "$mods" ]; then
+		[ -d "$mods/lib/modules/$rel" ] && mods=$mods/lib/modules/$rel
+		[ -d "$mods" ] || die "$mods: no such modules directory"
+		mkdir -p "$tmp/lib/modules"
+		cp -a "$mods" "$tmp/lib/modules/$rel"
+		rm -f "$tmp/lib/modules/$rel/build" "$tmp/lib/modules/$rel/source"
+	elif [ -n "$tree" ] && [ -s "$tree/modules.order" ]; then
+		copy_tree_modules "$tree" "$tmp" "$rel"
+	fi
+	rm -rf "$kdir"
+	mv "$tmp" "$kdir"
+	finish_kdir "$kdir"
+	echo "$kdir"
+}
+
+# A cached spec resolution: kernels/spec/<spec> holds the release directory name.
+cached_spec() {
+	local f=$KCACHE/spec/$1 kdir
+	[ -z "${DAXSTRESS_KERNEL_REFRESH:-}" ] && [ -f "$f" ] || return 1
+	kdir=$KCACHE/$(cat "$f")
+	[ -f "$kdir/.complete" ] || return 1
+	echo "$kdir"
+}
+
+remember_spec() {
+	mkdir -p "$KCACHE/spec"
+	basename "$2" >"$KCACHE/spec/$1"
+}
+
+main() {
+	local spec=${1:-} kdir
+	[ -n "$spec" ] || { sed -n '3,15s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+	mkdir -p "$KCACHE"
+	command -v depmod >/dev/null || die "depmod not found (apt-get install kmod)"
+	case "$spec" in
+	debian:* | default)
+		if ! kdir=$(cached_spec "$spec"); then
+			if [ "$spec" = default ]; then
+				kdir=$(resolve_default)
+			else
+				kdir=$(resolve_debian "$spec")
+			fi
+			remember_spec "$spec" "$kdir"
+		fi
+		;;
+	*)
+		kdir=$(resolve_path "$spec" "${2:-}")
+		;;
+	esac
+	echo "$kdir"
+}
+
+main "$@"
