@@ -403,6 +403,9 @@ static void run_monitor(struct wl *w)
 	finish(w, w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);
 	w->res.duration_s = ns_to_s(now_ns() - start);
+	if (w->res.verdict == V_PASS && !w->res.reason[0])
+		finish(w, V_PASS, "no thread went %.1f s without progress in %.1f s",
+		       ns_to_s(w->o.stall_ms * NSEC_PER_MSEC), w->res.duration_s);
 	kmsg_mark("case %s end: %s", w->o.name, verdict_name(w->mon->verdict));
 }
 
@@ -440,9 +443,15 @@ static void cleanup(struct wl *w)
 				 "cannot remove %s: %s", w->path, strerror(errno));
 	}
 	target_close(&w->tgt);
+}
+
+static void release(struct wl *w)
+{
 	if (w->sh)
 		munmap(w->sh, sizeof(*w->sh));
 	free(w->mon);
+	w->sh = NULL;
+	w->mon = NULL;
 }
 
 /* ---- output ----------------------------------------------------------- */
@@ -462,7 +471,7 @@ static void print_proof(struct ktap *k, const struct monitor_result *m)
 		if (st->done)
 			ktap_diag(k, "proof %s: %s (%c, wchan %s)",
 				  proof_step_name((enum proof_step_id)i),
-				  st->released ? "released" : st->note, st->state,
+				  st->note[0] ? st->note : "released", st->state,
 				  st->wchan[0] ? st->wchan : "-");
 	}
 }
@@ -572,6 +581,7 @@ int wl_main(const struct wl_desc *desc, int argc, char **argv)
 	cleanup(&w);
 	print_result(&w, &k);
 	write_result(&w);
+	release(&w);
 	ktap_totals(&k);
 	return ktap_exit_code(&k);
 }
