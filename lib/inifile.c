@@ -11,8 +11,8 @@ struct ini_state {
 	const char *text;
 	int line;
 	int long_line;
-	char section[128];
-	int started;
+	unsigned int headers;		/* [section] lines read so far */
+	unsigned int headers_seen;	/* ... of which the handler was told */
 	int failed;
 	inifile_fn fn;
 	void *user;
@@ -63,6 +63,8 @@ static char *read_line(char *buf, int size, void *stream)
 			st->text++;
 	}
 	st->line++;
+	if (buf[strspn(buf, " \t")] == '[')
+		st->headers++;
 	return buf;
 }
 
@@ -83,9 +85,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			 "'%s' is outside any section: put it under a [section]", key);
 		goto fail;
 	}
-	if (!st->started || strcmp(section, st->section)) {
-		st->started = 1;
-		strscpy_trunc(st->section, section, sizeof(st->section));
+	/* A new header, even one repeating the last name, starts a section. */
+	if (st->headers != st->headers_seen) {
+		st->headers_seen = st->headers;
 		if (st->fn(st->user, section, NULL, NULL, st->msg, sizeof(st->msg)))
 			goto fail;
 	}
@@ -112,7 +114,8 @@ int inifile_parse(const char *name, FILE *f, const char *text, inifile_fn fn,
 		snprintf(st.msg, sizeof(st.msg), "line is too long (at most %d characters)",
 			 INI_MAX_LINE - 2);
 	}
-	if (!st.failed && ret) {
+	/* inih returns the first bad line; an earlier one than ours is a syntax error */
+	if (ret > 0 && (!st.failed || ret < st.failed)) {
 		st.failed = ret;
 		snprintf(st.msg, sizeof(st.msg),
 			 "cannot parse this line: expected [section], key = value, or a # comment");

@@ -1739,7 +1739,8 @@ static int vm_run(struct vm_ctx *c)
 	code = vm_exit_code(c);
 	if (c->a.end != VM_END_DONE && c->a.end != VM_END_SIGNAL) {
 		vm_print_tail(c, "console.log", VM_TAIL_LINES);
-		vm_print_tail(c, "qemu.log", VM_TAIL_LINES / 4);
+		if (c->a.end == VM_END_EXIT)
+			vm_print_tail(c, "qemu.log", VM_TAIL_LINES / 4);
 	}
 	vm_write_report(c, code);
 	vm_summary(c, code);

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Description: the case option table parses command lines and rejects bad
+ * values with a message; patterns verify and catch damage; the DAX probe
+ * explains a non-DAX directory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../lib/caseopt.h"
+#include "../../lib/dax_probe.h"
+#include "../../lib/pattern.h"
+
+static int parse(struct case_opts *o, char *err, size_t len, ...)
+{
+	char *argv[32] = { "prog" };
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, len);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	case_opts_defaults(o);
+	return case_opts_parse_argv(o, argc, argv, err, len);
+}
+
+static void test_argv(void **state)
+{
+	struct case_opts o;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "--dir", "/mnt", "--pin=odirect",
+			       "--size", "128M", "--duration", "500ms", "--allow-nodax",
+			       "--align=4k", NULL), 0);
+	assert_string_equal(o.dir, "/mnt");
+	assert_string_equal(o.pin, "odirect");
+	assert_int_equal(o.size, 128ULL << 20);
+	assert_int_equal(o.duration_ms, 500);
+	assert_int_equal(o.align, 4096);
+	assert_true(o.allow_nodax);
+}
+
+static void refused(const char *want, ...)
+{
+	char *argv[32] = { "prog" }, err[256] = "";
+	struct case_opts o;
+	int argc = 1;
+	va_list ap;
+
+	va_start(ap, want);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	case_opts_defaults(&o);
+	assert_int_equal(case_opts_parse_argv(&o, argc, argv, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, want))
+		fail_msg("'%s' does not contain '%s'", err, want);
+}
+
+static void test_refused(void **state)
+{
+	(void)state;
+	refused("--dir is required", "--pin", "pvm", NULL);
+	refused("unknown or incomplete option '--colour'", "--dir", "/x", "--colour", "red", NULL);
+	refused("unknown pin source 'usb'", "--dir", "/x", "--pin", "usb", NULL);
+	refused("not a multiple of 2M", "--dir", "/x", "--size", "5M", NULL);
+	refused("threads: '100' is out of range", "--dir", "/x", "--threads", "100", NULL);
+	refused("alignment '8k' must be 4k or 2M", "--dir", "/x", "--align", "8k", NULL);
+	refused("at most half of size", "--dir", "/x", "--size", "4M", "--pin-size", "4M", NULL);
+	refused("unexpected argument 'extra'", "--dir", "/x", "extra", NULL);
+	refused("allow-nodax: 'maybe' is not yes or no", "--dir", "/x", "--allow-nodax=maybe", NULL);
+}
+
+static void test_pattern(void **state)
+{
+	static char page[PAT_PAGE];
+	size_t bad = 0;
+
+	(void)state;
+	pattern_fill(page, 42, 7, 3);
+	assert_int_equal(pattern_check(page, 42, 7, &bad), PAT_VALID);
+	assert_int_equal(pattern_check(page, 42, 8, &bad), PAT_CORRUPT);
+	assert_int_equal(pattern_check(page, 43, 7, &bad), PAT_CORRUPT);
+	page[1000] ^= 1;
+	assert_int_equal(pattern_check(page, 42, 7, &bad), PAT_CORRUPT);
+	assert_int_equal(bad, 1000 & ~7UL);
+	memset(page, 0, sizeof(page));
+	assert_int_equal(pattern_check(page, 42, 7, &bad), PAT_ZERO);
+}
+
+static void test_verify_file(void **state)
+{
+	char path[] = "/tmp/daxstress-test-XXXXXX", msg[256] = "";
+	static char page[PAT_PAGE];
+	int fd = mkstemp(path), i;
+
+	(void)state;
+	assert_true(fd >= 0);
+	unlink(path);
+	for (i = 0; i < 4; i++) {
+		pattern_fill(page, 1, (uint64_t)i, 0);
+		assert_int_equal(pwrite(fd, page, PAT_PAGE, i * (off_t)PAT_PAGE), PAT_PAGE);
+	}
+	assert_int_equal(ftruncate(fd, 8 * PAT_PAGE), 0);
+	assert_int_equal(verify_range(fd, 0, 4 * PAT_PAGE, 1, 0, msg, sizeof(msg)), 0);
+	assert_int_equal(verify_range(fd, 4 * PAT_PAGE, 4 * PAT_PAGE, 1, 1, msg, sizeof(msg)), 0);
+	assert_int_equal(verify_range(fd, 0, 8 * PAT_PAGE, 1, 1, msg, sizeof(msg)), -EILSEQ);
+	assert_non_null(strstr(msg, "offset 0 should read back zero"));
+	assert_int_equal(pwrite(fd, "x", 1, 2 * PAT_PAGE + 100), 1);
+	assert_int_equal(verify_range(fd, 0, 4 * PAT_PAGE, 1, 0, msg, sizeof(msg)), -EILSEQ);
+	assert_non_null(strstr(msg, "offset 8288 lost its pattern"));
+	close(fd);
+}
+
+static void test_dax_probe(void **state)
+{
+	struct dax_info info;
+	int fd = open("/proc/self/exe", O_RDONLY);
+
+	(void)state;
+	assert_int_equal(dax_probe_mount("/nonexistent/dir", &info), -ENOENT);
+	assert_non_null(strstr(info.why, "/nonexistent/dir"));
+	/* The build host has no DAX: the answer must say so and why. */
+	assert_int_equal(dax_probe_fd(fd, "/proc/self/exe", &info), 0);
+	assert_false(info.file_dax);
+	assert_true(info.why[0] != '\0');
+	close(fd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_pattern),
+		cmocka_unit_test(test_verify_file),
+		cmocka_unit_test(test_dax_probe),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
