@@ -32,6 +32,7 @@
 
 struct run_opts {
 	char dir[PATH_MAX];
+	char suite_spec[PATH_MAX];
 	char suite[PATH_MAX];
 	char json[PATH_MAX];
 	char target[PATH_MAX];
@@ -92,7 +93,6 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *suite = "smoke";
 	int c, ret = 0;
 
 	opterr = 0;
@@ -100,7 +100,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': ret |= set_path(o->dir, optarg, "--dir"); break;
-		case 's': suite = optarg; break;
+		case 's': ret |= set_path(o->suite_spec, optarg, "--suite"); break;
 		case 'j': ret |= set_path(o->json, optarg, "--json"); break;
 		case 't': ret |= set_path(o->target, optarg, "--target"); break;
 		case 'k': ret |= set_path(o->known, optarg, "--known-issues"); break;
@@ -123,9 +123,16 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		fprintf(stderr, "daxstress run: --dir is required: a directory on a DAX mount\n");
 		return -1;
 	}
-	if (path_suite(suite, o->suite, sizeof(o->suite))) {
+	if (!o->suite_spec[0])
+		strcpy(o->suite_spec, "smoke");
+	return 0;
+}
+
+static int find_files(struct run_opts *o)
+{
+	if (path_suite(o->suite_spec, o->suite, sizeof(o->suite))) {
 		fprintf(stderr, "daxstress run: no suite '%s': give a name from configs/ "
-			"(smoke, nightly) or a path to a .conf file\n", suite);
+			"(smoke, nightly) or a path to a .conf file\n", o->suite_spec);
 		return -1;
 	}
 	if (!o->known[0] && path_config("known-issues", o->known, sizeof(o->known)))
@@ -419,7 +426,7 @@ int cmd_run(int argc, char **argv)
 	ret = parse_args(&r.o, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : EXIT_USAGE;
-	if (check_dir(&r))
+	if (check_dir(&r) || find_files(&r.o))
 		return EXIT_USAGE;
 	if (suite_load(&r.suite, r.o.suite, err, sizeof(err)) ||
 	    (r.o.known[0] && known_load(&r.known, r.o.known, err, sizeof(err)))) {

@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the shell tests: each assertion prints "ok - what" or
+# "not ok - what", which tests/run.sh counts.
+
+BUILD=${BUILD:-build}
+DAXSTRESS=${DAXSTRESS:-$BUILD/daxstress}
+failures=0
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got '$2', want '$3'"; fi
+}
+
+# expect_match WHAT TEXT PATTERN (grep -E)
+expect_match() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then ok "$1"; else
+		not_ok "$1: '$3' not found in: $(printf '%s' "$2" | head -c 400)"; fi
+}
+
+# jget FILE CASE FIELD: a field of one case of a daxstress JSON report
+jget() {
+	jq -r --arg c "$2" ".cases[] | select(.suite_case == \$c) | .$3" "$1"
+}
+
+finish() { exit $((failures > 0)); }

@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Description: the monitor, end to end through `daxstress run`, on planted
+# user-space stalls (no DAX needed): an emulated missed wakeup must be
+# classified missed-wakeup, a stall no signal resolves must be hang, and a
+# clean run must pass with no false stall.
+. "$(dirname "$0")/../lib.sh"
+
+dir=$(mktemp -d /tmp/daxstress-stall.XXXXXX)
+json=$dir/report.json
+out=$("$DAXSTRESS" run --dir "$dir" --allow-nodax --suite configs/selftest-stall.conf --json "$json")
+rc=$?
+echo "$out" | sed 's/^/    /'
+
+expect_eq "run exits 1 (failures found)" "$rc" 1
+expect_eq "missed-wake: verdict" "$(jget "$json" missed-wake verdict)" missed-wakeup
+expect_eq "missed-wake: location" "$(jget "$json" missed-wake location)" "not in a DAX break-layouts path"
+expect_eq "missed-wake: released by the signal step" \
+	"$(jget "$json" missed-wake 'proof[] | select(.step == "signal") | .released')" true
+expect_eq "missed-wake: not released by killing pinners" \
+	"$(jget "$json" missed-wake 'proof[] | select(.step == "kill-pinners") | .released')" false
+expect_eq "stuck: verdict" "$(jget "$json" stuck verdict)" hang
+expect_match "stuck: reason names the state" "$(jget "$json" stuck reason)" "state S"
+expect_eq "clean: verdict" "$(jget "$json" clean verdict)" pass
+expect_eq "clean: no stall" "$(jget "$json" clean detect_s)" null
+expect_eq "every case dax: false" "$(jq '[.cases[].dax] | unique | tostring' "$json")" '"[false]"'
+expect_match "KTAP plan" "$out" '^1\.\.3'
+expect_match "KTAP missed-wake line" "$out" 'not ok 1 [a-z0-9]+\.missed-wake'
+expect_match "KTAP clean line" "$out" 'ok 3 [a-z0-9]+\.clean'
+for c in missed-wake stuck; do
+	d=$(jget "$json" $c detect_s)
+	echo "# $c: stall noticed after ${d} s, verdict after $(jget "$json" $c verdict_s) s"
+done
+left=$(ls "$dir" | grep -v report.json)
+expect_eq "case files removed" "$left" ""
+rm -rf "$dir"
+finish
