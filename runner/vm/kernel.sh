@@ -250,9 +250,15 @@ resolve_path() {
 	else
 		rel=$(bzimage_release "$img") || die "$img: not a bzImage"
 	fi
+	if [ -n "$mods" ]; then
+		[ ! -d "$mods/lib/modules/$rel" ] || mods=$mods/lib/modules/$rel
+		[ -d "$mods" ] || die "$mods: no such modules directory"
+		mods=$(cd "$mods" && pwd)
+	fi
 	sum=$(sha256sum "$img" | cut -c1-12)
 	kdir=$KCACHE/$rel-$sum
-	if [ -f "$kdir/.complete" ] && [ -z "$mods" ]; then
+	if [ -f "$kdir/.complete" ] && { [ -z "$mods" ] ||
+		[ "$(cat "$kdir/modules-from" 2>/dev/null)" = "$mods" ]; }; then
 		echo "$kdir"
 		return 0
 	fi
@@ -264,10 +270,10 @@ resolve_path() {
 		cp "$tree/.config" "$tmp/config"
 	fi
 	if [ -n "$mods" ]; then
-		[ -d "$mods/lib/modules/$rel" ] && mods=$mods/lib/modules/$rel
-		[ -d "$mods" ] || die "$mods: no such modules directory"
 		mkdir -p "$tmp/lib/modules"
-		cp -a "$mods" "$tmp/lib/modules/$rel"
+		echo "$mods" >"$tmp/modules-from"
+		cp -al "$mods" "$tmp/lib/modules/$rel" 2>/dev/null ||
+			cp -a "$mods" "$tmp/lib/modules/$rel"
 		rm -f "$tmp/lib/modules/$rel/build" "$tmp/lib/modules/$rel/source"
 	elif [ -n "$tree" ] && [ -s "$tree/modules.order" ]; then
 		copy_tree_modules "$tree" "$tmp" "$rel"

@@ -24,7 +24,7 @@ out=$("$DAXSTRESS" frobnicate 2>&1); rc=$?
 expect_eq "unknown command: exit 2" "$rc" 2
 expect_match "unknown command: named" "$out" "unknown command 'frobnicate'"
 
-out=$("$DAXSTRESS" run --dir "$dir" --suite nosuchsuite 2>&1); rc=$?
+out=$("$DAXSTRESS" run --dir "$dir" --allow-nodax --suite nosuchsuite 2>&1); rc=$?
 expect_eq "unknown suite: exit 2" "$rc" 2
 expect_match "unknown suite: named" "$out" "no suite 'nosuchsuite'"
 
