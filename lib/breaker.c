@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "breaker.h"
 
@@ -36,6 +39,23 @@ const char *brk_names(void)
 		strcat(buf, breakers[i]->name);
 	}
 	return buf;
+}
+
+int brk_fallocate(const struct brk_env *env, int mode, uint64_t off, uint64_t len)
+{
+	return fallocate(env->fd, mode, (off_t)off, (off_t)len) ? -errno : 0;
+}
+
+int brk_resize(const struct brk_env *env, uint64_t size)
+{
+	return ftruncate(env->fd, (off_t)size) ? -errno : 0;
+}
+
+int brk_final_truncate(struct brk_env *env)
+{
+	int ret = brk_resize(env, env->brk_start);
+
+	return ret ? ret : brk_resize(env, env->size);
 }
 
 void brk_pick_range(const struct brk_env *env, struct rng *rng,

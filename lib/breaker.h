@@ -14,11 +14,13 @@
 #include "util.h"
 
 #define BRK_F_PLANT	(1u << 0)	/* pairs with a PIN_F_PLANT pin source */
+#define BRK_F_WHOLE	(1u << 1)	/* breaks the whole file: no stable region */
 
 struct brk_env {
 	const struct case_opts *o;
 	struct wl_shared *sh;
 	int fd;
+	const char *path;	/* the case file, for breakers that reopen it */
 	uint64_t size;
 	uint64_t brk_start;	/* breaks stay inside [brk_start, size) */
 };
@@ -32,6 +34,13 @@ struct brk_ops {
 	/* Break the whole break region once, for the read-back-zero check. */
 	int (*final)(struct brk_env *env);
 };
+
+/* fallocate(mode) that returns -errno. */
+int brk_fallocate(const struct brk_env *env, int mode, uint64_t off, uint64_t len);
+/* Shrink to the start of the break region and grow back: zeroes all of it. */
+int brk_final_truncate(struct brk_env *env);
+/* Set the size; -errno. */
+int brk_resize(const struct brk_env *env, uint64_t size);
 
 const struct brk_ops *brk_find(const char *name);
 const char *brk_names(void);

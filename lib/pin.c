@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <string.h>
 
 #include "pin.h"
@@ -36,6 +37,22 @@ const char *pin_names(void)
 		strcat(buf, pins[i]->name);
 	}
 	return buf;
+}
+
+uint64_t pin_pick_target(const struct pin_env *env, struct rng *rng, uint64_t len)
+{
+	return rng_below(rng, (env->target_size - len) / 4096 + 1) * 4096;
+}
+
+int pin_io_result(struct pin_env *env, long res)
+{
+	if (res >= 0)
+		return 0;
+	if (res == -EFAULT || res == -EINTR || res == -ESRCH) {
+		atomic_fetch_add(&env->sh->pin_efault, 1);
+		return 0;
+	}
+	return (int)res;
 }
 
 uint64_t pin_pick_offset(const struct pin_env *env, struct rng *rng, uint64_t len)

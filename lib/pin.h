@@ -18,6 +18,7 @@
 
 #define PIN_F_TARGET	(1u << 0)	/* needs a non-DAX O_DIRECT target */
 #define PIN_F_PLANT	(1u << 1)	/* planted user-space stall for self-tests */
+#define PIN_F_MAP	(1u << 2)	/* pins this process's own mapping (env->map) */
 
 struct pin_env {
 	const struct case_opts *o;
@@ -29,6 +30,7 @@ struct pin_env {
 	int target_fd;
 	bool target_writable;
 	uint64_t target_size;
+	char *map;		/* PIN_F_MAP: the pinner's shared mapping of the file */
 };
 
 struct pin_thread {
@@ -56,5 +58,9 @@ const struct pin_ops *pin_find(const char *name);
 const char *pin_names(void);
 /* A random page-aligned range of len bytes inside the break region. */
 uint64_t pin_pick_offset(const struct pin_env *env, struct rng *rng, uint64_t len);
+/* A random page-aligned offset for len bytes inside the O_DIRECT target. */
+uint64_t pin_pick_target(const struct pin_env *env, struct rng *rng, uint64_t len);
+/* Count an expected failure (the range was truncated away): 0; else -err. */
+int pin_io_result(struct pin_env *env, long res);
 
 #endif

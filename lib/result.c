@@ -141,6 +141,8 @@ struct json_object *case_result_json(const struct case_result *r)
 		json_object_object_add(o, "detect_s", NULL);
 		add_str(o, "stack", "");
 	}
+	if (r->note[0])
+		add_str(o, "note", r->note);
 	if (r->cleanup[0])
 		add_str(o, "cleanup", r->cleanup);
 	json_object_object_add(o, "needs_reboot", json_object_new_boolean(r->needs_reboot));

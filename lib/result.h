@@ -35,6 +35,7 @@ struct case_result {
 	double duration_s;
 	enum verdict verdict;
 	char reason[512];
+	char note[256];		/* a finding beside the verdict */
 	char cleanup[512];	/* what could not be cleaned up, and why */
 	bool needs_reboot;
 	struct case_counters counters;

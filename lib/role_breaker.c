@@ -49,10 +49,15 @@ static void *breaker_thread(void *arg)
 		ret = ops->op(&bt->benv, &rng);
 		hb_op_end(hb);
 	}
-	if (ret)
+	/* Refused on the very first try: the filesystem lacks the operation. */
+	if (ret == -EOPNOTSUPP && hb_ops(hb) == 1) {
+		atomic_store(&sh->unsupported, 1);
+		shared_error(sh, "%s is not supported on this filesystem (EOPNOTSUPP)", ops->name);
+	} else if (ret) {
 		shared_error(sh, "breaker %s: %s failed: %s%s", name, ops->name,
 			     strerror(-ret), ret == -ENOSPC ?
 			     " (the DAX filesystem is full: free space or use a smaller --size)" : "");
+	}
 	hb_set_state(hb, HB_DONE);
 	return NULL;
 }
@@ -75,7 +80,7 @@ void role_breaker(const struct role_env *env)
 		th[i].env = env;
 		th[i].idx = i;
 		th[i].benv = (struct brk_env){
-			.o = env->o, .sh = env->sh, .fd = env->fd,
+			.o = env->o, .sh = env->sh, .fd = env->fd, .path = env->path,
 			.size = env->size, .brk_start = env->brk_start,
 		};
 		if (pthread_create(&th[i].th, NULL, breaker_thread, &th[i])) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mapping.h"
 #include "roles.h"
 
 struct pinner {
@@ -54,6 +55,7 @@ static void *pinner_thread(void *arg)
 void role_pinner(const struct role_env *env)
 {
 	struct pinner p = { .env = env };
+	struct dmap map = { 0 };
 	struct pinner_thread *th;
 	char err[256] = "";
 	unsigned int i;
@@ -67,6 +69,12 @@ void role_pinner(const struct role_env *env)
 	};
 	while (!atomic_load(&env->sh->owner_ready) && !atomic_load(&env->sh->stop))
 		sleep_ms(1);
+	if ((env->pin->flags & PIN_F_MAP) &&
+	    dmap_open(&map, env->fd, env->size, env->o->align, env->dax, err, sizeof(err))) {
+		shared_error(env->sh, "pinner: %s", err);
+		_exit(1);
+	}
+	p.penv.map = map.addr;
 	if (env->pin->setup) {
 		ret = env->pin->setup(&p.penv, &p.priv, err, sizeof(err));
 		if (ret) {

@@ -15,6 +15,7 @@ struct role_env {
 	const struct case_opts *o;
 	struct wl_shared *sh;
 	int fd;
+	const char *path;
 	bool dax;
 	uint64_t size;
 	uint64_t brk_start;

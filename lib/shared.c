@@ -4,6 +4,18 @@
 
 #include "shared.h"
 
+void shared_note(struct wl_shared *sh, const char *fmt, ...)
+{
+	int expected = 0;
+	va_list ap;
+
+	if (!atomic_compare_exchange_strong(&sh->noted, &expected, 1))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sh->note, sizeof(sh->note), fmt, ap);
+	va_end(ap);
+}
+
 void shared_error(struct wl_shared *sh, const char *fmt, ...)
 {
 	int expected = 0;

@@ -29,12 +29,19 @@ struct wl_shared {
 	_Atomic uint64_t pin_efault;	/* pins that hit a truncated range */
 	_Atomic uint64_t signals;	/* proof signals received */
 	_Atomic int error;
+	_Atomic int unsupported;	/* the error says the fs lacks the operation */
 	char errmsg[256];
+	_Atomic int noted;
+	char note[256];		/* a finding a role reports beside the verdict */
 	struct hb_region hb;
 };
 
 /* First fatal error of any role wins; later ones are dropped. */
 void shared_error(struct wl_shared *sh, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* First note wins, like errors. */
+void shared_note(struct wl_shared *sh, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

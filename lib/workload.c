@@ -128,9 +128,10 @@ static int open_case_file(struct wl *w)
 	if (check_dax(w))
 		return -1;
 	w->env.size = w->o.size;
+	/* The first quarter keeps its pattern; breaks stay in the rest. */
 	w->env.brk_start = (w->o.size / 4) & ~((2ULL << 20) - 1);
-	if (!w->env.brk_start)
-		w->env.brk_start = 2ULL << 20;
+	if (w->env.brk->flags & BRK_F_WHOLE)
+		w->env.brk_start = 0;
 	ret = ftruncate(w->fd, (off_t)w->o.size) ? -errno : prewrite_stable(w);
 	if (ret) {
 		finish(w, V_ERROR, "cannot fill %s (%llu bytes): %s%s", w->path,
@@ -322,6 +323,10 @@ static void check_exits(struct wl *w)
 	char desc[64];
 	int i;
 
+	if (atomic_load(&w->sh->unsupported)) {
+		finish(w, V_SKIP, "%s", w->sh->errmsg);
+		return;
+	}
 	if (atomic_load(&w->sh->error) > 0 && w->res.verdict == V_PASS) {
 		finish(w, V_ERROR, "%s", w->sh->errmsg);
 		return;
@@ -356,7 +361,8 @@ static void verify_data(struct wl *w)
 	char msg[256];
 	int ret;
 
-	if (!all_reaped(w) || w->res.verdict == V_HANG || w->res.verdict == V_ERROR)
+	if (!all_reaped(w) || w->res.verdict == V_HANG || w->res.verdict == V_ERROR ||
+	    w->res.verdict == V_SKIP)
 		return;
 	ret = verify_range(w->fd, 0, w->env.brk_start, w->o.seed, 0, msg, sizeof(msg));
 	if (!ret && w->env.brk->final) {
@@ -384,6 +390,7 @@ static void collect_counters(struct wl *w)
 	c->sigbus = atomic_load(&w->sh->sigbus);
 	c->pin_efault = atomic_load(&w->sh->pin_efault);
 	c->signals = atomic_load(&w->sh->signals);
+	strscpy_trunc(w->res.note, w->sh->note, sizeof(w->res.note));
 }
 
 static void run_monitor(struct wl *w)
@@ -423,6 +430,7 @@ static void run_case(struct wl *w)
 	if (open_case_file(w) || open_target(w))
 		return;
 	w->env.fd = w->fd;
+	w->env.path = w->path;
 	if (start_roles(w)) {
 		stop_roles(w);
 		return;
@@ -500,6 +508,8 @@ static void print_result(struct wl *w, struct ktap *k)
 		  (unsigned long long)c->owner_ops, (unsigned long long)c->pin_ops,
 		  (unsigned long long)c->break_ops, (unsigned long long)c->sigbus,
 		  (unsigned long long)c->pin_efault, w->res.duration_s);
+	if (w->res.note[0])
+		ktap_diag(k, "note: %s", w->res.note);
 	if (w->res.cleanup[0])
 		ktap_diag(k, "cleanup: %s", w->res.cleanup);
 	ktap_diag(k, "verdict %s: %s", verdict_name(w->res.verdict), w->res.reason);

@@ -12,7 +12,7 @@
  *	@@DAXSTRESS <EVENT> <guest-uptime-s> [ARGS...]
  *
  * Events, in order: INIT release, MODULES count, FSDAX dev how sectors,
- * SETUP target, then per filesystem FS-BEGIN fs, FS-READY fs mount-options,
+ * SETUP target null_blk-params, then per filesystem FS-BEGIN fs, FS-READY fs mount-options,
  * KTAP-BEGIN fs, <KTAP lines>, KTAP-END fs rc, JSON-BEGIN fs, <JSON text>,
  * JSON-END fs, FS-END fs rc; at any time ERROR message; last DONE status.
  *
@@ -173,6 +173,7 @@ struct vm_attempt {
 	enum vm_end end;
 	char reason[512];
 	char fsdax[128];
+	char target[128];
 };
 
 struct vm_ctx {
@@ -262,15 +263,9 @@ static void strv_free(struct strv *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static void vm_print_quoted(FILE *f, const char *s)
+/* S in single quotes for a POSIX shell. */
+static void vm_sh_quote(FILE *f, const char *s)
 {
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_./,:=+-@%";
-
-	if (*s && strspn(s, safe) == strlen(s)) {
-		fputs(s, f);
-		return;
-	}
 	fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '\'')
@@ -279,6 +274,17 @@ static void vm_print_quoted(FILE *f, const char *s)
 			fputc(*s, f);
 	}
 	fputc('\'', f);
+}
+
+static void vm_print_quoted(FILE *f, const char *s)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				   "0123456789_./,:=+-@%";
+
+	if (*s && strspn(s, safe) == strlen(s))
+		fputs(s, f);
+	else
+		vm_sh_quote(f, s);
 }
 
 static void strv_print(FILE *f, const struct strv *s)
@@ -681,49 +687,63 @@ static char *vm_slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static void vm_env_add(char *env, size_t size, const char *name, const char *val)
+/* NAME='VALUE' for the guest's shell. */
+static void vm_env_add(FILE *f, const char *name, const char *val)
 {
-	size_t len = strlen(env);
+	fprintf(f, "%s=", name);
+	vm_sh_quote(f, val);
+	fputc('\n', f);
+}
 
-	len += snprintf(env + len, size - len, "%s='", name);
-	for (; *val && len + 5 < size; val++) {
-		if (*val == '\'')
-			len += snprintf(env + len, size - len, "'\\''");
-		else
-			env[len++] = *val;
+static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
+{
+	char num[32], *env = NULL;
+	size_t len = 0;
+	FILE *m;
+	int ret;
+
+	m = open_memstream(&env, &len);
+	if (!m)
+		return -ENOMEM;
+	vm_env_add(m, "DAXSTRESS_SUITE", suite);
+	snprintf(num, sizeof(num), "%u", c->o->case_timeout);
+	vm_env_add(m, "DAXSTRESS_CASE_TIMEOUT", num);
+	if (fclose(m)) {
+		free(env);
+		return -ENOMEM;
 	}
-	snprintf(env + len, size - len, "'\n");
+	ret = vm_cpio_add(f, "etc/daxstress/run.env", S_IFREG | 0644, env, len);
+	free(env);
+	return ret;
 }
 
 /* The run settings the guest init reads: /etc/daxstress/run.env (+ suite file). */
-static int vm_write_overlay(struct vm_ctx *c, FILE *f)
+static int vm_write_overlay(const struct vm_ctx *c, FILE *f)
 {
-	const char *suite = c->o->suite;
-	char env[4096] = "", num[32], guest_suite[PATH_MAX];
+	const char *suite = c->o->suite, *base;
+	char guest_suite[PATH_MAX];
 	struct stat st;
 	char *data = NULL;
 	size_t len = 0;
-	int ret = 0;
+	int ret;
 
 	if (!stat(suite, &st) && S_ISREG(st.st_mode)) {
 		data = vm_slurp(suite, &len);
 		if (!data)
 			return -EIO;
-		snprintf(guest_suite, sizeof(guest_suite), "/etc/daxstress/suite/%s",
-			 strrchr(suite, '/') ? strrchr(suite, '/') + 1 : suite);
+		base = strrchr(suite, '/') ? strrchr(suite, '/') + 1 : suite;
+		snprintf(guest_suite, sizeof(guest_suite), "/etc/daxstress/suite/%s", base);
 		suite = guest_suite;
 	}
-	vm_env_add(env, sizeof(env), "DAXSTRESS_SUITE", suite);
-	snprintf(num, sizeof(num), "%u", c->o->case_timeout);
-	vm_env_add(env, sizeof(env), "DAXSTRESS_CASE_TIMEOUT", num);
 	vm_cpio_add(f, "etc", S_IFDIR | 0755, NULL, 0);
 	vm_cpio_add(f, "etc/daxstress", S_IFDIR | 0755, NULL, 0);
-	vm_cpio_add(f, "etc/daxstress/run.env", S_IFREG | 0644, env, strlen(env));
-	if (data) {
+	ret = vm_write_env(c, f, suite);
+	if (!ret && data) {
 		vm_cpio_add(f, "etc/daxstress/suite", S_IFDIR | 0755, NULL, 0);
-		vm_cpio_add(f, guest_suite + 1, S_IFREG | 0644, data, len);
+		ret = vm_cpio_add(f, guest_suite + 1, S_IFREG | 0644, data, len);
 	}
-	ret = vm_cpio_add(f, "TRAILER!!!", 0, NULL, 0);
+	if (!ret)
+		ret = vm_cpio_add(f, "TRAILER!!!", 0, NULL, 0);
 	free(data);
 	return ret;
 }
@@ -860,57 +880,69 @@ static int vm_cmdline(const struct vm_ctx *c, char *buf, size_t size)
 	return len < (int)size ? 0 : -E2BIG;
 }
 
+/* Machine parameters that are the same for every run. */
+static const char *const vm_qemu_machine[] = {
+	"-name", "daxstress", "-smp", "2", "-machine", "pc,nvdimm=on",
+	"-m", "2G,slots=2,maxmem=8G", "-display", "none", "-nodefaults", "-no-reboot",
+};
+
+static const struct vm_accel_params {
+	const char *accel;
+	const char *cpu;
+} vm_accel_params[] = {
+	[VM_ACCEL_KVM] = { "kvm", "host" },
+	[VM_ACCEL_TCG] = { "tcg,thread=multi", "max" },
+};
+
+/* Add "-OPT VALUE", VALUE formatted. */
+static int strv_opt(struct strv *s, const char *opt, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int strv_opt(struct strv *s, const char *opt, const char *fmt, ...)
+{
+	char val[2 * PATH_MAX + 128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	if (strv_addf(s, "%s", opt) || strv_addf(s, "%s", val))
+		return -ENOMEM;
+	return 0;
+}
+
 static int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
 {
+	const struct vm_accel_params *p = &vm_accel_params[accel];
 	const char *qemu = getenv("DAXSTRESS_QEMU");
-	char pmem[2 * PATH_MAX], con[PATH_MAX], data[PATH_MAX], esc[2 * PATH_MAX], cmd[2048];
-	int ret = vm_cmdline(c, cmd, sizeof(cmd));
+	char pmem[2 * PATH_MAX], con[PATH_MAX], data[PATH_MAX], path[PATH_MAX], cmd[2048];
+	size_t i;
+	int err;
 
-	if (ret)
-		return ret;
+	if (vm_cmdline(c, cmd, sizeof(cmd)))
+		return -E2BIG;
 	vm_qemu_escape(c->pmem, pmem, sizeof(pmem));
-	vm_rundir_path(c, "console.log", esc, sizeof(esc));
-	vm_qemu_escape(esc, con, sizeof(con));
-	vm_rundir_path(c, "data.log", esc, sizeof(esc));
-	vm_qemu_escape(esc, data, sizeof(data));
-	ret |= strv_addf(a, "%s", qemu ? qemu : "qemu-system-x86_64");
-	ret |= strv_addf(a, "-name");
-	ret |= strv_addf(a, "daxstress");
-	ret |= strv_addf(a, "-accel");
-	ret |= strv_addf(a, "%s", accel == VM_ACCEL_KVM ? "kvm" : "tcg,thread=multi");
-	ret |= strv_addf(a, "-cpu");
-	ret |= strv_addf(a, "%s", accel == VM_ACCEL_KVM ? "host" : "max");
-	ret |= strv_addf(a, "-smp");
-	ret |= strv_addf(a, "2");
-	ret |= strv_addf(a, "-machine");
-	ret |= strv_addf(a, "pc,nvdimm=on");
-	ret |= strv_addf(a, "-m");
-	ret |= strv_addf(a, "2G,slots=2,maxmem=8G");
-	ret |= strv_addf(a, "-object");
-	ret |= strv_addf(a, "memory-backend-file,id=mem1,share=on,mem-path=%s,size=%s",
-			 pmem, VM_PMEM_SIZE);
-	ret |= strv_addf(a, "-device");
-	ret |= strv_addf(a, "%s,id=nv1,memdev=mem1",
-			 c->o->virtio_pmem ? "virtio-pmem-pci" : "nvdimm");
-	ret |= strv_addf(a, "-kernel");
-	ret |= strv_addf(a, "%s/vmlinuz", c->kdir);
-	ret |= strv_addf(a, "-initrd");
-	ret |= strv_addf(a, "%s", c->initrd);
-	ret |= strv_addf(a, "-append");
-	ret |= strv_addf(a, "%s", cmd);
-	ret |= strv_addf(a, "-display");
-	ret |= strv_addf(a, "none");
-	ret |= strv_addf(a, "-nodefaults");
-	ret |= strv_addf(a, "-no-reboot");
-	ret |= strv_addf(a, "-chardev");
-	ret |= strv_addf(a, "file,id=con,path=%s", con);
-	ret |= strv_addf(a, "-serial");
-	ret |= strv_addf(a, "chardev:con");
-	ret |= strv_addf(a, "-chardev");
-	ret |= strv_addf(a, "file,id=data,path=%s", data);
-	ret |= strv_addf(a, "-serial");
-	ret |= strv_addf(a, "chardev:data");
-	return ret ? -ENOMEM : 0;
+	vm_rundir_path(c, "console.log", path, sizeof(path));
+	vm_qemu_escape(path, con, sizeof(con));
+	vm_rundir_path(c, "data.log", path, sizeof(path));
+	vm_qemu_escape(path, data, sizeof(data));
+	err = strv_addf(a, "%s", qemu ? qemu : "qemu-system-x86_64");
+	for (i = 0; i < sizeof(vm_qemu_machine) / sizeof(vm_qemu_machine[0]); i++)
+		err |= strv_addf(a, "%s", vm_qemu_machine[i]);
+	err |= strv_opt(a, "-accel", "%s", p->accel);
+	err |= strv_opt(a, "-cpu", "%s", p->cpu);
+	err |= strv_opt(a, "-object", "memory-backend-file,id=mem1,share=on,mem-path=%s,size=%s",
+			pmem, VM_PMEM_SIZE);
+	err |= strv_opt(a, "-device", "%s,id=nv1,memdev=mem1",
+			c->o->virtio_pmem ? "virtio-pmem-pci" : "nvdimm");
+	err |= strv_opt(a, "-kernel", "%s/vmlinuz", c->kdir);
+	err |= strv_opt(a, "-initrd", "%s", c->initrd);
+	err |= strv_opt(a, "-append", "%s", cmd);
+	err |= strv_opt(a, "-chardev", "file,id=con,path=%s", con);
+	err |= strv_opt(a, "-serial", "chardev:con");
+	err |= strv_opt(a, "-chardev", "file,id=data,path=%s", data);
+	err |= strv_opt(a, "-serial", "chardev:data");
+	return err ? -ENOMEM : 0;
 }
 
 /* ---- KVM probe cache: a failed KVM boot is remembered for a week ---- */
@@ -1020,10 +1052,11 @@ static void ev_fsdax(struct vm_ctx *c, double t, const char *args)
 
 static void ev_setup(struct vm_ctx *c, double t, const char *args)
 {
-	(void)args;
 	c->a.g_setup = t;
-	vm_msg("guest set-up done at %.2f s (modules %.2f s, fsdax %.2f s: %s)",
-	       t, c->a.g_modules - c->a.g_init, c->a.g_fsdax - c->a.g_modules, c->a.fsdax);
+	snprintf(c->a.target, sizeof(c->a.target), "%s", args);
+	vm_msg("guest set-up done at %.2f s (modules %.2f s, fsdax %.2f s: %s; target %s)",
+	       t, c->a.g_modules - c->a.g_init, c->a.g_fsdax - c->a.g_modules, c->a.fsdax,
+	       c->a.target);
 }
 
 static void ev_fs_begin(struct vm_ctx *c, double t, const char *args)
@@ -1572,6 +1605,7 @@ static json_object *vm_report(const struct vm_ctx *c, int code)
 	json_object_object_add(r, "pmem", json_object_new_string(c->o->virtio_pmem ?
 								 "virtio-pmem" : "nvdimm"));
 	json_object_object_add(r, "fsdax", json_object_new_string(a->fsdax));
+	json_object_object_add(r, "target", json_object_new_string(a->target));
 	json_object_object_add(r, "suite", json_object_new_string(c->o->suite));
 	json_object_object_add(r, "status", json_object_new_string(vm_end_names[a->end]));
 	json_object_object_add(r, "exit_code", json_object_new_int(code));

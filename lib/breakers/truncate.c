@@ -4,37 +4,19 @@
  * grow it back. Every ATTR_SIZE change goes through the filesystem's
  * break-layouts (ext4_setattr, xfs_vn_setattr, fuse_do_setattr).
  */
-#include <errno.h>
-#include <unistd.h>
-
 #include "../breaker.h"
-
-static int resize(int fd, uint64_t size)
-{
-	return ftruncate(fd, (off_t)size) ? -errno : 0;
-}
 
 static int truncate_op(struct brk_env *env, struct rng *rng)
 {
 	uint64_t pages = (env->size - env->brk_start) / 4096;
-	int ret;
+	int ret = brk_resize(env, env->brk_start + rng_below(rng, pages) * 4096);
 
-	ret = resize(env->fd, env->brk_start + rng_below(rng, pages) * 4096);
-	if (ret)
-		return ret;
-	return resize(env->fd, env->size);
-}
-
-static int truncate_final(struct brk_env *env)
-{
-	int ret = resize(env->fd, env->brk_start);
-
-	return ret ? ret : resize(env->fd, env->size);
+	return ret ? ret : brk_resize(env, env->size);
 }
 
 const struct brk_ops brk_truncate_ops = {
 	.name = "truncate",
 	.help = "ftruncate down into the break region, then back up",
 	.op = truncate_op,
-	.final = truncate_final,
+	.final = brk_final_truncate,
 };

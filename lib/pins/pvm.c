@@ -40,14 +40,8 @@ static int pvm_copy(struct pin_env *env, struct pin_thread *t, bool write)
 		n = process_vm_writev(env->sh->owner_pid, &local, 1, &remote, 1, 0);
 	else
 		n = process_vm_readv(env->sh->owner_pid, &local, 1, &remote, 1, 0);
-	if (n >= 0)
-		return 0;
-	if (errno == EFAULT || errno == ESRCH) {
-		/* truncated range, or the owner unmapped/exited: the monitor judges that */
-		atomic_fetch_add(&env->sh->pin_efault, 1);
-		return 0;
-	}
-	return -errno;
+	/* EFAULT: truncated range; ESRCH: the owner is gone (the monitor judges that) */
+	return pin_io_result(env, n < 0 ? -errno : n);
 }
 
 static int pvm_read(struct pin_env *env, void *priv, struct pin_thread *t)

@@ -190,6 +190,9 @@ main() {
 		(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
 			cpio -o -H newc -R 0:0 --quiet | compress) >"$WORK/img"
 		mv "$WORK/img" "$img"
+		# Keep the three newest images of this kernel.
+		find "$CACHE" -maxdepth 1 -name "$(cat "$KDIR/release")-*.img" -printf '%T@ %p\n' |
+			sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r -d '\n' rm -f
 		say "built $(du -h "$img" | cut -f1) in $(awk -v a="$t0" -v b="$(date +%s.%N)" \
 			'BEGIN { printf "%.1f s", b - a }')"
 	fi

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * alloc, unshare: fallocate modes that break layouts on xfs only (xfs
+ * breaks them for every fallocate mode; ext4 does not for plain allocate
+ * and has no UNSHARE_RANGE). alloc punches a range first so the allocation
+ * has work to do.
+ */
+#include <fcntl.h>
+
+#include "../breaker.h"
+
+static int alloc_op(struct brk_env *env, struct rng *rng)
+{
+	uint64_t off, len;
+	int ret;
+
+	brk_pick_range(env, rng, &off, &len);
+	ret = brk_fallocate(env, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, off, len);
+	return ret ? ret : brk_fallocate(env, 0, off, len);
+}
+
+static int unshare_op(struct brk_env *env, struct rng *rng)
+{
+	uint64_t off, len;
+
+	brk_pick_range(env, rng, &off, &len);
+	return brk_fallocate(env, FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE, off, len);
+}
+
+const struct brk_ops brk_alloc_ops = {
+	.name = "alloc",
+	.help = "punch then fallocate (plain allocate) random ranges; breaks layouts on xfs",
+	.op = alloc_op,
+	.final = brk_final_truncate,
+};
+
+const struct brk_ops brk_unshare_ops = {
+	.name = "unshare",
+	.help = "fallocate UNSHARE_RANGE of random ranges (xfs with reflink)",
+	.op = unshare_op,
+	.final = brk_final_truncate,
+};

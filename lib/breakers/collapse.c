@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * collapse, insert: fallocate COLLAPSE_RANGE removes a range and shifts the
+ * rest of the file down; INSERT_RANGE opens a hole and shifts it up. Each
+ * op restores the file size afterwards, so the region keeps its extent.
+ * Both break layouts on ext4 and xfs (fuse refuses them: EOPNOTSUPP).
+ */
+#include <fcntl.h>
+
+#include "../breaker.h"
+
+/* A range that starts in the break region and ends before EOF, as collapse needs. */
+static void pick(struct brk_env *env, struct rng *rng, uint64_t *off, uint64_t *len)
+{
+	brk_pick_range(env, rng, off, len);
+	if (*off + *len >= env->size)
+		*len = env->size - *off - 4096;
+	if (!*len) {
+		*off -= 4096;
+		*len = 4096;
+	}
+}
+
+static int collapse_op(struct brk_env *env, struct rng *rng)
+{
+	uint64_t off, len;
+	int ret;
+
+	pick(env, rng, &off, &len);
+	ret = brk_fallocate(env, FALLOC_FL_COLLAPSE_RANGE, off, len);
+	return ret ? ret : brk_resize(env, env->size);
+}
+
+static int insert_op(struct brk_env *env, struct rng *rng)
+{
+	uint64_t off, len;
+	int ret;
+
+	pick(env, rng, &off, &len);
+	ret = brk_fallocate(env, FALLOC_FL_INSERT_RANGE, off, len);
+	return ret ? ret : brk_resize(env, env->size);
+}
+
+const struct brk_ops brk_collapse_ops = {
+	.name = "collapse",
+	.help = "fallocate COLLAPSE_RANGE of random ranges, then regrow",
+	.op = collapse_op,
+	.final = brk_final_truncate,
+};
+
+const struct brk_ops brk_insert_ops = {
+	.name = "insert",
+	.help = "fallocate INSERT_RANGE of random ranges, then truncate back",
+	.op = insert_op,
+	.final = brk_final_truncate,
+};

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zero: fallocate(ZERO_RANGE|KEEP_SIZE) of a random range. ext4 breaks
+ * layouts only when at least one whole block is zeroed; ranges here are
+ * whole pages.
+ */
+#include <fcntl.h>
+
+#include "../breaker.h"
+
+#define ZERO (FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE)
+
+static int zero_op(struct brk_env *env, struct rng *rng)
+{
+	uint64_t off, len;
+
+	brk_pick_range(env, rng, &off, &len);
+	return brk_fallocate(env, ZERO, off, len);
+}
+
+static int zero_final(struct brk_env *env)
+{
+	return brk_fallocate(env, ZERO, env->brk_start, env->size - env->brk_start);
+}
+
+const struct brk_ops brk_zero_ops = {
+	.name = "zero",
+	.help = "fallocate ZERO_RANGE|KEEP_SIZE of random ranges",
+	.op = zero_op,
+	.final = zero_final,
+};

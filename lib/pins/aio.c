@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * aio: libaio io_submit of O_DIRECT preads/pwrites between the non-DAX
+ * target and this process's DAX mapping; the kernel's aio path imports the
+ * user buffer like O_DIRECT and pins it for the life of the request.
+ */
+#include <errno.h>
+#include <libaio.h>
+#include <stdlib.h>
+
+#include "../pin.h"
+
+#define AIO_QD 16
+
+struct aio_local {
+	io_context_t ctx;
+	struct iocb cb[AIO_QD];
+	struct iocb *cbp[AIO_QD];
+	struct io_event ev[AIO_QD];
+};
+
+static int aio_thread_init(struct pin_env *env, void *priv, struct pin_thread *t)
+{
+	struct aio_local *a = calloc(1, sizeof(*a));
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	ret = io_setup(AIO_QD, &a->ctx);
+	if (ret) {
+		free(a);
+		return ret;
+	}
+	t->local = a;
+	return 0;
+}
+
+static void aio_thread_exit(struct pin_env *env, void *priv, struct pin_thread *t)
+{
+	struct aio_local *a = t->local;
+
+	if (!a)
+		return;
+	io_destroy(a->ctx);
+	free(a);
+}
+
+static int aio_pin(struct pin_env *env, void *priv, struct pin_thread *t)
+{
+	struct aio_local *a = t->local;
+	uint64_t len = env->o->pin_size;
+	int i, n, ret = 0;
+
+	for (i = 0; i < AIO_QD; i++) {
+		char *buf = env->map + pin_pick_offset(env, &t->rng, len);
+		long long toff = (long long)pin_pick_target(env, &t->rng, len);
+
+		if (env->target_writable && (rng_next(&t->rng) & 1))
+			io_prep_pwrite(&a->cb[i], env->target_fd, buf, len, toff);
+		else
+			io_prep_pread(&a->cb[i], env->target_fd, buf, len, toff);
+		a->cbp[i] = &a->cb[i];
+	}
+	n = io_submit(a->ctx, AIO_QD, a->cbp);
+	if (n <= 0)
+		return pin_io_result(env, n ? n : -EAGAIN);
+	n = io_getevents(a->ctx, n, n, a->ev, NULL);
+	if (n < 0)
+		return n == -EINTR ? 0 : n;
+	for (i = 0; i < n && !ret; i++)
+		ret = pin_io_result(env, (long)a->ev[i].res);
+	return ret;
+}
+
+const struct pin_ops pin_aio_ops = {
+	.name = "aio",
+	.help = "libaio io_submit O_DIRECT reads/writes into the DAX mapping, queue depth 16",
+	.flags = PIN_F_TARGET | PIN_F_MAP,
+	.thread_init = aio_thread_init,
+	.pin = aio_pin,
+	.thread_exit = aio_thread_exit,
+};
