@@ -63,7 +63,7 @@ deps:
 # The project's own tests: unit tests, the planted-stall tests, the same
 # under ASan+UBSan, and the VM test on the stock Debian kernel.
 check: deps
-	$(MAKE) all tests
+	$(MAKE) all tests $(BUILD)/fuzz/fuzz_config
 	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
 	sh tests/run.sh $(BUILD) $(BUILD)/asan
 
@@ -83,3 +83,23 @@ clean:
 
 .PHONY: all tests deps check run install clean
 .SECONDARY:
+
+# Coverage-guided fuzzing of the parsers (clang libFuzzer + ASan/UBSan).
+# `make fuzz FUZZ_SECONDS=600` for a long run; make check runs a short pass.
+FUZZ_SECONDS ?= 20
+FUZZ_BIN := $(BUILD)/fuzz/fuzz_config
+FUZZ_LIB_SRCS := lib/caseopt.c lib/known.c lib/suite.c lib/inifile.c lib/util.c \
+	lib/verdict.c lib/pin.c lib/breaker.c $(wildcard lib/pins/*.c lib/breakers/*.c) \
+	lib/shared.c lib/heartbeat.c lib/pattern.c lib/mapping.c
+
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_LIB_SRCS)
+	@mkdir -p $(dir $@)
+	clang -g -O1 -std=gnu11 -D_GNU_SOURCE= -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -laio -pthread
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+		$(BUILD)/fuzz/corpus tests/fuzz/corpus
+
+.PHONY: fuzz

@@ -13,6 +13,7 @@ struct ini_state {
 	int long_line;
 	unsigned int headers;		/* [section] lines read so far */
 	unsigned int headers_seen;	/* ... of which the handler was told */
+	int started;			/* the handler has seen a section start */
 	int failed;
 	inifile_fn fn;
 	void *user;
@@ -63,7 +64,7 @@ static char *read_line(char *buf, int size, void *stream)
 			st->text++;
 	}
 	st->line++;
-	if (buf[strspn(buf, " \t")] == '[')
+	if (buf[strspn(buf, " \t\v\f\r")] == '[')
 		st->headers++;
 	return buf;
 }
@@ -86,8 +87,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		goto fail;
 	}
 	/* A new header, even one repeating the last name, starts a section. */
-	if (st->headers != st->headers_seen) {
+	if (st->headers != st->headers_seen || !st->started) {
 		st->headers_seen = st->headers;
+		st->started = 1;
 		if (st->fn(st->user, section, NULL, NULL, st->msg, sizeof(st->msg)))
 			goto fail;
 	}

@@ -20,7 +20,9 @@
  * booted), whole run. The results go to results/<timestamp>/ with a
  * results/latest symlink.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -178,7 +180,9 @@ struct vm_attempt {
 
 struct vm_ctx {
 	const struct vm_opts *o;
+	char exedir[VM_DIR_MAX - 64];
 	char vmdir[VM_DIR_MAX];
+	char payload[PATH_MAX];
 	char cache[VM_DIR_MAX];
 	char kdir[VM_DIR_MAX];
 	char release[128];
@@ -505,6 +509,53 @@ static bool vm_is_exec(const char *dir, const char *name)
 	return access(path, X_OK) == 0;
 }
 
+static int vm_find_exedir(struct vm_ctx *c)
+{
+	ssize_t n = readlink("/proc/self/exe", c->exedir, sizeof(c->exedir) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -errno;
+	c->exedir[n] = '\0';
+	slash = strrchr(c->exedir, '/');
+	if (slash)
+		*slash = '\0';
+	return 0;
+}
+
+static bool vm_is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/*
+ * What the guest gets as /usr/bin/daxstress and friends: --payload or
+ * $DAXSTRESS_PAYLOAD, else <exedir>/payload (a build tree), else the prefix
+ * the executable is installed in (<exedir>/../libexec/daxstress exists).
+ */
+static void vm_find_payload(struct vm_ctx *c)
+{
+	char path[PATH_MAX];
+
+	if (c->o->payload) {
+		snprintf(c->payload, sizeof(c->payload), "%s", c->o->payload);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/payload", c->exedir);
+	if (vm_is_dir(path)) {
+		snprintf(c->payload, sizeof(c->payload), "%s", path);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/../libexec/daxstress", c->exedir);
+	if (vm_is_dir(path) && vm_is_exec(c->exedir, "daxstress")) {
+		snprintf(c->payload, sizeof(c->payload), "%s/..", c->exedir);
+		return;
+	}
+	vm_msg("no daxstress payload (--payload DIR): the guest runs a stand-in DAX check");
+}
+
 /* DAXSTRESS_VMDIR, else next to the executable: installed or source tree. */
 static int vm_find_vmdir(struct vm_ctx *c)
 {
@@ -512,23 +563,14 @@ static int vm_find_vmdir(struct vm_ctx *c)
 		"../libexec/daxstress/vm", "runner/vm", "../runner/vm", "vm", "../vm",
 	};
 	const char *env = getenv("DAXSTRESS_VMDIR");
-	char exe[VM_DIR_MAX - 64], *slash;
-	ssize_t n;
 	size_t i;
 
 	if (env) {
 		snprintf(c->vmdir, sizeof(c->vmdir), "%s", env);
 		return vm_is_exec(env, "kernel.sh") ? 0 : -ENOENT;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash)
-		*slash = '\0';
 	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-		snprintf(c->vmdir, sizeof(c->vmdir), "%s/%s", exe, rel[i]);
+		snprintf(c->vmdir, sizeof(c->vmdir), "%s/%s", c->exedir, rel[i]);
 		if (vm_is_exec(c->vmdir, "kernel.sh"))
 			return 0;
 	}
@@ -633,7 +675,8 @@ static int vm_resolve_kernel(struct vm_ctx *c)
 static int vm_build_initrd(struct vm_ctx *c)
 {
 	char script[PATH_MAX];
-	char *argv[] = { script, c->kdir, (char *)(c->o->payload ? c->o->payload : "-"), NULL };
+	char none[] = "-";
+	char *argv[] = { script, c->kdir, *c->payload ? c->payload : none, NULL };
 	int ret;
 
 	if (c->o->initrd) {
@@ -988,27 +1031,27 @@ static void vm_kvm_remember_failure(const struct vm_ctx *c)
 
 /* ---- guest events ---- */
 
-static const struct vm_fs *vm_fs_find(const struct vm_attempt *a, const char *name)
+static int vm_fs_index(const struct vm_attempt *a, const char *name)
 {
 	int i;
 
 	for (i = 0; i < a->nfs; i++)
 		if (!strcmp(a->fs[i].name, name))
-			return &a->fs[i];
-	return NULL;
+			return i;
+	return -1;
 }
 
 /* The filesystem named by the first word of ARGS, added on first sight. */
 static struct vm_fs *vm_fs_get(struct vm_attempt *a, const char *args)
 {
-	const struct vm_fs *found;
 	char fs[16];
+	int i;
 
 	if (sscanf(args, "%15s", fs) != 1)
 		return NULL;
-	found = vm_fs_find(a, fs);
-	if (found)
-		return (struct vm_fs *)found;
+	i = vm_fs_index(a, fs);
+	if (i >= 0)
+		return &a->fs[i];
 	if (a->nfs == VM_MAX_FS)
 		return NULL;
 	memset(&a->fs[a->nfs], 0, sizeof(a->fs[0]));
@@ -1254,9 +1297,8 @@ static void vm_follow(struct vm_ctx *c, int fd, struct vm_lines *lb,
 		if (n <= 0)
 			return;
 		lb->len += (size_t)n;
-		lb->buf[lb->len] = '\0';
 		start = lb->buf;
-		while ((nl = strchr(start, '\n'))) {
+		while ((nl = memchr(start, '\n', lb->len - (size_t)(start - lb->buf)))) {
 			*nl = '\0';
 			if (nl > start && nl[-1] == '\r')
 				nl[-1] = '\0';
@@ -1490,8 +1532,7 @@ static int vm_launch(struct vm_ctx *c)
 	ret = vm_attempt(c, VM_ACCEL_KVM, probe);
 	if (ret || c->a.init || c->a.end == VM_END_SIGNAL)
 		return ret;
-	vm_msg("KVM did not boot to init in %u s (%s), falling back to TCG", probe,
-	       vm_end_names[c->a.end]);
+	vm_msg("KVM did not boot to init (%s), falling back to TCG", c->a.reason);
 	vm_rename_log(c, "console.log", "console-kvm.log");
 	vm_rename_log(c, "data.log", "data-kvm.log");
 	vm_rename_log(c, "qemu.log", "qemu-kvm.log");
@@ -1519,11 +1560,11 @@ static int vm_exit_code(const struct vm_ctx *c)
 	if (a->end != VM_END_DONE)
 		return VM_EXIT_INCOMPLETE;
 	for (i = 0; i < c->nfs; i++) {
-		const struct vm_fs *fs = vm_fs_find(a, c->fs[i]);
+		int j = vm_fs_index(a, c->fs[i]);
 
-		if (!fs || !vm_fs_reported(fs))
+		if (j < 0 || !vm_fs_reported(&a->fs[j]))
 			return VM_EXIT_INCOMPLETE;
-		if (fs->rc)
+		if (a->fs[j].rc)
 			pass = false;
 	}
 	return pass ? VM_EXIT_OK : VM_EXIT_FAILED;
@@ -1693,12 +1734,15 @@ static int vm_prepare(struct vm_ctx *c)
 	ret = vm_split_fs(c);
 	if (ret)
 		return ret;
-	ret = vm_find_vmdir(c);
+	ret = vm_find_exedir(c);
+	if (!ret)
+		ret = vm_find_vmdir(c);
 	if (ret) {
 		vm_msg("cannot find the vm scripts (kernel.sh); set DAXSTRESS_VMDIR");
 		return ret;
 	}
 	vm_cache_dir(c);
+	vm_find_payload(c);
 	ret = vm_resolve_kernel(c);
 	if (!ret)
 		ret = vm_build_initrd(c);

@@ -40,6 +40,7 @@ for build in "$@"; do
 		BUILD=$build run "$t [$build]" sh "$t"
 	done
 done
+BUILD=$1 run "tests/fuzz/short.sh" sh tests/fuzz/short.sh
 if [ -n "$DAXSTRESS_SKIP_VM" ]; then
 	echo "== VM tests NOT run (DAXSTRESS_SKIP_VM set)"
 else

@@ -4,8 +4,10 @@
 #
 # Usage: initramfs.sh KDIR [PAYLOAD_DIR|-] [OUT]
 #   KDIR         a kernel directory made by kernel.sh (release, lib/modules/<release>)
-#   PAYLOAD_DIR  an installed tree (usr/bin/daxstress, usr/libexec/daxstress/...),
-#                copied as is; "-" or missing: no payload
+#   PAYLOAD_DIR  an installed tree: a root (usr/bin/daxstress, usr/libexec/daxstress/,
+#                usr/share/daxstress/), copied as is, or a prefix (bin/daxstress,
+#                libexec/daxstress/, share/daxstress/), put under /usr;
+#                "-" or missing: no payload
 #   OUT          where to put the image (hard link or copy of the cached one)
 # Prints the image path on stdout; progress goes to stderr.
 # Environment: DAXSTRESS_VM_MODULES  extra modules to include (space separated)
@@ -63,6 +65,25 @@ libs_of() {
 	done | sort -u
 }
 
+# "source TAB guest-path" for every payload file and symlink.
+payload_list() {
+	local sub
+	[ -n "$PAYLOAD" ] || return 0
+	if [ -d "$PAYLOAD/usr" ]; then
+		(cd "$PAYLOAD" && find . \( -type f -o -type l \) | LC_ALL=C sort) |
+			while read -r t; do printf '%s\t%s\n' "$PAYLOAD/${t#./}" "${t#.}"; done
+	elif [ -x "$PAYLOAD/bin/daxstress" ]; then
+		printf '%s\t%s\n' "$PAYLOAD/bin/daxstress" /usr/bin/daxstress
+		for sub in libexec/daxstress share/daxstress; do
+			[ -d "$PAYLOAD/$sub" ] || continue
+			(cd "$PAYLOAD" && find "$sub" \( -type f -o -type l \) | LC_ALL=C sort) |
+				while read -r t; do printf '%s\t/usr/%s\n' "$PAYLOAD/$t" "$t"; done
+		done
+	else
+		die "$PAYLOAD: neither usr/bin/daxstress nor bin/daxstress in it"
+	fi
+}
+
 # "source TAB guest-path" for busybox, the tools, their libraries and the init.
 file_list() {
 	local t
@@ -74,11 +95,9 @@ file_list() {
 		printf '%s\t%s\n' "$t" "$(guest_path "$t")"
 		elfs+=("$t")
 	done
-	if [ -n "$PAYLOAD" ]; then
-		while IFS= read -r -d '' t; do
-			is_elf "$t" && elfs+=("$t")
-		done < <(find "$PAYLOAD" -type f -print0)
-	fi
+	while IFS="$(printf '\t')" read -r t _; do
+		[ -L "$t" ] || ! is_elf "$t" || elfs+=("$t")
+	done <"$WORK/payload"
 	[ ${#elfs[@]} -eq 0 ] && return 0
 	printf '%s\n' "${elfs[@]}" | libs_of | while read -r t; do
 		printf '%s\t%s\n' "$t" "$(guest_path "$t")"
@@ -89,13 +108,10 @@ file_list() {
 inputs_hash() {
 	{
 		cat "$KDIR/release"
-		cut -f2 "$WORK/files" "$WORK/modules"
-		cut -f1 "$WORK/files" "$WORK/modules" | xargs -d '\n' sha256sum | cut -d' ' -f1
+		cut -f2 "$WORK/files" "$WORK/modules" "$WORK/payload"
+		cut -f1 "$WORK/files" "$WORK/modules" "$WORK/payload" |
+			xargs -d '\n' sha256sum | cut -d' ' -f1
 		sha256sum "$0" | cut -d' ' -f1
-		if [ -n "$PAYLOAD" ]; then
-			(cd "$PAYLOAD" && find . -type f -o -type l | LC_ALL=C sort |
-				xargs -d '\n' -r sha256sum)
-		fi
 	} | sha256sum | cut -c1-16
 }
 
@@ -142,9 +158,10 @@ stage_tree() {
 	ln -s usr/sbin "$STAGE/sbin"
 	ln -s usr/lib "$STAGE/lib"
 	ln -s usr/lib64 "$STAGE/lib64"
-	if [ -n "$PAYLOAD" ]; then
-		cp -a "$PAYLOAD/." "$STAGE/"
-	fi
+	while IFS="$(printf '\t')" read -r src dst; do
+		mkdir -p "$(dirname "$STAGE$dst")"
+		cp -P --preserve=mode "$src" "$STAGE$dst"
+	done <"$WORK/payload"
 	while IFS="$(printf '\t')" read -r src dst; do
 		copy_file "$src" "$dst"
 	done <"$WORK/files"
@@ -180,6 +197,7 @@ main() {
 	WORK=$(mktemp -d "$CACHE/.work.XXXXXX")
 	trap 'rm -rf "$WORK"' EXIT
 	module_list "$KDIR" "$(cat "$KDIR/release")" >"$WORK/modules"
+	payload_list >"$WORK/payload"
 	file_list >"$WORK/files"
 	hash=$(inputs_hash)
 	img=$CACHE/$(cat "$KDIR/release")-$hash.img

@@ -140,6 +140,15 @@ finish_kdir() {
 	touch "$kdir/.complete"
 }
 
+# The cached directory of a kernel package, if it is there already.
+cached_package() {
+	local rel=${1#linux-image-}
+	rel=${rel%-unsigned}
+	[ -f "$KCACHE/$rel/.complete" ] || return 1
+	say "$rel already cached"
+	echo "$KCACHE/$rel"
+}
+
 # Download and unpack PKGS (with apt options OPTS...) into the cache, print the dir.
 fetch_debian() {
 	local tmp kdir rel t0 p debs
@@ -191,17 +200,37 @@ resolve_debian() {
 	local -a opts
 	mapfile -t opts < <(apt_opts "$dir")
 	pkg=$(newest_image "$dir" "$ver") || die "no linux-image-$ver*-amd64 in $suites $sec"
+	cached_package "$pkg" && return
 	# shellcheck disable=SC2046
 	fetch_debian $(kernel_packages "$pkg" "${opts[@]}") -- "${opts[@]}"
 }
 
-# The host's own kernel flavour through the host's apt configuration.
+# Debian kernel version of a release codename.
+codename_version() {
+	case "$1" in
+	bookworm) echo 6.1 ;;
+	trixie) echo 6.12 ;;
+	*) return 1 ;;
+	esac
+}
+
+# The host's own kernel flavour through the host's apt configuration; without
+# apt lists (a fresh container), the version of the host's codename.
 resolve_default() {
-	local pkg
+	local pkg codename ver
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)/\1/p' | head -n 1)
-	[ -n "$pkg" ] || die "cannot resolve the host's linux-image-amd64"
+	if [ -z "$pkg" ]; then
+		# shellcheck disable=SC1091
+		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+		ver=$(codename_version "$codename") ||
+			die "cannot resolve the host's linux-image-amd64 (no apt lists, codename '$codename')"
+		say "no linux-image-amd64 in the host's apt lists, using debian:$ver"
+		resolve_debian "debian:$ver"
+		return
+	fi
 	say "host kernel package: $pkg"
+	cached_package "$pkg" && return
 	# shellcheck disable=SC2046
 	fetch_debian $(kernel_packages "$pkg" -o APT::Sandbox::User=root -q) -- \
 		-o APT::Sandbox::User=root -q
@@ -306,6 +335,8 @@ main() {
 	case "$spec" in
 	debian:* | default)
 		if ! kdir=$(cached_spec "$spec"); then
+			exec 9>"$KCACHE/.lock"
+			flock 9
 			if [ "$spec" = default ]; then
 				kdir=$(resolve_default)
 			else
