@@ -67,7 +67,12 @@ check: deps
 	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
 	sh tests/run.sh $(BUILD) $(BUILD)/asan
 
-run: deps all
+# The guest gets the installed tree; the launcher finds $(BUILD)/payload itself.
+payload: all
+	rm -rf $(BUILD)/payload
+	$(MAKE) install DESTDIR=$(abspath $(BUILD))/payload PREFIX=/usr
+
+run: deps payload
 	$(DAXSTRESS) vm --suite smoke --fs ext4,xfs
 
 install: all
@@ -81,7 +86,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests deps check run install clean
+.PHONY: all tests deps check run payload install clean
 .SECONDARY:
 
 # Coverage-guided fuzzing of the parsers (clang libFuzzer + ASan/UBSan).

@@ -82,6 +82,7 @@ void role_pinner(const struct role_env *env)
 			_exit(1);
 		}
 	}
+	atomic_store(&env->sh->pinner_ready, 1);
 	while (!atomic_load(&env->sh->go) && !atomic_load(&env->sh->stop))
 		sleep_ms(1);
 	th = calloc(env->o->threads, sizeof(*th));

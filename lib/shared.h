@@ -19,6 +19,7 @@ struct wl_shared {
 	_Atomic int stop;
 	_Atomic int owner_cmd;
 	_Atomic int owner_ready;
+	_Atomic int pinner_ready;	/* mapped and set up: breaks may start */
 	_Atomic int owner_unmapped;
 	_Atomic uint32_t owner_parked;
 	_Atomic uint64_t owner_addr;	/* the owner's mapping, for remote pins */

@@ -181,18 +181,23 @@ static pid_t spawn(struct wl *w, void (*role)(const struct role_env *))
 	_exit(127);	/* roles never return */
 }
 
-static int wait_owner_ready(struct wl *w)
+/* Wait until a role says it is set up; both map the full-size file, so no break may start before. */
+static int wait_ready(struct wl *w, _Atomic int *flag, int who)
 {
 	int i;
 
-	for (i = 0; i < 30000 && !atomic_load(&w->sh->owner_ready); i++) {
-		if (atomic_load(&w->sh->error) || !child_reap(w->pid[P_OWNER], 0, &w->status[P_OWNER]))
+	for (i = 0; i < 30000 && !atomic_load(flag); i++) {
+		if (atomic_load(&w->sh->error))
 			break;
+		if (!child_reap(w->pid[who], 0, &w->status[who])) {
+			w->reaped[who] = true;
+			break;
+		}
 		sleep_ms(1);
 	}
-	if (atomic_load(&w->sh->owner_ready))
+	if (atomic_load(flag))
 		return 0;
-	finish(w, V_ERROR, "mapping owner did not start: %s",
+	finish(w, V_ERROR, "the %s did not start: %s", proc_name[who],
 	       w->sh->errmsg[0] ? w->sh->errmsg : "no answer in 30 s");
 	return -1;
 }
@@ -200,13 +205,15 @@ static int wait_owner_ready(struct wl *w)
 static int start_roles(struct wl *w)
 {
 	w->pid[P_OWNER] = spawn(w, role_owner);
-	if (w->pid[P_OWNER] < 0 || wait_owner_ready(w))
+	if (w->pid[P_OWNER] < 0 || wait_ready(w, &w->sh->owner_ready, P_OWNER))
 		return -1;
 	w->res.via_pmem2 = w->env.dax;
 	w->res.map_sync = atomic_load(&w->sh->owner_ready) == 2;
 	w->pid[P_PINNER] = spawn(w, role_pinner);
+	if (w->pid[P_PINNER] < 0 || wait_ready(w, &w->sh->pinner_ready, P_PINNER))
+		return -1;
 	w->pid[P_BREAKER] = spawn(w, role_breaker);
-	if (w->pid[P_PINNER] < 0 || w->pid[P_BREAKER] < 0) {
+	if (w->pid[P_BREAKER] < 0) {
 		finish(w, V_ERROR, "fork: %s", strerror(errno));
 		return -1;
 	}
