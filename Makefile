@@ -63,7 +63,7 @@ deps:
 # The project's own tests: unit tests, the planted-stall tests, the same
 # under ASan+UBSan, and the VM test on the stock Debian kernel.
 check: deps
-	$(MAKE) all tests $(BUILD)/fuzz/fuzz_config
+	$(MAKE) all tests payload $(BUILD)/fuzz/fuzz_config
 	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
 	sh tests/run.sh $(BUILD) $(BUILD)/asan
 

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Description: the smoke suite in the pmem VM on Debian 12's stock 6.1 kernel,
+# ext4 and xfs. The O_DIRECT cases must be caught as missed-wakeup (the real
+# bio release bug, reported XFAIL through configs/known-issues), the
+# process_vm cases must pass, every case must run on a DAX file. If the
+# O_DIRECT case stops being detected, the suite has lost its power: fail.
+. "$(dirname "$0")/../lib.sh"
+
+res=$(mktemp -d /tmp/daxstress-vmtest.XXXXXX)
+"$DAXSTRESS" vm --kernel debian:6.1 --fs ext4,xfs --suite smoke --results "$res" \
+	--timeout 900 > "$res/out.txt" 2>&1
+rc=$?
+sed 's/^/    /' "$res/out.txt"
+rep=$(ls "$res"/*/report.json 2>/dev/null | head -n 1)
+expect_eq "vm exits 0" "$rc" 0
+if [ ! -f "$rep" ]; then
+	not_ok "no report.json under $res"
+	finish
+fi
+expect_eq "guest run completed" "$(jq -r .status "$rep")" completed
+expect_match "kernel is the stock 6.1" "$(jq -r .kernel_release "$rep")" '^6\.1\.'
+for fs in ext4 xfs; do
+	c=".filesystems.$fs.result.cases[]"
+	expect_eq "$fs: every case ran on a DAX file" \
+		"$(jq -r "[$c.dax] | all" "$rep")" true
+	expect_eq "$fs: odirect-truncate is xfail" \
+		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .verdict" "$rep")" xfail
+	expect_eq "$fs: odirect-truncate measured missed-wakeup" \
+		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .raw_verdict" "$rep")" missed-wakeup
+	expect_eq "$fs: the stall is in a break-layouts path" \
+		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .in_dax_path" "$rep")" true
+	expect_eq "$fs: pvm-truncate passes" \
+		"$(jq -r "$c | select(.suite_case == \"pvm-truncate\") | .verdict" "$rep")" pass
+	echo "# $fs: odirect stall noticed at $(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .detect_s" "$rep") s, verdict at $(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .verdict_s" "$rep") s; fs total $(jq -r ".filesystems.$fs.total_s" "$rep") s"
+done
+echo "# boot $(jq -r .times.boot_s "$rep") s, set-up $(jq -r .times.setup_s "$rep") s, VM wall $(jq -r .times.wall_s "$rep") s"
+rm -rf "$res"
+finish
