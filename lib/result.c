@@ -133,6 +133,7 @@ struct json_object *case_result_json(const struct case_result *r)
 	json_object_object_add(map, "libpmem2", json_object_new_boolean(r->via_pmem2));
 	json_object_object_add(map, "map_sync", json_object_new_boolean(r->map_sync));
 	add_u64(map, "align", r->align);
+	json_object_object_add(map, "pmd_mapped_kb", json_object_new_int64(r->pmd_kb));
 	json_object_object_add(o, "mapping", map);
 	json_object_object_add(o, "counters", counters_json(&r->counters));
 	if (r->mon) {

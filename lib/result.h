@@ -39,6 +39,7 @@ struct case_result {
 	char cleanup[512];	/* what could not be cleaned up, and why */
 	bool needs_reboot;
 	struct case_counters counters;
+	long pmd_kb;		/* most FilePmdMapped seen; -1 unknown */
 	const struct monitor_result *mon;	/* NULL when the case never ran */
 };
 

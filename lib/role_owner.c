@@ -20,6 +20,7 @@
 #include "mapping.h"
 #include "pattern.h"
 #include "roles.h"
+#include "smaps.h"
 
 struct owner_thread {
 	const struct role_env *env;
@@ -103,8 +104,16 @@ static void install_sigbus(const struct role_env *env, struct dmap *m)
 static void serve_commands(const struct role_env *env, struct dmap *m)
 {
 	struct wl_shared *sh = env->sh;
+	unsigned int tick = 0;
 
 	while (!atomic_load(&sh->stop)) {
+		/* Sample PMD use about once a second while the mapping exists. */
+		if (!(tick++ % 200) && !atomic_load(&sh->owner_unmapped)) {
+			long kb = smaps_pmd_kb(m->addr);
+
+			if (kb > atomic_load(&sh->pmd_kb))
+				atomic_store(&sh->pmd_kb, kb);
+		}
 		if (atomic_load(&sh->owner_cmd) == OWNER_UNMAP &&
 		    atomic_load(&sh->owner_parked) == env->o->owner_threads &&
 		    !atomic_load(&sh->owner_unmapped)) {

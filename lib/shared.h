@@ -29,6 +29,7 @@ struct wl_shared {
 	_Atomic uint64_t sigbus;	/* owner faults in a truncated range */
 	_Atomic uint64_t pin_efault;	/* pins that hit a truncated range */
 	_Atomic uint64_t signals;	/* proof signals received */
+	_Atomic int64_t pmd_kb;		/* most FilePmdMapped seen in the owner's mapping */
 	_Atomic int error;
 	_Atomic int unsupported;	/* the error says the fs lacks the operation */
 	char errmsg[256];

@@ -398,6 +398,11 @@ static void collect_counters(struct wl *w)
 	c->pin_efault = atomic_load(&w->sh->pin_efault);
 	c->signals = atomic_load(&w->sh->signals);
 	strscpy_trunc(w->res.note, w->sh->note, sizeof(w->res.note));
+	w->res.pmd_kb = atomic_load(&w->sh->pmd_kb);
+	/* A 2 MiB-aligned DAX case that never got a PMD mapping fell back to PTEs: say so. */
+	if (w->res.dax && w->o.align >= (2u << 20) && w->res.pmd_kb <= 0 && !w->res.note[0])
+		snprintf(w->res.note, sizeof(w->res.note),
+			 "2M-aligned mapping but no PMD mapping was seen (FilePmdMapped 0): PTE fallback");
 }
 
 static void run_monitor(struct wl *w)
@@ -511,6 +516,8 @@ static void print_result(struct wl *w, struct ktap *k)
 	if (w->res.mon)
 		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
 			ktap_diag(k, "kernel: %s", w->res.mon->kmsg.line[i]);
+	ktap_diag(k, "mapping: align %lluk, FilePmdMapped up to %ld kB",
+		  (unsigned long long)(w->o.align >> 10), w->res.pmd_kb);
 	ktap_diag(k, "ops: owner %llu, pin %llu, break %llu; owner SIGBUS %llu, pin EFAULT %llu, in %.1f s",
 		  (unsigned long long)c->owner_ops, (unsigned long long)c->pin_ops,
 		  (unsigned long long)c->break_ops, (unsigned long long)c->sigbus,
