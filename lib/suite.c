@@ -193,15 +193,19 @@ static int finish_cases(struct parse *p)
 	return 0;
 }
 
-static int parse(struct suite *s, const char *name, FILE *f, const char *text,
-		 char *err, size_t errlen)
+/* path != NULL: read the file; else parse text under the given name. */
+static int parse(struct suite *s, const char *name, const char *path,
+		 const char *text, char *err, size_t errlen)
 {
 	struct parse p = { .s = s, .name = name };
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	strscpy_trunc(s->path, name, sizeof(s->path));
-	ret = inifile_parse(name, f, text, on_key, &p, err, errlen);
+	if (path)
+		ret = inifile_parse_path(path, on_key, &p, err, errlen);
+	else
+		ret = inifile_parse(name, NULL, text, on_key, &p, err, errlen);
 	if (ret)
 		return ret;
 	p.err = err;
@@ -217,17 +221,7 @@ int suite_load_string(struct suite *s, const char *name, const char *text,
 
 int suite_load(struct suite *s, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	int ret;
-
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	ret = parse(s, path, f, NULL, err, errlen);
-	fclose(f);
-	return ret;
+	return parse(s, path, path, NULL, err, errlen);
 }
 
 int suite_case_wants_fs(const struct suite_case *c, const char *fstype)

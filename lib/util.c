@@ -105,49 +105,50 @@ static int split_number(const char *s, uint64_t *num, const char **unit)
 	return 0;
 }
 
-int parse_size(const char *s, uint64_t *out)
+struct unit {
+	const char *suffix;
+	uint64_t mult;
+};
+
+/* A number with an optional suffix from the table; -ERANGE on overflow. */
+static int parse_with_units(const char *s, const struct unit *units, size_t n,
+			    uint64_t *out)
 {
-	static const struct { const char *u; unsigned int shift; } units[] = {
-		{ "", 0 }, { "k", 10 }, { "K", 10 }, { "m", 20 }, { "M", 20 },
-		{ "g", 30 }, { "G", 30 }, { "KiB", 10 }, { "MiB", 20 }, { "GiB", 30 },
-	};
 	const char *unit;
 	uint64_t v;
 	size_t i;
 
 	if (split_number(s, &v, &unit))
 		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(unit, units[i].u))
+	for (i = 0; i < n; i++) {
+		if (strcmp(unit, units[i].suffix))
 			continue;
-		if (units[i].shift && v > (UINT64_MAX >> units[i].shift))
+		if (v > UINT64_MAX / units[i].mult)
 			return -ERANGE;
-		*out = v << units[i].shift;
+		*out = v * units[i].mult;
 		return 0;
 	}
 	return -EINVAL;
 }
 
+int parse_size(const char *s, uint64_t *out)
+{
+	static const struct unit units[] = {
+		{ "", 1 }, { "k", 1ULL << 10 }, { "K", 1ULL << 10 }, { "m", 1ULL << 20 },
+		{ "M", 1ULL << 20 }, { "g", 1ULL << 30 }, { "G", 1ULL << 30 },
+		{ "KiB", 1ULL << 10 }, { "MiB", 1ULL << 20 }, { "GiB", 1ULL << 30 },
+	};
+
+	return parse_with_units(s, units, ARRAY_SIZE(units), out);
+}
+
 int parse_duration_ms(const char *s, uint64_t *out)
 {
-	static const struct { const char *u; uint64_t ms; } units[] = {
+	static const struct unit units[] = {
 		{ "", 1000 }, { "s", 1000 }, { "ms", 1 }, { "m", 60000 }, { "h", 3600000 },
 	};
-	const char *unit;
-	uint64_t v;
-	size_t i;
 
-	if (split_number(s, &v, &unit))
-		return -EINVAL;
-	for (i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(unit, units[i].u))
-			continue;
-		if (v > UINT64_MAX / units[i].ms)
-			return -ERANGE;
-		*out = v * units[i].ms;
-		return 0;
-	}
-	return -EINVAL;
+	return parse_with_units(s, units, ARRAY_SIZE(units), out);
 }
 
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)

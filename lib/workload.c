@@ -598,6 +598,8 @@ int wl_main(const struct wl_desc *desc, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, on_interrupt);
 	signal(SIGTERM, on_interrupt);
+	/* A reader that goes away must not kill us before the case file is removed. */
+	signal(SIGPIPE, SIG_IGN);
 	ktap_init(&k, stdout);
 	ktap_header(&k);
 	ktap_plan(&k, 1);

@@ -323,7 +323,7 @@ static const struct vm_optdesc {
 	  "debian:6.1|6.12|7.2|7.3, default, a bzImage or a build tree (default: default)" },
 	{ "modules", 1, OPT_MODULES, "DIR", "modules for a bzImage kernel (lib/modules/<release>)" },
 	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated (default: ext4,xfs)" },
-	{ "suite", 1, OPT_SUITE, "NAME|FILE", "suite to run in the guest (default: quick)" },
+	{ "suite", 1, OPT_SUITE, "NAME|FILE", "suite to run in the guest (default: smoke)" },
 	{ "json", 1, OPT_JSON, "FILE", "also write the merged report here" },
 	{ "timeout", 1, OPT_TIMEOUT, "S", "whole-run deadline (default: 1800)" },
 	{ "boot-timeout", 1, OPT_BOOT_TIMEOUT, "S", "deadline for the guest init's first event (default: 120)" },
@@ -419,7 +419,7 @@ static void vm_opts_defaults(struct vm_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->kernel = "default";
 	o->fs = "ext4,xfs";
-	o->suite = "quick";
+	o->suite = "smoke";
 	o->results = "results";
 	o->payload = getenv("DAXSTRESS_PAYLOAD");
 	o->timeout = 1800;

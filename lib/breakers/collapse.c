@@ -21,24 +21,25 @@ static void pick(struct brk_env *env, struct rng *rng, uint64_t *off, uint64_t *
 	}
 }
 
-static int collapse_op(struct brk_env *env, struct rng *rng)
+/* Shift part of the file with mode, then put the size back. */
+static int shift_op(struct brk_env *env, struct rng *rng, int mode)
 {
 	uint64_t off, len;
 	int ret;
 
 	pick(env, rng, &off, &len);
-	ret = brk_fallocate(env, FALLOC_FL_COLLAPSE_RANGE, off, len);
+	ret = brk_fallocate(env, mode, off, len);
 	return ret ? ret : brk_resize(env, env->size);
+}
+
+static int collapse_op(struct brk_env *env, struct rng *rng)
+{
+	return shift_op(env, rng, FALLOC_FL_COLLAPSE_RANGE);
 }
 
 static int insert_op(struct brk_env *env, struct rng *rng)
 {
-	uint64_t off, len;
-	int ret;
-
-	pick(env, rng, &off, &len);
-	ret = brk_fallocate(env, FALLOC_FL_INSERT_RANGE, off, len);
-	return ret ? ret : brk_resize(env, env->size);
+	return shift_op(env, rng, FALLOC_FL_INSERT_RANGE);
 }
 
 const struct brk_ops brk_collapse_ops = {
