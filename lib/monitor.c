@@ -7,8 +7,8 @@
 #include "util.h"
 
 static const char *const step_names[STEP__COUNT] = {
-	[STEP_KILL_PINNERS] = "kill-pinners",
-	[STEP_UNMAP_OWNER] = "unmap-owner",
+	[STEP_RELEASE_PINS] = "release-pins",
+	[STEP_UNMAP] = "unmap",
 	[STEP_SIGNAL] = "signal",
 };
 
@@ -118,31 +118,34 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 	uint64_t ops0 = hb_ops(s);
 	struct proof_step *st;
 
-	st = &res->step[STEP_KILL_PINNERS];
-	if (ops->kill_pinners) {
-		ops->kill_pinners(ctx);
+	st = &res->step[STEP_RELEASE_PINS];
+	if (ops->release_pins) {
+		const char *how = ops->release_pins(ctx, cfg->grace_ns);
+
 		st->done = true;
 		if (wait_release(s, ops0, cfg->grace_ns, st)) {
-			set_reason(res, V_PASS, "released when the pinners were killed: a long pin, not a lost wakeup");
+			snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
+			set_reason(res, V_PASS, "released once the pins were gone: a long pin, not a lost wakeup");
 			return;
 		}
-		snprintf(st->note, sizeof(st->note), "pinners killed; still stuck after %.1f s", st->wait_s);
+		snprintf(st->note, sizeof(st->note), "%s; still stuck after %.1f s", how, st->wait_s);
 	}
 
-	st = &res->step[STEP_UNMAP_OWNER];
-	if (ops->unmap_owner) {
-		int r = ops->unmap_owner(ctx, cfg->grace_ns);
+	st = &res->step[STEP_UNMAP];
+	if (ops->unmap_all) {
+		int r = ops->unmap_all(ctx, cfg->grace_ns);
 
 		st->done = true;
-		if (r)
-			snprintf(st->note, sizeof(st->note), "owner did not unmap (%s)", strerror(-r));
 		if (wait_release(s, ops0, cfg->grace_ns, st)) {
+			snprintf(st->note, sizeof(st->note), "every mapping gone; released after %.2f s", st->wait_s);
 			set_reason(res, V_BLOCKED_BY_MAPPING,
-				   "released when the owner unmapped the file, with no signal: live mappings kept the wait from completing");
+				   "released when every mapping of the file went away, with no signal: live mappings kept the wait from completing");
 			return;
 		}
-		if (!r)
-			snprintf(st->note, sizeof(st->note), "owner unmapped; still stuck after %.1f s", st->wait_s);
+		if (r)
+			snprintf(st->note, sizeof(st->note), "mappings not all gone (%s); still stuck", strerror(-r));
+		else
+			snprintf(st->note, sizeof(st->note), "every mapping gone; still stuck after %.1f s", st->wait_s);
 	}
 
 	st = &res->step[STEP_SIGNAL];

@@ -5,8 +5,8 @@
  * records every thread's kernel state and then proves what kind of stall it
  * is, stopping at the first step that releases the thread:
  *
- *   1. kill every pinner and wait:        released -> a long pin (pass)
- *   2. owner stops touching and unmaps:   released -> blocked-by-mapping
+ *   1. release every pin and wait:        released -> a long pin (pass)
+ *   2. every mapping of the file goes:    released -> blocked-by-mapping
  *   3. SA_RESTART signal to the thread:   released -> missed-wakeup
  *   4. nothing released it:               hang (S or D state)
  *
@@ -28,8 +28,14 @@
 struct monitor_ops {
 	/* 0 while all is well; non-zero ends the case as error with why. */
 	int (*check)(void *ctx, char *why, size_t len);
-	void (*kill_pinners)(void *ctx);
-	int (*unmap_owner)(void *ctx, uint64_t timeout_ns);
+	/*
+	 * Step 1: end every pin, ideally without touching any mapping (pinners
+	 * stop and park; killing them would also drop their own mappings, which
+	 * on 7.x is what step 2 tests). Returns a note on how it was done.
+	 */
+	const char *(*release_pins)(void *ctx, uint64_t timeout_ns);
+	/* Step 2: make every mapping of the file go away; 0 when done. */
+	int (*unmap_all)(void *ctx, uint64_t timeout_ns);
 	int (*poke)(void *ctx, pid_t pid, pid_t tid);
 };
 
@@ -40,7 +46,7 @@ struct monitor_cfg {
 	uint64_t tick_ns;
 };
 
-enum proof_step_id { STEP_KILL_PINNERS, STEP_UNMAP_OWNER, STEP_SIGNAL, STEP__COUNT };
+enum proof_step_id { STEP_RELEASE_PINS, STEP_UNMAP, STEP_SIGNAL, STEP__COUNT };
 
 struct proof_step {
 	bool done;		/* the step was carried out */

@@ -39,10 +39,16 @@ static void *pinner_thread(void *arg)
 	rng_seed(&pt->t.rng, p->env->o->seed, 0x100 + pt->t.idx);
 	if (ops->thread_init)
 		ret = ops->thread_init(&p->penv, p->priv, &pt->t);
-	while (!ret && !atomic_load(&sh->stop)) {
+	while (!ret && !atomic_load(&sh->stop) && !atomic_load(&sh->pin_park)) {
 		hb_op_begin(pt->t.hb);
 		ret = ops->pin(&p->penv, p->priv, &pt->t);
 		hb_op_end(pt->t.hb);
+	}
+	if (!ret && atomic_load(&sh->pin_park)) {
+		hb_set_state(pt->t.hb, HB_IDLE);
+		atomic_fetch_add(&sh->pin_parked, 1);
+		while (!atomic_load(&sh->stop))
+			sleep_ms(10);
 	}
 	if (ret)
 		shared_error(sh, "pinner %s: %s failed: %s", name, ops->name, strerror(-ret));

@@ -20,6 +20,8 @@ struct wl_shared {
 	_Atomic int owner_cmd;
 	_Atomic int owner_ready;
 	_Atomic int pinner_ready;	/* mapped and set up: breaks may start */
+	_Atomic int pin_park;		/* proof step 1: stop pinning, keep mappings */
+	_Atomic uint32_t pin_parked;
 	_Atomic int owner_unmapped;
 	_Atomic uint32_t owner_parked;
 	_Atomic uint64_t owner_addr;	/* the owner's mapping, for remote pins */

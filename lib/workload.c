@@ -255,9 +255,8 @@ static int mon_check(void *ctx, char *why, size_t len)
 	return 0;
 }
 
-static void mon_kill_pinners(void *ctx)
+static void kill_pinners(struct wl *w)
 {
-	struct wl *w = ctx;
 	uint32_t i, n = atomic_load(&w->sh->hb.used);
 
 	if (!w->reaped[P_PINNER] &&
@@ -269,11 +268,29 @@ static void mon_kill_pinners(void *ctx)
 			atomic_store(&w->sh->hb.slot[i].state, HB_DONE);
 }
 
-static int mon_unmap_owner(void *ctx, uint64_t timeout_ns)
+/* Pinner threads finish their I/O and park; their mappings stay. */
+static const char *mon_release_pins(void *ctx, uint64_t timeout_ns)
 {
 	struct wl *w = ctx;
 	uint64_t end = now_ns() + timeout_ns;
 
+	atomic_store(&w->sh->pin_park, 1);
+	while (atomic_load(&w->sh->pin_parked) < w->o.threads) {
+		if (now_ns() > end || w->reaped[P_PINNER]) {
+			kill_pinners(w);
+			return "pinners did not stop in time: killed (their mappings went too)";
+		}
+		sleep_ms(5);
+	}
+	return "every pinner stopped and parked, mappings kept";
+}
+
+static int mon_unmap_all(void *ctx, uint64_t timeout_ns)
+{
+	struct wl *w = ctx;
+	uint64_t end = now_ns() + timeout_ns;
+
+	kill_pinners(w);	/* their own mappings of the file go with them */
 	atomic_store(&w->sh->owner_cmd, OWNER_UNMAP);
 	while (!atomic_load(&w->sh->owner_unmapped)) {
 		if (now_ns() > end)
@@ -291,8 +308,8 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
 
 static const struct monitor_ops wl_monitor_ops = {
 	.check = mon_check,
-	.kill_pinners = mon_kill_pinners,
-	.unmap_owner = mon_unmap_owner,
+	.release_pins = mon_release_pins,
+	.unmap_all = mon_unmap_all,
 	.poke = mon_poke,
 };
 

@@ -33,7 +33,7 @@ static void wait_for_sleeper(struct wl_shared *sh)
 static void park(struct pin_env *env, struct pin_thread *t)
 {
 	hb_set_state(t->hb, HB_IDLE);
-	while (!atomic_load(&env->sh->stop))
+	while (!atomic_load(&env->sh->stop) && !atomic_load(&env->sh->pin_park))
 		sleep_ms(20);
 }
 

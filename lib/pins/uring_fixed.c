@@ -35,7 +35,7 @@ static int fixed_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 			    env->dax ? "fsdax" : "file", strerror(-ret));
 		io_uring_queue_exit(&ring);
 		hb_set_state(t->hb, HB_IDLE);	/* nothing more to pin */
-		while (!atomic_load(&env->sh->stop))
+		while (!atomic_load(&env->sh->stop) && !atomic_load(&env->sh->pin_park))
 			sleep_ms(20);
 		return 0;
 	}

@@ -17,8 +17,8 @@ expect_eq "missed-wake: verdict" "$(jget "$json" missed-wake verdict)" missed-wa
 expect_eq "missed-wake: location" "$(jget "$json" missed-wake location)" "not in a DAX break-layouts path"
 expect_eq "missed-wake: released by the signal step" \
 	"$(jget "$json" missed-wake 'proof[] | select(.step == "signal") | .released')" true
-expect_eq "missed-wake: not released by killing pinners" \
-	"$(jget "$json" missed-wake 'proof[] | select(.step == "kill-pinners") | .released')" false
+expect_eq "missed-wake: not released by releasing the pins" \
+	"$(jget "$json" missed-wake 'proof[] | select(.step == "release-pins") | .released')" false
 expect_eq "stuck: verdict" "$(jget "$json" stuck verdict)" hang
 expect_match "stuck: reason names the state" "$(jget "$json" stuck reason)" "state S"
 expect_eq "clean: verdict" "$(jget "$json" clean verdict)" pass
