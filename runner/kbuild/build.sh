@@ -196,7 +196,8 @@ source_tree() {
 
 # Files a patch touches (the new names), one a line.
 patch_files() {
-	sed -n 's,^+++ [^/]*/\([^[:space:]]*\).*,\1,p' "$1" | sort -u
+	sed -n 's,^\(---\|+++\) [^/[:space:]]*/\([^[:space:]]*\).*,\2,p' "$1" |
+		grep -vx 'dev/null' | sort -u
 }
 
 # Put the work tree back to the pristine source for the files the last patch touched.
@@ -378,7 +379,7 @@ if [ "$(cat "$WORK/obj/.daxstress-config-hash" 2>/dev/null)" != "$CHASH" ] ||
 fi
 
 # uname -r: <version>-daxstress[+<patch without its version prefix>];
-# uname -v: "#1 SMP PREEMPT_DYNAMIC daxstress <package version>" (64 chars at most).
+# uname -v: "#1 SMP [PREEMPT_DYNAMIC] daxstress <package version>" (64 chars at most).
 LOCALV=-daxstress
 [ -z "$PATCHF" ] || LOCALV="$LOCALV+$(echo "$PNAME" | sed -E 's/^[0-9]+(\.[0-9]+)*-//')"
 MAKEVARS=(LOCALVERSION="$LOCALV" KBUILD_BUILD_TIMESTAMP="daxstress $SRCVER"
@@ -412,7 +413,8 @@ cp "$WORK/build.log" "$TMPOUT/build.log"
 	[ -z "$PATCHF" ] || echo "patch_sha256 = $(sha256sum "$PATCHF" | cut -d' ' -f1)"
 	echo "config_hash = $CHASH"
 	echo "release = $REL"
-	echo "uts_version = #1 SMP PREEMPT_DYNAMIC daxstress $SRCVER"
+	echo "uts_version = $(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' \
+		"$WORK/obj/include/generated/"{compile,utsversion}.h 2>/dev/null | head -n 1)"
 	echo "build_s = $BUILD_S"
 	echo "total_s = $(elapsed "$T0")"
 	echo "jobs = $JOBS"
