@@ -26,6 +26,9 @@ endif
 LIB_SRCS := $(sort $(wildcard lib/*.c lib/pins/*.c lib/breakers/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBA     := $(BUILD)/libdaxstress.a
+# Pin sources and breakers register themselves in linker sections, which
+# nothing references by name: link every object of the archive.
+WHOLE_LIBA := -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive
 
 WORKLOADS := $(patsubst workloads/%.c,$(BUILD)/workloads/%,$(wildcard workloads/*.c))
 RUNNER_SRCS := $(sort $(wildcard runner/*.c))
@@ -46,14 +49,14 @@ $(LIBA): $(LIB_OBJS)
 
 $(BUILD)/workloads/%: workloads/%.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(WHOLE_LIBA) $(LDLIBS)
 
 $(DAXSTRESS): $(RUNNER_OBJS) $(LIBA)
-	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJS) $(LIBA) $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJS) $(WHOLE_LIBA) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS) -lcmocka
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(WHOLE_LIBA) $(LDLIBS) -lcmocka
 
 tests: $(UNIT_TESTS)
 

@@ -6,38 +6,29 @@
 
 #include "breaker.h"
 
-#define BRK(sym) extern const struct brk_ops brk_##sym##_ops;
-#include "breaker_list.h"
-#undef BRK
-
-static const struct brk_ops *const breakers[] = {
-#define BRK(sym) &brk_##sym##_ops,
-#include "breaker_list.h"
-#undef BRK
-};
-
 const struct brk_ops *brk_find(const char *name)
 {
-	size_t i;
+	const struct brk_ops *const *b;
 
-	for (i = 0; i < ARRAY_SIZE(breakers); i++)
-		if (!strcmp(breakers[i]->name, name))
-			return breakers[i];
+	for_each_breaker(b)
+		if (!strcmp((*b)->name, name))
+			return *b;
 	return NULL;
 }
 
 const char *brk_names(void)
 {
-	static char buf[256];
-	size_t i;
+	static char buf[512];
+	const char *names[64];
+	const struct brk_ops *const *b;
+	size_t n = 0;
 
 	if (buf[0])
 		return buf;
-	for (i = 0; i < ARRAY_SIZE(breakers); i++) {
-		if (i)
-			strcat(buf, ", ");
-		strcat(buf, breakers[i]->name);
-	}
+	for_each_breaker(b)
+		if (n < ARRAY_SIZE(names))
+			names[n++] = (*b)->name;
+	join_sorted(names, n, buf, sizeof(buf));
 	return buf;
 }
 

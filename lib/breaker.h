@@ -42,6 +42,18 @@ int brk_final_truncate(struct brk_env *env);
 /* Set the size; -errno. */
 int brk_resize(const struct brk_env *env, uint64_t size);
 
+/* A breaker file ends with BREAKER(its ops), like PIN_SOURCE in pin.h. */
+#define BREAKER(ops) \
+	static const struct brk_ops *const ops##_entry __used \
+	__section("daxstress_breakers") = &(ops)
+
+/* Bounds of that section, provided by the linker. */
+extern const struct brk_ops *const __start_daxstress_breakers[];
+extern const struct brk_ops *const __stop_daxstress_breakers[];
+
+#define for_each_breaker(b) \
+	for (b = __start_daxstress_breakers; b < __stop_daxstress_breakers; b++)
+
 const struct brk_ops *brk_find(const char *name);
 const char *brk_names(void);
 /* A random page-aligned [off, off+len) inside the break region. */

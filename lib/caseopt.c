@@ -11,7 +11,7 @@
 #include "util.h"
 
 #define OFF(f) offsetof(struct case_opts, f)
-#define STR(f) OPT_STR, OFF(f), sizeof(((struct case_opts *)0)->f)
+#define SZ(f) sizeof(((struct case_opts *)0)->f)
 
 static int check_pin(const char *v, char *err, size_t len)
 {
@@ -40,10 +40,11 @@ static int check_align(const char *v, char *err, size_t len)
 }
 
 const struct opt_desc case_opt_table[] = {
-	{ "dir", STR(dir), 0, 0, NULL, "directory on a DAX mount for the case file" },
-	{ "pin", STR(pin), 0, 0, check_pin, "pin source" },
-	{ "break", STR(brk), 0, 0, check_brk, "breaker" },
-	{ "target", STR(target), 0, 0, NULL,
+	{ "dir", OPT_STR, OFF(dir), SZ(dir), 0, 0, NULL,
+	  "directory on a DAX mount for the case file (default: $DAXSTRESS_DIR, else " DEFAULT_DAX_DIR ")" },
+	{ "pin", OPT_STR, OFF(pin), SZ(pin), 0, 0, check_pin, "pin source" },
+	{ "break", OPT_STR, OFF(brk), SZ(brk), 0, 0, check_brk, "breaker" },
+	{ "target", OPT_STR, OFF(target), SZ(target), 0, 0, NULL,
 	  "O_DIRECT target on a non-DAX device or filesystem (default /dev/nullb0)" },
 	{ "size", OPT_SIZE, OFF(size), 0, 4ULL << 20, 64ULL << 30, NULL,
 	  "case file size, a multiple of 2M" },
@@ -65,8 +66,8 @@ const struct opt_desc case_opt_table[] = {
 	  "wait after each proof step" },
 	{ "allow-nodax", OPT_BOOL, OFF(allow_nodax), 0, 0, 1, NULL,
 	  "run on a non-DAX directory (tests only; results say dax: false)" },
-	{ "result", STR(result), 0, 0, NULL, "write the case result as JSON here" },
-	{ "name", STR(name), 0, 0, NULL, "case name in KTAP and reports" },
+	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here" },
+	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);
@@ -185,10 +186,6 @@ int case_opt_set(struct case_opts *o, const char *name, const char *value,
 
 int case_opts_validate(const struct case_opts *o, char *err, size_t errlen)
 {
-	if (!o->dir[0]) {
-		snprintf(err, errlen, "--dir is required: a directory on a DAX mount");
-		return -EINVAL;
-	}
 	if (o->size % (2u << 20)) {
 		snprintf(err, errlen, "size %llu is not a multiple of 2M",
 			 (unsigned long long)o->size);

@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where a workload run without --dir (as kselftest runs it) looks for DAX. */
+#define DEFAULT_DAX_DIR "/mnt/daxstress"
+
 struct case_opts {
 	char dir[PATH_MAX];
 	char pin[32];

@@ -115,15 +115,12 @@ static void explain_mount(struct dax_info *info, const char *path)
 	switch (info->mode) {
 	case DAX_MOUNT_NONE:
 		snprintf(info->why, sizeof(info->why),
-			 "%s is on %s (%s, mounted at %s) without a dax mount option: "
-			 "mount a pmem-backed ext4 with -o dax or xfs with -o dax=always, "
-			 "or use `daxstress vm` for an emulated NVDIMM",
+			 "%s is on %s (%s, mounted at %s) without a dax mount option: mount a pmem-backed ext4 with -o dax or xfs with -o dax=always, or use `daxstress vm` for an emulated NVDIMM",
 			 path, info->fstype, info->source, info->mountpoint);
 		break;
 	case DAX_MOUNT_INODE:
 		snprintf(info->why, sizeof(info->why),
-			 "%s is on a dax=inode mount (%s at %s): files are DAX only with "
-			 "the per-file DAX flag (chattr +x on the directory)",
+			 "%s is on a dax=inode mount (%s at %s): files are DAX only with the per-file DAX flag (chattr +x on the directory)",
 			 path, info->fstype, info->mountpoint);
 		break;
 	default:
@@ -183,13 +180,10 @@ int dax_probe_fd(int fd, const char *path, struct dax_info *info)
 		info->why[0] = '\0';
 	} else if (!info->statx_known) {
 		snprintf(info->why, sizeof(info->why),
-			 "%s: the kernel does not report STATX_ATTR_DAX (needs 5.8 or later), "
-			 "so whether the file is DAX cannot be checked", path);
+			 "%s: the kernel does not report STATX_ATTR_DAX (needs 5.8 or later), so whether the file is DAX cannot be checked", path);
 	} else if (info->mode == DAX_MOUNT_ALWAYS) {
 		snprintf(info->why, sizeof(info->why),
-			 "%s: the mount asks for DAX but the file is not DAX: the kernel "
-			 "silently fell back (check dmesg, the block size must equal the "
-			 "page size and the device must support DAX)", path);
+			 "%s: the mount asks for DAX but the file is not DAX: the kernel silently fell back (check dmesg, the block size must equal the page size and the device must support DAX)", path);
 	} else if (info->mode == DAX_MOUNT_NONE) {
 		explain_mount(info, path);
 	}

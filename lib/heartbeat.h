@@ -34,7 +34,7 @@ struct hb_slot {
 	int32_t pid;
 	int32_t tid;
 	char name[24];
-} __attribute__((aligned(64)));
+} __aligned(64);
 
 struct hb_region {
 	_Atomic uint32_t used;

@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "util.h"
+
 #define KMSG_KEEP 16
 
 struct kmsg_watch {
@@ -25,6 +27,6 @@ void kmsg_close(struct kmsg_watch *w);
 /* True if one log message is a kernel warning the suite must report. */
 bool kmsg_is_warning(const char *msg);
 /* Write a marker into the kernel log so dmesg lines can be tied to a case. */
-void kmsg_mark(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kmsg_mark(const char *fmt, ...) __printf(1, 2);
 
 #endif

@@ -30,8 +30,10 @@ struct known_list {
 int known_load(struct known_list *l, const char *path, char *err, size_t errlen);
 int known_load_string(struct known_list *l, const char *name, const char *text,
 		      char *err, size_t errlen);
-/* Upstream version of the running kernel: Debian's "Debian 6.1.192-1" in
- * uname -v when present, else the leading numbers of uname -r. */
+/*
+ * Upstream version of the running kernel: Debian's "Debian 6.1.192-1" in
+ * uname -v when present, else the leading numbers of uname -r.
+ */
 void known_kernel_version(char *buf, size_t len);
 /* Compare dotted versions numerically: <0, 0, >0. */
 int known_version_cmp(const char *a, const char *b);

@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 
+#include "util.h"
 #include "verdict.h"
 
 struct ktap {
@@ -19,8 +20,7 @@ struct ktap {
 void ktap_init(struct ktap *k, FILE *out);
 void ktap_header(struct ktap *k);
 void ktap_plan(struct ktap *k, unsigned int count);
-void ktap_diag(struct ktap *k, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void ktap_diag(struct ktap *k, const char *fmt, ...) __printf(2, 3);
 /* One result line; reason is used for SKIP/XFAIL/error directives. */
 void ktap_result(struct ktap *k, enum verdict v, const char *name,
 		 const char *reason);

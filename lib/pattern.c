@@ -26,7 +26,7 @@ static uint64_t word_at(uint64_t seed, uint64_t index, uint64_t gen, size_t i)
 
 void pattern_fill(void *page, uint64_t seed, uint64_t index, uint64_t gen)
 {
-	volatile uint64_t *w = page;
+	uint64_t *w = page;
 	size_t i;
 
 	for (i = 2; i < WORDS; i++)
@@ -67,8 +67,7 @@ static int check_page(const char *p, uint64_t off, uint64_t seed, int want_zero,
 			return 0;
 		for (bad = 0; bad < PAT_PAGE && !p[bad]; bad++)
 			;
-		snprintf(msg, msglen, "offset %llu should read back zero after the break "
-			 "but holds %s", (unsigned long long)(off + bad),
+		snprintf(msg, msglen, "offset %llu should read back zero after the break but holds %s", (unsigned long long)(off + bad),
 			 st == PAT_VALID ? "an old pattern" : "non-zero bytes");
 		return -EILSEQ;
 	}

@@ -4,38 +4,29 @@
 
 #include "pin.h"
 
-#define PIN(sym) extern const struct pin_ops pin_##sym##_ops;
-#include "pin_list.h"
-#undef PIN
-
-static const struct pin_ops *const pins[] = {
-#define PIN(sym) &pin_##sym##_ops,
-#include "pin_list.h"
-#undef PIN
-};
-
 const struct pin_ops *pin_find(const char *name)
 {
-	size_t i;
+	const struct pin_ops *const *p;
 
-	for (i = 0; i < ARRAY_SIZE(pins); i++)
-		if (!strcmp(pins[i]->name, name))
-			return pins[i];
+	for_each_pin(p)
+		if (!strcmp((*p)->name, name))
+			return *p;
 	return NULL;
 }
 
 const char *pin_names(void)
 {
-	static char buf[256];
-	size_t i;
+	static char buf[512];
+	const char *names[64];
+	const struct pin_ops *const *p;
+	size_t n = 0;
 
 	if (buf[0])
 		return buf;
-	for (i = 0; i < ARRAY_SIZE(pins); i++) {
-		if (i)
-			strcat(buf, ", ");
-		strcat(buf, pins[i]->name);
-	}
+	for_each_pin(p)
+		if (n < ARRAY_SIZE(names))
+			names[n++] = (*p)->name;
+	join_sorted(names, n, buf, sizeof(buf));
 	return buf;
 }
 

@@ -53,6 +53,21 @@ struct pin_ops {
 	void (*teardown)(struct pin_env *env, void *priv);
 };
 
+/*
+ * A pin source file ends with PIN_SOURCE(its ops): the linker collects them
+ * all, so adding one is one file and nothing else.
+ */
+#define PIN_SOURCE(ops) \
+	static const struct pin_ops *const ops##_entry __used \
+	__section("daxstress_pins") = &(ops)
+
+/* Bounds of that section, provided by the linker. */
+extern const struct pin_ops *const __start_daxstress_pins[];
+extern const struct pin_ops *const __stop_daxstress_pins[];
+
+#define for_each_pin(p) \
+	for (p = __start_daxstress_pins; p < __stop_daxstress_pins; p++)
+
 const struct pin_ops *pin_find(const char *name);
 /* Comma-separated names, for messages. */
 const char *pin_names(void);

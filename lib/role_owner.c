@@ -26,6 +26,9 @@ struct owner_thread {
 	const struct role_env *env;
 	struct dmap *map;
 	unsigned int idx;
+	/* In memory, not registers: they stay valid across siglongjmp. */
+	uint64_t page;
+	uint64_t gen;
 	pthread_t th;
 };
 
@@ -58,29 +61,31 @@ static void *owner_thread(void *arg)
 	struct owner_thread *t = arg;
 	const struct role_env *env = t->env;
 	uint64_t npages = env->size / PAT_PAGE, nthr = env->o->owner_threads;
-	/* volatile: both are live across the siglongjmp back to sigsetjmp */
-	volatile uint64_t page = t->idx, gen = 1;
 	struct hb_slot *hb;
 	sigjmp_buf jb;
 	char name[24];
 
 	snprintf(name, sizeof(name), "owner.%u", t->idx);
 	hb = hb_register(&env->sh->hb, ROLE_OWNER, name);
+	t->page = t->idx;
+	t->gen = 1;
 	tls_jmp = &jb;
 	if (sigsetjmp(jb, 0)) {
 		atomic_fetch_add(&env->sh->sigbus, 1);
 		hb_op_end(hb);
-		page += nthr;
+		t->page += nthr;
 	}
 	while (!atomic_load(&env->sh->stop)) {
 		if (atomic_load(&env->sh->owner_cmd) == OWNER_UNMAP)
 			break;
-		if (page >= npages)
-			page = t->idx, gen++;
+		if (t->page >= npages) {
+			t->page = t->idx;
+			t->gen++;
+		}
 		hb_op_begin(hb);
-		pattern_fill(t->map->addr + page * PAT_PAGE, env->o->seed, page, gen);
+		pattern_fill(t->map->addr + t->page * PAT_PAGE, env->o->seed, t->page, t->gen);
 		hb_op_end(hb);
-		page += nthr;
+		t->page += nthr;
 	}
 	tls_jmp = NULL;
 	park(t, hb);

@@ -29,8 +29,8 @@ struct role_env {
 /* The signal the monitor sends in the last proof step. */
 #define PROOF_SIGNAL SIGUSR2
 
-void __attribute__((noreturn)) role_owner(const struct role_env *env);
-void __attribute__((noreturn)) role_pinner(const struct role_env *env);
-void __attribute__((noreturn)) role_breaker(const struct role_env *env);
+void __noreturn role_owner(const struct role_env *env);
+void __noreturn role_pinner(const struct role_env *env);
+void __noreturn role_breaker(const struct role_env *env);
 
 #endif

@@ -41,11 +41,9 @@ struct wl_shared {
 };
 
 /* First fatal error of any role wins; later ones are dropped. */
-void shared_error(struct wl_shared *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void shared_error(struct wl_shared *sh, const char *fmt, ...) __printf(2, 3);
 
 /* First note wins, like errors. */
-void shared_note(struct wl_shared *sh, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void shared_note(struct wl_shared *sh, const char *fmt, ...) __printf(2, 3);
 
 #endif

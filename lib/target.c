@@ -83,8 +83,7 @@ static int check_not_dax(struct target *t, char *err, size_t errlen)
 
 	if (dax_probe_fd(t->fd, t->path, &info) || !info.file_dax)
 		return 0;
-	snprintf(err, errlen, "O_DIRECT target %s is itself DAX: DAX I/O copies and pins "
-		 "nothing; put the target on a non-DAX filesystem or use null_blk", t->path);
+	snprintf(err, errlen, "O_DIRECT target %s is itself DAX: DAX I/O copies and pins nothing; put the target on a non-DAX filesystem or use null_blk", t->path);
 	return -EINVAL;
 }
 
@@ -102,8 +101,7 @@ static int open_file(struct target *t, uint64_t need, char *err, size_t errlen)
 	t->fd = open(t->path, O_RDWR | O_DIRECT | O_CLOEXEC);
 	if (t->fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot open %s with O_DIRECT: %s (tmpfs has no "
-			 "O_DIRECT; use a file on ext4/xfs without dax, or null_blk)",
+		snprintf(err, errlen, "cannot open %s with O_DIRECT: %s (tmpfs has no O_DIRECT; use a file on ext4/xfs without dax, or null_blk)",
 			 t->path, strerror(-ret));
 		return ret == -ENOENT ? -EIO : ret;
 	}
@@ -123,8 +121,7 @@ int target_open(struct target *t, const char *path, uint64_t need,
 	t->fd = -1;
 	strscpy_trunc(t->path, path && *path ? path : TARGET_DEFAULT, sizeof(t->path));
 	if ((!path || !*path) && stat(t->path, &st)) {
-		snprintf(err, errlen, "no O_DIRECT target: %s does not exist; load null_blk "
-			 "(modprobe null_blk) or pass --target FILE on a non-DAX filesystem",
+		snprintf(err, errlen, "no O_DIRECT target: %s does not exist; load null_blk (modprobe null_blk) or pass --target FILE on a non-DAX filesystem",
 			 TARGET_DEFAULT);
 		return -ENOENT;
 	}

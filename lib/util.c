@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -149,6 +150,21 @@ int parse_duration_ms(const char *s, uint64_t *out)
 	};
 
 	return parse_with_units(s, units, ARRAY_SIZE(units), out);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void join_sorted(const char **names, size_t n, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	qsort(names, n, sizeof(*names), cmp_str);
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", names[i]);
 }
 
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream)

@@ -12,6 +12,27 @@
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The kernel's attribute spellings, for code that may live in a kernel tree
+ * (tools/include provides them there; user space has to define them).
+ */
+#define DS_ATTR(...) __attribute__((__VA_ARGS__))
+#ifndef __printf
+#define __printf(a, b) DS_ATTR(format(printf, a, b))
+#endif
+#ifndef __noreturn
+#define __noreturn DS_ATTR(noreturn)
+#endif
+#ifndef __aligned
+#define __aligned(x) DS_ATTR(aligned(x))
+#endif
+#ifndef __used
+#define __used DS_ATTR(used)
+#endif
+#ifndef __section
+#define __section(s) DS_ATTR(section(s))
+#endif
 #define NSEC_PER_SEC 1000000000ULL
 #define NSEC_PER_MSEC 1000000ULL
 
@@ -52,5 +73,8 @@ static inline uint64_t rng_below(struct rng *r, uint64_t n)
 }
 
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
+
+/* Sort up to n names and join them with ", " into buf. */
+void join_sorted(const char **names, size_t n, char *buf, size_t len);
 
 #endif

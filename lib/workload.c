@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,15 +46,14 @@ struct wl {
 	struct case_result res;
 };
 
-static volatile sig_atomic_t interrupted;
+static atomic_int interrupted;
 
 static void on_interrupt(int sig)
 {
 	interrupted = sig;
 }
 
-static void finish(struct wl *w, enum verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void finish(struct wl *w, enum verdict v, const char *fmt, ...) __printf(3, 4);
 
 static void finish(struct wl *w, enum verdict v, const char *fmt, ...)
 {
@@ -236,7 +236,7 @@ static int mon_check(void *ctx, char *why, size_t len)
 	int i;
 
 	if (interrupted) {
-		snprintf(why, len, "interrupted by signal %d", (int)interrupted);
+		snprintf(why, len, "interrupted by signal %d", atomic_load(&interrupted));
 		return 1;
 	}
 	if (atomic_load(&w->sh->error) > 0) {
@@ -333,8 +333,7 @@ static void stop_roles(struct wl *w)
 		}
 		w->killed[i] = true;
 		snprintf(state + strlen(state), sizeof(state) - strlen(state),
-			 "the %s process %d cannot be killed (stuck in the kernel, state D?): "
-			 "the machine needs a reboot to free it and %s; ",
+			 "the %s process %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot to free it and %s; ",
 			 proc_name[i], w->pid[i], w->path);
 		w->res.needs_reboot = true;
 	}
@@ -562,6 +561,19 @@ static void write_result(struct wl *w)
 			strerror(-ret));
 }
 
+/* kselftest runs programs without arguments: find the directory, or skip. */
+static void default_dir(struct wl *w)
+{
+	const char *env = getenv("DAXSTRESS_DIR");
+
+	if (w->o.dir[0])
+		return;
+	strscpy_trunc(w->o.dir, env && *env ? env : DEFAULT_DAX_DIR, sizeof(w->o.dir));
+	if (access(w->o.dir, F_OK))
+		finish(w, V_SKIP, "no DAX directory: %s does not exist; set DAXSTRESS_DIR to a directory on a DAX mount (ext4 -o dax, xfs -o dax=always) or pass --dir",
+		       w->o.dir);
+}
+
 static int resolve(struct wl *w, char *err, size_t len)
 {
 	w->env.o = &w->o;
@@ -569,8 +581,7 @@ static int resolve(struct wl *w, char *err, size_t len)
 	w->env.brk = brk_find(w->o.brk);
 	w->env.target_fd = -1;
 	if (!!(w->env.pin->flags & PIN_F_PLANT) != !!(w->env.brk->flags & BRK_F_PLANT)) {
-		snprintf(err, len, "the planted pin sources (plant-*) and the plant-wait "
-			 "breaker only work with each other");
+		snprintf(err, len, "the planted pin sources (plant-*) and the plant-wait breaker only work with each other");
 		return -EINVAL;
 	}
 	if (!w->o.seed)
@@ -620,7 +631,9 @@ int wl_main(const struct wl_desc *desc, int argc, char **argv)
 	ktap_init(&k, stdout);
 	ktap_header(&k);
 	ktap_plan(&k, 1);
-	run_case(&w);
+	default_dir(&w);
+	if (w.res.verdict != V_SKIP)
+		run_case(&w);
 	cleanup(&w);
 	print_result(&w, &k);
 	write_result(&w);

@@ -27,16 +27,18 @@ static int unshare_op(struct brk_env *env, struct rng *rng)
 	return brk_fallocate(env, FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE, off, len);
 }
 
-const struct brk_ops brk_alloc_ops = {
+static const struct brk_ops brk_alloc_ops = {
 	.name = "alloc",
 	.help = "punch then fallocate (plain allocate) random ranges; breaks layouts on xfs",
 	.op = alloc_op,
 	.final = brk_final_truncate,
 };
 
-const struct brk_ops brk_unshare_ops = {
+static const struct brk_ops brk_unshare_ops = {
 	.name = "unshare",
 	.help = "fallocate UNSHARE_RANGE of random ranges (xfs with reflink)",
 	.op = unshare_op,
 	.final = brk_final_truncate,
 };
+BREAKER(brk_alloc_ops);
+BREAKER(brk_unshare_ops);

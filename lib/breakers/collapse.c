@@ -42,16 +42,18 @@ static int insert_op(struct brk_env *env, struct rng *rng)
 	return shift_op(env, rng, FALLOC_FL_INSERT_RANGE);
 }
 
-const struct brk_ops brk_collapse_ops = {
+static const struct brk_ops brk_collapse_ops = {
 	.name = "collapse",
 	.help = "fallocate COLLAPSE_RANGE of random ranges, then regrow",
 	.op = collapse_op,
 	.final = brk_final_truncate,
 };
 
-const struct brk_ops brk_insert_ops = {
+static const struct brk_ops brk_insert_ops = {
 	.name = "insert",
 	.help = "fallocate INSERT_RANGE of random ranges, then truncate back",
 	.op = insert_op,
 	.final = brk_final_truncate,
 };
+BREAKER(brk_collapse_ops);
+BREAKER(brk_insert_ops);

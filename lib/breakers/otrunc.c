@@ -19,9 +19,10 @@ static int otrunc_op(struct brk_env *env, struct rng *rng)
 	return brk_resize(env, env->size);
 }
 
-const struct brk_ops brk_otrunc_ops = {
+static const struct brk_ops brk_otrunc_ops = {
 	.name = "otrunc",
 	.help = "open(O_TRUNC) the file, then regrow it (whole file: no stable region to check)",
 	.flags = BRK_F_WHOLE,
 	.op = otrunc_op,
 };
+BREAKER(brk_otrunc_ops);

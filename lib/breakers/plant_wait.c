@@ -20,9 +20,10 @@ static int plant_wait_op(struct brk_env *env, struct rng *rng)
 	return 0;
 }
 
-const struct brk_ops brk_plant_wait_ops = {
+static const struct brk_ops brk_plant_wait_ops = {
 	.name = "plant-wait",
 	.help = "self-test: sleep on the planted futex like a break-layouts wait",
 	.flags = BRK_F_PLANT,
 	.op = plant_wait_op,
 };
+BREAKER(brk_plant_wait_ops);

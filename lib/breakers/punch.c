@@ -22,9 +22,10 @@ static int punch_final(struct brk_env *env)
 	return brk_fallocate(env, PUNCH, env->brk_start, env->size - env->brk_start);
 }
 
-const struct brk_ops brk_punch_ops = {
+static const struct brk_ops brk_punch_ops = {
 	.name = "punch",
 	.help = "fallocate PUNCH_HOLE|KEEP_SIZE of random ranges",
 	.op = punch_op,
 	.final = punch_final,
 };
+BREAKER(brk_punch_ops);

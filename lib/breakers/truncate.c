@@ -14,9 +14,10 @@ static int truncate_op(struct brk_env *env, struct rng *rng)
 	return ret ? ret : brk_resize(env, env->size);
 }
 
-const struct brk_ops brk_truncate_ops = {
+static const struct brk_ops brk_truncate_ops = {
 	.name = "truncate",
 	.help = "ftruncate down into the break region, then back up",
 	.op = truncate_op,
 	.final = brk_final_truncate,
 };
+BREAKER(brk_truncate_ops);

@@ -23,9 +23,10 @@ static int zero_final(struct brk_env *env)
 	return brk_fallocate(env, ZERO, env->brk_start, env->size - env->brk_start);
 }
 
-const struct brk_ops brk_zero_ops = {
+static const struct brk_ops brk_zero_ops = {
 	.name = "zero",
 	.help = "fallocate ZERO_RANGE|KEEP_SIZE of random ranges",
 	.op = zero_op,
 	.final = zero_final,
 };
+BREAKER(brk_zero_ops);

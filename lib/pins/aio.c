@@ -72,7 +72,7 @@ static int aio_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	return ret;
 }
 
-const struct pin_ops pin_aio_ops = {
+static const struct pin_ops pin_aio_ops = {
 	.name = "aio",
 	.help = "libaio io_submit O_DIRECT reads/writes into the DAX mapping, queue depth 16",
 	.flags = PIN_F_TARGET | PIN_F_MAP,
@@ -80,3 +80,4 @@ const struct pin_ops pin_aio_ops = {
 	.pin = aio_pin,
 	.thread_exit = aio_thread_exit,
 };
+PIN_SOURCE(pin_aio_ops);

@@ -25,9 +25,10 @@ static int odirect_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	return pin_io_result(env, n < 0 ? -errno : n);
 }
 
-const struct pin_ops pin_odirect_ops = {
+static const struct pin_ops pin_odirect_ops = {
 	.name = "odirect",
 	.help = "O_DIRECT pread/pwrite on a non-DAX target into the DAX mapping",
 	.flags = PIN_F_TARGET | PIN_F_MAP,
 	.pin = odirect_pin,
 };
+PIN_SOURCE(pin_odirect_ops);

@@ -77,23 +77,26 @@ static int plant_stuck(struct pin_env *env, void *priv, struct pin_thread *t)
 	return plant_cycle(env, t, 2);
 }
 
-const struct pin_ops pin_plant_wake_ops = {
+static const struct pin_ops pin_plant_wake_ops = {
 	.name = "plant-wake",
 	.help = "self-test: futex pin released with a wakeup every time (clean)",
 	.flags = PIN_F_PLANT,
 	.pin = plant_wake,
 };
 
-const struct pin_ops pin_plant_nowake_ops = {
+static const struct pin_ops pin_plant_nowake_ops = {
 	.name = "plant-nowake",
 	.help = "self-test: futex pin released once without FUTEX_WAKE (emulated missed wakeup)",
 	.flags = PIN_F_PLANT,
 	.pin = plant_nowake,
 };
 
-const struct pin_ops pin_plant_stuck_ops = {
+static const struct pin_ops pin_plant_stuck_ops = {
 	.name = "plant-stuck",
 	.help = "self-test: futex pin never released (a wait no signal resolves)",
 	.flags = PIN_F_PLANT,
 	.pin = plant_stuck,
 };
+PIN_SOURCE(pin_plant_wake_ops);
+PIN_SOURCE(pin_plant_nowake_ops);
+PIN_SOURCE(pin_plant_stuck_ops);

@@ -56,7 +56,7 @@ static int pvm_write(struct pin_env *env, void *priv, struct pin_thread *t)
 	return pvm_copy(env, t, true);
 }
 
-const struct pin_ops pin_pvm_ops = {
+static const struct pin_ops pin_pvm_ops = {
 	.name = "pvm",
 	.help = "process_vm_readv of the owner's DAX pages (FOLL_PIN, remote)",
 	.thread_init = pvm_thread_init,
@@ -64,10 +64,12 @@ const struct pin_ops pin_pvm_ops = {
 	.thread_exit = pvm_thread_exit,
 };
 
-const struct pin_ops pin_pvm_write_ops = {
+static const struct pin_ops pin_pvm_write_ops = {
 	.name = "pvm-write",
 	.help = "process_vm_writev into the owner's DAX pages (FOLL_PIN|FOLL_WRITE)",
 	.thread_init = pvm_thread_init,
 	.pin = pvm_write,
 	.thread_exit = pvm_thread_exit,
 };
+PIN_SOURCE(pin_pvm_ops);
+PIN_SOURCE(pin_pvm_write_ops);

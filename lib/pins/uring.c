@@ -77,7 +77,7 @@ static int uring_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	return ret;
 }
 
-const struct pin_ops pin_uring_ops = {
+static const struct pin_ops pin_uring_ops = {
 	.name = "uring",
 	.help = "io_uring O_DIRECT reads/writes, non-fixed buffers in the DAX mapping, queue depth 16",
 	.flags = PIN_F_TARGET | PIN_F_MAP,
@@ -85,3 +85,4 @@ const struct pin_ops pin_uring_ops = {
 	.pin = uring_pin,
 	.thread_exit = uring_thread_exit,
 };
+PIN_SOURCE(pin_uring_ops);

@@ -51,9 +51,10 @@ static int fixed_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	return 0;
 }
 
-const struct pin_ops pin_uring_fixed_ops = {
+static const struct pin_ops pin_uring_fixed_ops = {
 	.name = "uring-fixed",
 	.help = "io_uring fixed-buffer registration of the DAX mapping (long-term pin: must be refused)",
 	.flags = PIN_F_MAP,
 	.pin = fixed_pin,
 };
+PIN_SOURCE(pin_uring_fixed_ops);

@@ -69,7 +69,7 @@ static int vms_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	return 0;
 }
 
-const struct pin_ops pin_vmsplice_ops = {
+static const struct pin_ops pin_vmsplice_ops = {
 	.name = "vmsplice",
 	.help = "vmsplice DAX pages into a pipe, hold them 5 ms, drain (put_page: wakes on every kernel)",
 	.flags = PIN_F_MAP,
@@ -77,3 +77,4 @@ const struct pin_ops pin_vmsplice_ops = {
 	.pin = vms_pin,
 	.thread_exit = vms_thread_exit,
 };
+PIN_SOURCE(pin_vmsplice_ops);

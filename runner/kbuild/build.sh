@@ -8,7 +8,8 @@
 #   --patch NAME   configs/kernel-patches/NAME.patch (or a patch file), applied with -p1
 #   --jobs N       make -jN (default 2)
 #   --force        build again even when the result is cached
-#   --prepare      fetch, unpack, patch and configure only (no compile); prints the tree
+#   --prepare      fetch, unpack, patch and configure only (no compile); prints the
+#                  work directory (src/ = the patched tree, obj/ = the objects)
 #   --print-dir    print the result directory instead of the bzImage path
 #
 # Prints the bzImage path on stdout (give it to `daxstress vm --kernel`);
@@ -23,7 +24,7 @@
 # kvm_guest.config + runner/kbuild/daxstress.config. One object tree per
 # source version and config is kept under kbuild/work/ so that a second patch
 # of the same version rebuilds only the files the patches touch. Only one
-# build runs at a time (kbuild/.build.lock).
+# compile runs at a time (kbuild/.build.lock).
 # Host packages: gcc make flex bison bc libelf-dev libssl-dev xz-utils.
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
@@ -47,7 +48,7 @@ OPTIONAL="XFS_ONLINE_SCRUB DEV_DAX_PMEM"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
-usage() { sed -n '3,29s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '3,30s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }'; }
 
 # --- Debian archive access, the same scheme as runner/vm/kernel.sh ----------
@@ -244,7 +245,7 @@ kmake() {
 
 # x86_64_defconfig + kvm_guest.config + the fragment; no =m left.
 configure() {
-	local obj=$WORK/obj cfg=$WORK/obj/.config kvm i
+	local obj=$WORK/obj cfg=$WORK/obj/.config kvm
 	kvm=$(find "$WORK/src/kernel/configs" "$WORK/src/arch/x86/configs" \
 		-name kvm_guest.config 2>/dev/null | head -n 1)
 	[ -n "$kvm" ] || die "no kvm_guest.config in $SRCPKG"
@@ -258,7 +259,7 @@ configure() {
 		"$WORK/src/scripts/config" --file "$cfg" -e MODULES -e KPROBES -e KPROBE_EVENTS
 		kmake olddefconfig >>"$WORK/config.log" 2>&1 || die "olddefconfig failed"
 	fi
-	for i in 1 2 3 4; do
+	for _ in 1 2 3 4; do
 		grep -q '^CONFIG_[A-Za-z0-9_]*=m$' "$cfg" || break
 		sed -i 's/^\(CONFIG_[A-Za-z0-9_]*\)=m$/# \1 is not set/' "$cfg"
 		kmake olddefconfig >>"$WORK/config.log" 2>&1 || die "olddefconfig failed"
@@ -346,10 +347,15 @@ if [ -z "$FORCE$PREPARE" ] && is_cached; then
 	exit 0
 fi
 
-mkdir -p "$KB"
-exec 9>"$KB/.build.lock"
+T0=$(date +%s.%N)
+mkdir -p "$KB/src"
+PRISTINE=$(exec 6>"$KB/src/.lock" && flock 6 && source_tree)
+WORK=$KB/work/$SRCVER-$CHASH
+mkdir -p "$WORK"
+# One user of a work tree at a time; compiles are serialised separately below.
+exec 9>"$WORK/.lock"
 if ! flock -n 9; then
-	say "waiting for another kernel build (one at a time)"
+	say "waiting for another build in $WORK"
 	flock 9
 fi
 if [ -z "$FORCE$PREPARE" ] && is_cached; then
@@ -357,11 +363,6 @@ if [ -z "$FORCE$PREPARE" ] && is_cached; then
 	print_result
 	exit 0
 fi
-
-T0=$(date +%s.%N)
-PRISTINE=$(source_tree)
-WORK=$KB/work/$SRCVER-$CHASH
-mkdir -p "$WORK"
 if [ ! -d "$WORK/src" ]; then
 	say "work tree $WORK/src (hard links to the pristine source)"
 	rm -rf "$WORK/src.tmp"
@@ -391,6 +392,12 @@ if [ -n "$PREPARE" ]; then
 	exit 0
 fi
 
+# At most one kernel compile at a time on this machine.
+exec 7>"$KB/.build.lock"
+if ! flock -n 7; then
+	say "waiting for another kernel build to finish (one at a time)"
+	flock 7
+fi
 say "make -j$JOBS bzImage ($SRCPKG $SRCVER, $PNAME); log: $WORK/build.log"
 TB=$(date +%s.%N)
 if ! kmake -j"$JOBS" "${MAKEVARS[@]}" bzImage >"$WORK/build.log" 2>&1; then

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * daxstress vm, private to runner/vm*.c: the run context every part of the
+ * launcher shares and the functions each part offers the others.
+ *
+ *	vm.c		cmd_vm(): prepare, run or dry-run, clean up
+ *	vm_opts.c	option table, parsing, usage
+ *	vm_guest.c	what the guest boots: kernel, initramfs, pmem image; results dir
+ *	vm_qemu.c	QEMU command, KVM probe and TCG fallback, the launch loop
+ *	vm_events.c	the data channel protocol and the console scan
+ *	vm_report.c	report.json, summary lines, exit code
+ *	vm_util.c	messages, clocks, string vectors, quoting, file reads
+ */
+#ifndef DS_RUNNER_VM_PRIV_H
+#define DS_RUNNER_VM_PRIV_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define VM_MAX_FS		4
+#define VM_PMEM_SIZE		"2G"
+#define VM_PMEM_BYTES		(2LL << 30)
+#define VM_LINE_MAX		8192
+#define VM_DIR_MAX		2048	/* directories; file paths in them: PATH_MAX */
+
+#define VM_EXIT_OK		0
+#define VM_EXIT_FAILED		1
+#define VM_EXIT_INCOMPLETE	2
+#define VM_EXIT_SIGNAL		130
+
+enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
+
+extern const char *const vm_accel_names[];
+
+struct vm_opts {
+	const char *kernel;
+	const char *modules;
+	const char *fs;
+	const char *suite;
+	const char *json;
+	const char *results;
+	const char *payload;
+	const char *initrd;
+	const char *append;
+	const char *debug;
+	enum vm_accel accel;
+	unsigned int timeout;
+	unsigned int boot_timeout;
+	unsigned int case_timeout;
+	bool virtio_pmem;
+	bool dry_run;
+	bool keep;
+};
+
+/* How a launch ended. */
+enum vm_end {
+	VM_RUNNING,
+	VM_END_DONE,
+	VM_END_BOOT,
+	VM_END_CASE,
+	VM_END_TIMEOUT,
+	VM_END_PANIC,
+	VM_END_EXIT,
+	VM_END_SIGNAL,
+	VM_END_ERROR,
+};
+
+struct strv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+struct vm_lines {
+	char buf[VM_LINE_MAX];
+	size_t len;
+};
+
+struct vm_fs {
+	char name[16];
+	double t_begin;
+	double t_ready;
+	double t_run;
+	double t_run_end;
+	double t_end;
+	int rc;
+	bool ended;
+	bool ran;
+	char mount_opts[256];
+	char *json;
+	size_t json_len;
+};
+
+/* One QEMU launch. */
+struct vm_attempt {
+	enum vm_accel accel;
+	struct strv argv;
+	pid_t pid;
+	int qemu_status;
+	bool exited;
+	int data_fd;
+	int con_fd;
+	struct vm_lines data;
+	struct vm_lines con;
+	uint64_t t0;
+	uint64_t t_init;
+	uint64_t t_last;
+	uint64_t t_panic;
+	uint64_t t_done;
+	uint64_t t_end;
+	double g_init;
+	double g_modules;
+	double g_fsdax;
+	double g_setup;
+	bool init;
+	bool done;
+	int done_status;
+	bool in_ktap;
+	bool in_json;
+	struct vm_fs fs[VM_MAX_FS];
+	int nfs;
+	struct vm_fs *cur;
+	enum vm_end end;
+	char reason[512];
+	char fsdax[128];
+	char target[128];
+};
+
+struct vm_ctx {
+	const struct vm_opts *o;
+	char exedir[VM_DIR_MAX - 64];
+	char vmdir[VM_DIR_MAX];
+	char payload[PATH_MAX];
+	char cache[VM_DIR_MAX];
+	char kdir[VM_DIR_MAX];
+	char release[128];
+	char base_initrd[PATH_MAX];
+	char tmpdir[VM_DIR_MAX];
+	char initrd[PATH_MAX];
+	char rundir[VM_DIR_MAX];
+	char pmem[PATH_MAX];
+	char qemu_log[PATH_MAX];
+	int pmem_fd;
+	char fs[VM_MAX_FS][16];
+	int nfs;
+	FILE *ktap;
+	struct vm_attempt a;
+};
+
+static volatile sig_atomic_t vm_stop_signal;
+
+/* vm_util.c */
+void vm_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+uint64_t vm_now(void);
+double vm_secs(uint64_t from, uint64_t to);
+int strv_addf(struct strv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strv_free(struct strv *s);
+void strv_print(FILE *f, const struct strv *s);
+void vm_sh_quote(FILE *f, const char *s);
+int vm_read_all(int fd, char *buf, size_t size);
+char *vm_slurp(const char *path, size_t *len);
+
+/* vm_opts.c */
+void vm_usage(FILE *f);
+int vm_parse_opts(struct vm_opts *o, int argc, char **argv);
+int vm_split_fs(struct vm_ctx *c);
+
+/* vm_guest.c */
+int vm_find_exedir(struct vm_ctx *c);
+int vm_find_vmdir(struct vm_ctx *c);
+void vm_find_payload(struct vm_ctx *c);
+void vm_cache_dir(struct vm_ctx *c);
+int vm_resolve_kernel(struct vm_ctx *c);
+int vm_build_initrd(struct vm_ctx *c);
+int vm_make_initrd(struct vm_ctx *c);
+int vm_open_pmem(struct vm_ctx *c, bool lock);
+int vm_make_rundir(struct vm_ctx *c);
+void vm_rundir_path(const struct vm_ctx *c, const char *name, char *buf, size_t size);
+
+/* vm_qemu.c */
+int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a);
+enum vm_accel vm_first_accel(const struct vm_ctx *c, bool quiet);
+void vm_signals(bool install);
+void vm_attempt_reset(struct vm_ctx *c, enum vm_accel accel);
+int vm_launch(struct vm_ctx *c);
+
+/* vm_events.c */
+int vm_fs_index(const struct vm_attempt *a, const char *name);
+void vm_drain(struct vm_ctx *c);
+
+/* vm_report.c */
+int vm_exit_code(const struct vm_ctx *c);
+int vm_write_report(const struct vm_ctx *c, int code);
+void vm_print_tail(const struct vm_ctx *c, const char *name, int lines);
+void vm_summary(const struct vm_ctx *c, int code);
+
+#endif
