@@ -111,3 +111,10 @@ fuzz: $(FUZZ_BIN)
 		$(BUILD)/fuzz/corpus tests/fuzz/corpus
 
 .PHONY: fuzz
+
+# The kselftest target inside a real kernel tree (Debian's linux-source-6.1):
+# build, install, run on the host and in the VM, parse with the tree's parser.
+kselftest-check: deps payload
+	BUILD=$(BUILD) sh tests/kselftest/check.sh
+
+.PHONY: fuzz kselftest-check

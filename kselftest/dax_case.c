@@ -17,6 +17,7 @@ static void set_case(struct case_opts *o)
 {
 	strscpy_trunc(o->pin, CASE_PIN, sizeof(o->pin));
 	strscpy_trunc(o->brk, CASE_BREAK, sizeof(o->brk));
+	strscpy_trunc(o->name, CASE_NAME, sizeof(o->name));
 	o->duration_ms = 20000;
 	o->stall_ms = 8000;
 	o->grace_ms = 3000;

@@ -1,0 +1,6 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the pmem VM (daxstress.cmd=): the installed kselftest tree on
+# the DAX mount the guest init prepared ($MNT).
+cd /usr/libexec/daxstress/kselftest || exit 1
+DAXSTRESS_DIR=$MNT ./run_kselftest.sh
