@@ -23,6 +23,7 @@
 #include "../lib/caseopt.h"
 #include "../lib/child.h"
 #include "../lib/dax_probe.h"
+#include "../lib/junit.h"
 #include "../lib/known.h"
 #include "../lib/ktap.h"
 #include "../lib/result.h"
@@ -35,6 +36,7 @@ struct run_opts {
 	char suite_spec[PATH_MAX];
 	char suite[PATH_MAX];
 	char json[PATH_MAX];
+	char junit[PATH_MAX];
 	char target[PATH_MAX];
 	char known[PATH_MAX];
 	bool allow_nodax;
@@ -62,10 +64,11 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
-		"                     [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
+		"                     [--junit FILE] [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
 		"  --dir DIR          a directory on a DAX mount (ext4 -o dax, xfs -o dax=always)\n"
 		"  --suite NAME|FILE  configs/NAME.conf or a suite file (default: smoke)\n"
-		"  --json FILE        write the JSON report here\n"
+		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
+		"  --junit FILE       write JUnit XML here, for CI systems\n"
 		"  --target DEV|FILE  O_DIRECT target for odirect pins (default /dev/nullb0)\n"
 		"  --known-issues F   known kernel bugs to report as XFAIL (default configs/known-issues)\n"
 		"  --allow-nodax      run on a non-DAX directory (tests only; cases say dax: false)\n");
@@ -87,6 +90,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "dir", required_argument, NULL, 'd' },
 		{ "suite", required_argument, NULL, 's' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'J' },
 		{ "target", required_argument, NULL, 't' },
 		{ "known-issues", required_argument, NULL, 'k' },
 		{ "allow-nodax", no_argument, NULL, 'a' },
@@ -102,6 +106,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		case 'd': ret |= set_path(o->dir, optarg, "--dir"); break;
 		case 's': ret |= set_path(o->suite_spec, optarg, "--suite"); break;
 		case 'j': ret |= set_path(o->json, optarg, "--json"); break;
+		case 'J': ret |= set_path(o->junit, optarg, "--junit"); break;
 		case 't': ret |= set_path(o->target, optarg, "--target"); break;
 		case 'k': ret |= set_path(o->known, optarg, "--known-issues"); break;
 		case 'a': o->allow_nodax = true; break;
@@ -384,13 +389,12 @@ error:
 
 /* ---- the report ------------------------------------------------------- */
 
-static int write_report(struct run *r)
+static struct json_object *build_report(struct run *r)
 {
 	struct json_object *o = json_object_new_object(), *t = json_object_new_object();
 	struct utsname u;
 	char when[32];
 	time_t now = time(NULL);
-	int ret;
 
 	uname(&u);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -408,11 +412,28 @@ static int write_report(struct run *r)
 	json_object_object_add(t, "error", json_object_new_int((int)r->k.error));
 	json_object_object_add(o, "totals", t);
 	json_object_object_add(o, "cases", json_object_get(r->cases));
-	ret = json_write_file(o, r->o.json);
-	json_object_put(o);
-	if (ret)
-		fprintf(stderr, "daxstress run: cannot write %s: %s\n", r->o.json, strerror(-ret));
-	return ret;
+	return o;
+}
+
+static void write_reports(struct run *r)
+{
+	struct json_object *rep = build_report(r), *list;
+	int ret;
+
+	if (r->o.json[0]) {
+		ret = json_write_file(rep, r->o.json);
+		if (ret)
+			fprintf(stderr, "daxstress run: cannot write %s: %s\n", r->o.json, strerror(-ret));
+	}
+	if (r->o.junit[0]) {
+		list = json_object_new_array();
+		json_object_array_add(list, json_object_get(rep));
+		ret = junit_write(r->o.junit, list);
+		if (ret)
+			fprintf(stderr, "daxstress run: cannot write %s: %s\n", r->o.junit, strerror(-ret));
+		json_object_put(list);
+	}
+	json_object_put(rep);
 }
 
 int cmd_run(int argc, char **argv)
@@ -453,8 +474,7 @@ int cmd_run(int argc, char **argv)
 	for (; i < r.suite.ncases; i++)
 		ktap_result(&r.k, V_SKIP, r.suite.cases[i].name, "run interrupted");
 	ktap_totals(&r.k);
-	if (r.o.json[0])
-		write_report(&r);
+	write_reports(&r);
 	json_object_put(r.cases);
 	rmdir(r.tmpdir);
 	return stop_signal ? 130 : ktap_exit_code(&r.k);

@@ -51,7 +51,7 @@ out=$(perl "$tree/scripts/checkpatch.pl" --no-tree --terse -f \
 expect_eq "checkpatch: no errors or warnings" "$out" ""
 
 parse() {
-	python3 "$tree/tools/testing/kunit/kunit.py" parse "$1" > "$1.parsed" 2>&1
+	/usr/bin/python3 "$tree/tools/testing/kunit/kunit.py" parse "$1" > "$1.parsed" 2>&1
 	echo "$?"
 }
 

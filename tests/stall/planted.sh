@@ -8,7 +8,8 @@
 
 dir=$(mktemp -d /tmp/daxstress-stall.XXXXXX)
 json=$dir/report.json
-out=$("$DAXSTRESS" run --dir "$dir" --allow-nodax --suite configs/selftest-stall.conf --json "$json")
+out=$("$DAXSTRESS" run --dir "$dir" --allow-nodax --suite configs/selftest-stall.conf --json "$json" \
+	--junit "$dir/junit.xml")
 rc=$?
 echo "$out" | sed 's/^/    /'
 
@@ -31,7 +32,18 @@ for c in missed-wake stuck; do
 	d=$(jget "$json" $c detect_s)
 	echo "# $c: stall noticed after ${d} s, verdict after $(jget "$json" $c verdict_s) s"
 done
-left=$(ls "$dir" | grep -v report.json)
+# A real JUnit consumer (Debian's python3-junitparser) must read the XML.
+got=$(/usr/bin/python3 -c '
+import sys
+from junitparser import JUnitXml
+for s in JUnitXml.fromfile(sys.argv[1]):
+    print(s.name, s.tests, s.failures, s.errors, s.skipped,
+          " ".join(c.name + ":" + ",".join(type(r).__name__ for r in c.result) for c in s))
+' "$dir/junit.xml" 2>&1)
+expect_match "JUnit read by junitparser: 3 tests, 2 failures" "$got" "^daxstress\.[a-z0-9]+ 3 2 0 0 "
+expect_match "JUnit: missed-wake and stuck are failures, clean passes" "$got" \
+	"missed-wake:Failure .*stuck:Failure .*clean:$"
+left=$(ls "$dir" | grep -v -e report.json -e junit.xml)
 expect_eq "case files removed" "$left" ""
 rm -rf "$dir"
 finish
