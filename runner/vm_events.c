@@ -321,4 +321,3 @@ void vm_drain(struct vm_ctx *c)
 	vm_follow(c, c->a.data_fd, &c->a.data, vm_data_line);
 	vm_follow(c, c->a.con_fd, &c->a.con, vm_console_line);
 }
-

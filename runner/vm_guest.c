@@ -23,7 +23,7 @@
 
 #define VM_PMEM_SLOTS		8
 
-/* ---- files and processes ---- */
+/* ---- where things are, the kernel and the cached initramfs ---- */
 
 static int vm_mkdir_p(const char *path)
 {
@@ -131,6 +131,7 @@ void vm_cache_dir(struct vm_ctx *c)
 		snprintf(c->cache, sizeof(c->cache), "%s/.cache/daxstress", home ? home : "/tmp");
 }
 
+/* Run argv with stdout captured (last line, trimmed); stderr passes through. */
 static int vm_run_capture(char *const argv[], char *out, size_t size)
 {
 	int pfd[2], status;
@@ -401,4 +402,3 @@ void vm_rundir_path(const struct vm_ctx *c, const char *name, char *buf, size_t 
 {
 	snprintf(buf, size, "%s/%s", c->rundir, name);
 }
-

@@ -189,4 +189,3 @@ int vm_split_fs(struct vm_ctx *c)
 	}
 	return 0;
 }
-

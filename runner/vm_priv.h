@@ -151,8 +151,6 @@ struct vm_ctx {
 	struct vm_attempt a;
 };
 
-static volatile sig_atomic_t vm_stop_signal;
-
 /* vm_util.c */
 void vm_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 uint64_t vm_now(void);

@@ -390,4 +390,3 @@ int vm_launch(struct vm_ctx *c)
 		vm_kvm_remember_failure(c);
 	return ret;
 }
-

@@ -9,7 +9,7 @@
 #endif
 #include <errno.h>
 #include <stdlib.h>
-#include <string.h>
+
 #include <json-c/json.h>
 
 #include "vm_priv.h"
@@ -206,4 +206,3 @@ void vm_summary(const struct vm_ctx *c, int code)
 	vm_msg("%s in %.1f s, results in %s (exit %d)", vm_end_names[a->end],
 	       vm_secs(a->t0, a->t_end), c->rundir, code);
 }
-

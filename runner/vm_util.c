@@ -133,7 +133,7 @@ int vm_read_all(int fd, char *buf, size_t size)
 	return (int)len;
 }
 
-/* Run argv with stdout captured (last line, trimmed); stderr passes through. */
+/* A small file (up to 16 MiB) in a malloc'd, NUL-terminated buffer; NULL on error. */
 char *vm_slurp(const char *path, size_t *len)
 {
 	struct stat st;
@@ -151,4 +151,3 @@ char *vm_slurp(const char *path, size_t *len)
 	close(fd);
 	return buf;
 }
-
