@@ -12,8 +12,8 @@
 set -u
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/daxstress/ksrc
-work=$BUILD/kselftest
-mkdir -p "$cache" "$work"
+mkdir -p "$cache" "$BUILD/kselftest"
+work=$(cd "$BUILD/kselftest" && pwd)	# absolute: make -C changes directory
 
 src=$cache/linux-source-6.1
 if [ ! -f "$src/.daxstress-unpacked" ]; then
