@@ -50,15 +50,22 @@ out=$(perl "$tree/scripts/checkpatch.pl" --no-tree --terse -f \
 	$(find "$tree/tools/testing/selftests/daxstress" -name '*.[ch]' -o -name Makefile) 2>&1)
 expect_eq "checkpatch: no errors or warnings" "$out" ""
 
+# kunit.py parse exits non-zero when a test failed or skipped, so its exit
+# code is not the verdict on the format: the parser accepted the output when
+# it counted all 4 tests and logged no parse error.
 parse() {
 	/usr/bin/python3 "$tree/tools/testing/kunit/kunit.py" parse "$1" > "$1.parsed" 2>&1
-	echo "$?"
+	if grep -q "Ran 4 tests" "$1.parsed" && ! grep -qi "error\|traceback" "$1.parsed"; then
+		echo accepted
+	else
+		echo refused
+	fi
 }
 
 # Host: no DAX directory.
 (cd "$work/inst" && DAXSTRESS_DIR=/nonexistent ./run_kselftest.sh) > "$work/host.txt" 2>&1
 expect_eq "host: run_kselftest.sh exits 0" "$?" 0
-expect_eq "host: kunit parser accepts the output" "$(parse "$work/host.txt")" 0
+expect_eq "host: kunit parser accepts the output" "$(parse "$work/host.txt")" accepted
 expect_match "host: every test skipped" "$(cat "$work/host.txt.parsed")" "Ran 4 tests: skipped: 4"
 expect_match "host: each skip says why" "$(cat "$work/host.txt")" \
 	"SKIP no DAX directory: /nonexistent does not exist; set DAXSTRESS_DIR"
@@ -72,15 +79,16 @@ cp -a "$work/inst" "$pl/usr/libexec/daxstress/kselftest"
 install -m 755 tests/kselftest/guest-run.sh "$pl/usr/libexec/daxstress/kselftest/guest-run.sh"
 res=$work/vm
 rm -rf "$res"
-"$DAXSTRESS" vm --kernel debian:6.1 --fs ext4 --payload "$pl" --results "$res" \
+# run_kselftest.sh calls timeout --foreground, which busybox lacks: ship coreutils' one.
+DAXSTRESS_VM_TOOLS=/usr/bin/timeout "$DAXSTRESS" vm --kernel debian:6.1 --fs ext4 --payload "$pl" --results "$res" \
 	--append "daxstress.cmd=/usr/libexec/daxstress/kselftest/guest-run.sh" > "$work/vm.log" 2>&1
-rc=$?
 ktap=$(ls "$res"/*/ktap.txt 2>/dev/null | head -n 1)
-expect_eq "vm: the guest ran run_kselftest.sh (exit 1: the known bug fails its tests)" "$rc" 1
+expect_eq "vm: the guest ran run_kselftest.sh to the end" \
+	"$(jq -r .filesystems.ext4.completed "$(dirname "$ktap")/report.json" 2>/dev/null)" true
 if [ -n "$ktap" ]; then
 	grep -v '^@@DAXSTRESS' "$ktap" > "$work/vm.txt"
 	sed 's/^/    /' "$work/vm.txt"
-	expect_eq "vm: kunit parser accepts the output" "$(parse "$work/vm.txt")" 0
+	expect_eq "vm: kunit parser accepts the output" "$(parse "$work/vm.txt")" accepted
 	p=$(cat "$work/vm.txt.parsed")
 	echo "$p" | sed 's/^/    /'
 	expect_match "vm: dax_odirect_truncate fails (the 6.1 missed wakeup)" "$p" "FAILED.*dax_odirect_truncate"
