@@ -68,6 +68,8 @@ const struct opt_desc case_opt_table[] = {
 	  "run on a non-DAX directory (tests only; results say dax: false)" },
 	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here" },
 	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
+	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
+	  "fio pin: job in configs/fio/NAME.fio, or a path" },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);
@@ -77,6 +79,7 @@ void case_opts_defaults(struct case_opts *o)
 	memset(o, 0, sizeof(*o));
 	strscpy_trunc(o->pin, "pvm", sizeof(o->pin));
 	strscpy_trunc(o->brk, "truncate", sizeof(o->brk));
+	strscpy_trunc(o->fio_job, "libaio", sizeof(o->fio_job));
 	o->size = 64ULL << 20;
 	o->pin_size = 1ULL << 20;
 	o->align = 2u << 20;

@@ -22,6 +22,7 @@ struct case_opts {
 	char target[PATH_MAX];
 	char result[PATH_MAX];
 	char name[128];
+	char fio_job[64];
 	uint64_t size;
 	uint64_t pin_size;
 	uint64_t align;

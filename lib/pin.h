@@ -19,11 +19,13 @@
 #define PIN_F_TARGET	(1u << 0)	/* needs a non-DAX O_DIRECT target */
 #define PIN_F_PLANT	(1u << 1)	/* planted user-space stall for self-tests */
 #define PIN_F_MAP	(1u << 2)	/* pins this process's own mapping (env->map) */
+#define PIN_F_WHOLE	(1u << 3)	/* writes anywhere in the file: no stable region */
 
 struct pin_env {
 	const struct case_opts *o;
 	struct wl_shared *sh;
 	int fd;			/* the case file */
+	const char *path;
 	bool dax;
 	uint64_t size;
 	uint64_t brk_start;	/* pins land in [brk_start, size) */

@@ -68,7 +68,7 @@ void role_pinner(const struct role_env *env)
 	int ret;
 
 	p.penv = (struct pin_env){
-		.o = env->o, .sh = env->sh, .fd = env->fd, .dax = env->dax,
+		.o = env->o, .sh = env->sh, .fd = env->fd, .path = env->path, .dax = env->dax,
 		.size = env->size, .brk_start = env->brk_start,
 		.target_fd = env->target_fd, .target_writable = env->target_writable,
 		.target_size = env->target_size,

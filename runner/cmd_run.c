@@ -29,7 +29,7 @@
 #include "../lib/result.h"
 #include "../lib/suite.h"
 #include "commands.h"
-#include "paths.h"
+#include "../lib/paths.h"
 
 struct run_opts {
 	char dir[PATH_MAX];
@@ -292,6 +292,7 @@ static struct json_object *error_case(const char *name, const struct suite_case 
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "suite_case", json_object_new_string(c->name));
 	json_object_object_add(o, "workload", json_object_new_string(c->workload));
 	json_object_object_add(o, "fs", json_object_new_string(fs));
 	json_object_object_add(o, "verdict", json_object_new_string(verdict_name(v)));

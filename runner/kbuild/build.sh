@@ -323,15 +323,35 @@ if [ -n "$PATCH" ] && [ "$PATCH" != stock ]; then
 	case "$PNAME" in *[!A-Za-z0-9._+-]*) die "patch name '$PNAME': use [A-Za-z0-9._+-]" ;; esac
 fi
 
+# Host tools a kernel build needs (Debian packages in parentheses).
+check_host() {
+	local missing="" c
+	for c in gcc:gcc make:make flex:flex bison:bison bc:bc perl:perl xz:xz-utils \
+		 patch:patch dpkg-deb:dpkg apt-get:apt; do
+		command -v "${c%%:*}" >/dev/null || missing="$missing ${c#*:}"
+	done
+	[ -f /usr/include/gelf.h ] || missing="$missing libelf-dev"
+	[ -f /usr/include/openssl/ssl.h ] || missing="$missing libssl-dev"
+	[ -z "$missing" ] || die "missing host packages:$missing (apt-get install$missing)"
+}
+
+check_host
 resolve_source "$SPEC"
 CHASH=$(config_hash)
 OUT=$KB/$SRCVER-$CHASH-$PNAME
 
-# The result is current when it is complete and was built from the same patch text.
+# The diff part of a patch (from the first "--- " line): header edits do not
+# make a rebuild.
+patch_body() {
+	sed -n '/^--- /,$p' "$1"
+}
+
+# The result is current when it is complete and was built from the same diff.
 is_cached() {
 	[ -f "$OUT/.complete" ] && [ -f "$OUT/bzImage" ] || return 1
 	if [ -n "$PATCHF" ]; then
-		cmp -s "$PATCHF" "$OUT/patch" || return 1
+		[ -f "$OUT/patch" ] && cmp -s <(patch_body "$PATCHF") <(patch_body "$OUT/patch") ||
+			return 1
 	else
 		[ ! -e "$OUT/patch" ] || return 1
 	fi
@@ -417,7 +437,7 @@ cp "$WORK/build.log" "$TMPOUT/build.log"
 	echo "source_version = $SRCVER"
 	echo "spec = $SPEC"
 	echo "patch = $PNAME"
-	[ -z "$PATCHF" ] || echo "patch_sha256 = $(sha256sum "$PATCHF" | cut -d' ' -f1)"
+	[ -z "$PATCHF" ] || echo "patch_sha256 = $(patch_body "$PATCHF" | sha256sum | cut -d' ' -f1) (the diff part)"
 	echo "config_hash = $CHASH"
 	echo "release = $REL"
 	echo "uts_version = $(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' \

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../lib/util.h"
+#include "util.h"
 #include "paths.h"
 
 static void exe_dir(char *buf, size_t len)
@@ -53,7 +53,9 @@ int path_workload(const char *name, char *buf, size_t len)
 
 int path_config(const char *file, char *buf, size_t len)
 {
-	static const char *const rel[] = { "../share/daxstress/configs", "../configs", NULL };
+	/* installed bin/ or libexec/daxstress/; build tree build/ or build/workloads/ */
+	static const char *const rel[] = { "../share/daxstress/configs", "../../share/daxstress/configs",
+					   "../configs", "../../configs", NULL };
 
 	return find("DAXSTRESS_CONFIGS", rel, file, buf, len);
 }
