@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "junit.h"
+#include "util.h"
 #include "verdict.h"
 
 static const char *str(struct json_object *o, const char *key)
@@ -151,28 +152,18 @@ static void write_suite(FILE *f, struct json_object *rep)
 	fprintf(f, "  </testsuite>\n");
 }
 
-int junit_write(const char *path, struct json_object *reports)
+static int put_junit(FILE *f, void *reports)
 {
-	char tmp[4200];
-	FILE *f;
 	size_t i;
-	int ret = 0;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"daxstress\">\n");
 	for (i = 0; i < json_object_array_length(reports); i++)
 		write_suite(f, json_object_array_get_idx(reports, i));
 	fprintf(f, "</testsuites>\n");
-	if (ferror(f))
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return 0;
+}
+
+int junit_write(const char *path, struct json_object *reports)
+{
+	return write_file_atomic(path, put_junit, reports);
 }

@@ -150,25 +150,15 @@ struct json_object *case_result_json(const struct case_result *r)
 	return o;
 }
 
+static int put_json(FILE *f, void *obj)
+{
+	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), f);
+	fputc('\n', f);
+	return 0;
+}
+
 int json_write_file(struct json_object *obj, const char *path)
 {
-	char tmp[4200];
-	FILE *f;
-	int ret = 0;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	if (fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-						 JSON_C_TO_STRING_NOSLASHESCAPE), f) < 0 ||
-	    fputc('\n', f) < 0)
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return write_file_atomic(path, put_json, obj);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -150,6 +151,28 @@ int parse_duration_ms(const char *s, uint64_t *out)
 	};
 
 	return parse_with_units(s, units, ARRAY_SIZE(units), out);
+}
+
+int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg)
+{
+	char tmp[PATH_MAX + 32];
+	FILE *f;
+	int ret;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	ret = fn(f, arg);
+	if (!ret && ferror(f))
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -73,6 +74,12 @@ static inline uint64_t rng_below(struct rng *r, uint64_t n)
 }
 
 void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
+
+/*
+ * Write a file atomically: fn writes into a temporary file next to path,
+ * which replaces path only when everything was written. 0 or -errno.
+ */
+int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg);
 
 /* Sort up to n names and join them with ", " into buf. */
 void join_sorted(const char **names, size_t n, char *buf, size_t len);
