@@ -77,6 +77,40 @@ static void record_detection(struct hb_region *hb, int idx, uint64_t start,
 				     res->location, sizeof(res->location));
 }
 
+/*
+ * A stalled pinner (fio waiting on its own I/O, say) is released by step 1
+ * whatever the cause. If a breaker or the owner has meanwhile been stuck
+ * for at least min_ns, the proof goes on with that thread instead.
+ */
+static int stalled_worker(struct hb_region *hb, uint64_t min_ns)
+{
+	uint32_t i, n = slots_used(hb);
+	uint64_t now = now_ns();
+
+	for (i = 0; i < n; i++)
+		if (hb->slot[i].role != ROLE_PINNER && hb_stalled_for(&hb->slot[i], now) >= min_ns)
+			return (int)i;
+	return -1;
+}
+
+static void switch_primary(struct hb_region *hb, int idx, struct monitor_result *res)
+{
+	struct hb_slot *s = &hb->slot[idx];
+	char was[24];
+
+	strscpy_trunc(was, res->thread, sizeof(was));
+	res->primary = idx;
+	task_snap_read(s->pid, s->tid, &res->at_detect);
+	strscpy_trunc(res->role, hb_role_name(s->role), sizeof(res->role));
+	strscpy_trunc(res->thread, s->name, sizeof(res->thread));
+	res->stalled_s = ns_to_s(hb_stalled_for(s, now_ns()));
+	res->in_dax_path = sig_match(res->at_detect.stack, res->at_detect.wchan,
+				     res->location, sizeof(res->location));
+	snprintf(res->step[STEP_RELEASE_PINS].note, sizeof(res->step[0].note),
+		 "pinner %s released with its pins, but %s stayed stuck: the proof follows %s",
+		 was, res->thread, res->thread);
+}
+
 /* Did the stalled thread get going again within timeout? */
 static bool wait_release(struct hb_slot *s, uint64_t ops0, uint64_t timeout,
 			 struct proof_step *st)
@@ -85,8 +119,8 @@ static bool wait_release(struct hb_slot *s, uint64_t ops0, uint64_t timeout,
 	struct task_snap snap;
 
 	for (;;) {
-		if (hb_ops(s) != ops0 ||
-		    atomic_load(&s->state) != HB_ACTIVE) {
+		/* Only completed work counts: a thread parked on request is not released. */
+		if (hb_ops(s) != ops0 || atomic_load(&s->state) == HB_DONE) {
 			st->released = true;
 			break;
 		}
@@ -124,11 +158,19 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 		st->done = true;
 		if (wait_release(s, ops0, cfg->grace_ns, st)) {
-			snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
-			set_reason(res, V_PASS, "released once the pins were gone: a long pin, not a lost wakeup");
-			return;
+			int other = s->role == ROLE_PINNER ? stalled_worker(hb, cfg->grace_ns) : -1;
+
+			if (other < 0) {
+				snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
+				set_reason(res, V_PASS, "released once the pins were gone: a long pin, not a lost wakeup");
+				return;
+			}
+			switch_primary(hb, other, res);
+			s = &hb->slot[other];
+			ops0 = hb_ops(s);
+		} else {
+			snprintf(st->note, sizeof(st->note), "%s; still stuck after %.1f s", how, st->wait_s);
 		}
-		snprintf(st->note, sizeof(st->note), "%s; still stuck after %.1f s", how, st->wait_s);
 	}
 
 	st = &res->step[STEP_UNMAP];

@@ -36,7 +36,7 @@ rm -f "$dir/bad.conf"
 
 out=$("$WL" --dir "$dir" --pin usb 2>&1); rc=$?
 expect_eq "workload bad pin: exit 2" "$rc" 2
-expect_match "workload bad pin: lists the known ones" "$out" "unknown pin source 'usb' \(known: aio, odirect, plant-nowake"
+expect_match "workload bad pin: lists the known ones" "$out" "unknown pin source 'usb' \(known: aio, fio, odirect, plant-nowake"
 
 out=$("$WL" --dir "$dir" --pin pvm --break truncate --duration 1s 2>&1); rc=$?
 expect_eq "workload on non-DAX dir: KSFT_SKIP" "$rc" 4

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Description: the smoke suite in the pmem VM on Debian 12's stock 6.1 kernel,
-# ext4 and xfs. The O_DIRECT cases must be caught as missed-wakeup (the real
-# bio release bug, reported XFAIL through configs/known-issues), the
-# process_vm cases must pass, every case must run on a DAX file. If the
+# ext4 and xfs. The O_DIRECT cases (daxstress's own and a real fio libaio
+# job) must be caught as missed-wakeup (the real bio release bug, reported
+# XFAIL through configs/known-issues), the process_vm cases must pass, every
+# case must run on a DAX file. If the
 # O_DIRECT case stops being detected, the suite has lost its power: fail.
 . "$(dirname "$0")/../lib.sh"
 
@@ -30,6 +31,8 @@ for fs in ext4 xfs; do
 		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .raw_verdict" "$rep")" missed-wakeup
 	expect_eq "$fs: the stall is in a break-layouts path" \
 		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .in_dax_path" "$rep")" true
+	expect_eq "$fs: fio libaio measured missed-wakeup" \
+		"$(jq -r "$c | select(.suite_case == \"fio-libaio-punch\") | .raw_verdict" "$rep")" missed-wakeup
 	expect_eq "$fs: pvm-truncate passes" \
 		"$(jq -r "$c | select(.suite_case == \"pvm-truncate\") | .verdict" "$rep")" pass
 	echo "# $fs: odirect stall noticed at $(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .detect_s" "$rep") s, verdict at $(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .verdict_s" "$rep") s; fs total $(jq -r ".filesystems.$fs.total_s" "$rep") s"
