@@ -98,9 +98,7 @@ clean:
 # `make fuzz FUZZ_SECONDS=600` for a long run; make check runs a short pass.
 FUZZ_SECONDS ?= 20
 FUZZ_BIN := $(BUILD)/fuzz/fuzz_config
-FUZZ_LIB_SRCS := lib/caseopt.c lib/known.c lib/suite.c lib/inifile.c lib/util.c \
-	lib/verdict.c lib/pin.c lib/breaker.c $(wildcard lib/pins/*.c lib/breakers/*.c) \
-	lib/shared.c lib/heartbeat.c lib/pattern.c lib/mapping.c
+FUZZ_LIB_SRCS := $(LIB_SRCS)
 
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(dir $@)
