@@ -117,4 +117,9 @@ fuzz: $(FUZZ_BIN)
 kselftest-check: deps payload
 	BUILD=$(BUILD) sh tests/kselftest/check.sh
 
-.PHONY: fuzz kselftest-check
+# The kernel matrix (configs/kernels) against its expectations; builds the
+# test kernels on first use (13-15 min each here), cached afterwards.
+prove: deps payload
+	BUILD=$(BUILD) sh scripts/prove.sh
+
+.PHONY: fuzz kselftest-check prove
