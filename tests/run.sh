@@ -36,7 +36,7 @@ for build in "$@"; do
 		[ -x "$t" ] || continue
 		CMOCKA_MESSAGE_OUTPUT=TAP run "$t" "$t"
 	done
-	for t in tests/cli/*.sh tests/stall/*.sh; do
+	for t in tests/cli/*.sh tests/stall/*.sh tests/faults/*.sh; do
 		BUILD=$build run "$t [$build]" sh "$t"
 	done
 done
