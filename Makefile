@@ -68,7 +68,8 @@ deps:
 check: deps
 	$(MAKE) all tests payload $(BUILD)/fuzz/fuzz_config
 	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
-	sh tests/run.sh $(BUILD) $(BUILD)/asan
+	$(MAKE) BUILD=$(BUILD)/tsan SAN=thread all
+	TSAN_BUILD=$(BUILD)/tsan sh tests/run.sh $(BUILD) $(BUILD)/asan
 
 # The guest gets the installed tree; the launcher finds $(BUILD)/payload itself.
 payload: all

@@ -41,6 +41,9 @@ for build in "$@"; do
 	done
 done
 BUILD=$1 run "tests/fuzz/short.sh" sh tests/fuzz/short.sh
+if [ -n "${TSAN_BUILD:-}" ]; then
+	BUILD=$TSAN_BUILD run "tests/tsan/tsan.sh" sh tests/tsan/tsan.sh
+fi
 if [ -n "$DAXSTRESS_SKIP_VM" ]; then
 	echo "== VM tests NOT run (DAXSTRESS_SKIP_VM set)"
 else
