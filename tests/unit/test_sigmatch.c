@@ -42,6 +42,29 @@ static const char dax_evict[] =
 	"[<0>] xfs_fs_evict_inode+0x2a/0x80 [xfs]\n"
 	"[<0>] evict+0xcf/0x1e0\n";
 
+/* Measured: Debian 6.1.192, the stuck truncate of the O_DIRECT case (daxstress vm). */
+static const char measured_61[] =
+	"[<0>] ext4_break_layouts+0x8f/0x120 [ext4]\n"
+	"[<0>] ext4_setattr+0x4f1/0xbe0 [ext4]\n"
+	"[<0>] notify_change+0x2ad/0x5c0\n"
+	"[<0>] do_truncate+0x94/0xe0\n"
+	"[<0>] do_sys_ftruncate+0x150/0x1a0\n"
+	"[<0>] do_syscall_64+0x5d/0xb0\n"
+	"[<0>] entry_SYSCALL_64_after_hwframe+0x6e/0xd8\n";
+
+/* Measured: Debian 7.3.4, the same case. */
+static const char measured_73[] =
+	"[<0>] ext4_wait_dax_page+0x1f/0x30 [ext4]\n"
+	"[<0>] dax_break_layout+0xf2/0x140\n"
+	"[<0>] ext4_setattr+0x4c8/0xb00 [ext4]\n"
+	"[<0>] notify_change+0x33b/0x530\n"
+	"[<0>] do_truncate+0xbf/0xf0\n"
+	"[<0>] do_ftruncate+0x12d/0x1c0\n"
+	"[<0>] ksys_ftruncate+0x40/0x80\n"
+	"[<0>] __x64_sys_ftruncate+0x17/0x20\n"
+	"[<0>] do_syscall_64+0xc4/0x560\n"
+	"[<0>] entry_SYSCALL_64_after_hwframe+0x76/0x7e\n";
+
 /* A secondary victim: blocked on i_rwsem the sleeper holds. Not the wait itself. */
 static const char rwsem[] =
 	"[<0>] rwsem_down_write_slowpath+0x28f/0x5a0\n"
@@ -75,6 +98,8 @@ static void test_matches(void **state)
 	expect(xfs_punch, NULL, "xfs_wait_dax_page < xfs_break_dax_layouts < xfs_break_layouts");
 	expect(dax_7x, "wait_page_idle", "wait_page_idle < dax_break_layout < ext4_break_layouts");
 	expect(dax_evict, NULL, "dax_break_layout_final");
+	expect(measured_61, "ext4_break_layouts", "ext4_break_layouts");
+	expect(measured_73, "ext4_wait_dax_page", "ext4_wait_dax_page < dax_break_layout");
 }
 
 static void test_non_matches(void **state)
