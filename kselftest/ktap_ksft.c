@@ -10,6 +10,7 @@
 
 #include "../kselftest.h"
 #include "lib/ktap.h"
+#include "lib/util.h"
 
 void ktap_init(struct ktap *k, FILE *out)
 {
@@ -27,17 +28,20 @@ void ktap_plan(struct ktap *k, unsigned int count)
 	ksft_set_plan(count);
 }
 
+static void diag_line(const char *line, void *arg)
+{
+	ksft_print_msg("%s\n", line);
+}
+
 void ktap_diag(struct ktap *k, const char *fmt, ...)
 {
 	char buf[1024];
-	char *line, *save = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		ksft_print_msg("%s\n", line);
+	split_lines(buf, diag_line, NULL);
 }
 
 void ktap_result(struct ktap *k, enum verdict v, const char *name,

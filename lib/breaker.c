@@ -37,6 +37,19 @@ int brk_fallocate(const struct brk_env *env, int mode, uint64_t off, uint64_t le
 	return fallocate(env->fd, mode, (off_t)off, (off_t)len) ? -errno : 0;
 }
 
+int brk_fallocate_random(struct brk_env *env, struct rng *rng, int mode)
+{
+	uint64_t off, len;
+
+	brk_pick_range(env, rng, &off, &len);
+	return brk_fallocate(env, mode, off, len);
+}
+
+int brk_fallocate_region(struct brk_env *env, int mode)
+{
+	return brk_fallocate(env, mode, env->brk_start, env->size - env->brk_start);
+}
+
 int brk_resize(const struct brk_env *env, uint64_t size)
 {
 	return ftruncate(env->fd, (off_t)size) ? -errno : 0;

@@ -37,6 +37,10 @@ struct brk_ops {
 
 /* fallocate(mode) that returns -errno. */
 int brk_fallocate(const struct brk_env *env, int mode, uint64_t off, uint64_t len);
+/* fallocate(mode) over a random range of the break region. */
+int brk_fallocate_random(struct brk_env *env, struct rng *rng, int mode);
+/* fallocate(mode) over the whole break region. */
+int brk_fallocate_region(struct brk_env *env, int mode);
 /* Shrink to the start of the break region and grow back: zeroes all of it. */
 int brk_final_truncate(struct brk_env *env);
 /* Set the size; -errno. */

@@ -22,19 +22,21 @@ void ktap_plan(struct ktap *k, unsigned int count)
 	fflush(k->out);
 }
 
+static void diag_line(const char *line, void *arg)
+{
+	fprintf(((struct ktap *)arg)->out, "# %s\n", line);
+}
+
 /* Diagnostics are one line each: embedded newlines would break the parser. */
 void ktap_diag(struct ktap *k, const char *fmt, ...)
 {
 	char buf[1024];
-	char *line, *save = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save))
-		fprintf(k->out, "# %s\n", line);
+	split_lines(buf, diag_line, k);
 	fflush(k->out);
 }
 

@@ -175,6 +175,14 @@ int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg
 	return ret;
 }
 
+void split_lines(char *buf, void (*emit)(const char *line, void *arg), void *arg)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		emit(line, arg);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

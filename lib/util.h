@@ -81,6 +81,9 @@ void rng_seed(struct rng *r, uint64_t seed, uint64_t stream);
  */
 int write_file_atomic(const char *path, int (*fn)(FILE *f, void *arg), void *arg);
 
+/* Call emit for every line of buf (buf is modified). */
+void split_lines(char *buf, void (*emit)(const char *line, void *arg), void *arg);
+
 /* Sort up to n names and join them with ", " into buf. */
 void join_sorted(const char **names, size_t n, char *buf, size_t len);
 

@@ -21,10 +21,7 @@ static int alloc_op(struct brk_env *env, struct rng *rng)
 
 static int unshare_op(struct brk_env *env, struct rng *rng)
 {
-	uint64_t off, len;
-
-	brk_pick_range(env, rng, &off, &len);
-	return brk_fallocate(env, FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE, off, len);
+	return brk_fallocate_random(env, rng, FALLOC_FL_UNSHARE_RANGE | FALLOC_FL_KEEP_SIZE);
 }
 
 static const struct brk_ops brk_alloc_ops = {

@@ -11,15 +11,12 @@
 
 static int punch_op(struct brk_env *env, struct rng *rng)
 {
-	uint64_t off, len;
-
-	brk_pick_range(env, rng, &off, &len);
-	return brk_fallocate(env, PUNCH, off, len);
+	return brk_fallocate_random(env, rng, PUNCH);
 }
 
 static int punch_final(struct brk_env *env)
 {
-	return brk_fallocate(env, PUNCH, env->brk_start, env->size - env->brk_start);
+	return brk_fallocate_region(env, PUNCH);
 }
 
 static const struct brk_ops brk_punch_ops = {

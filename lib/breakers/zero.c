@@ -12,15 +12,12 @@
 
 static int zero_op(struct brk_env *env, struct rng *rng)
 {
-	uint64_t off, len;
-
-	brk_pick_range(env, rng, &off, &len);
-	return brk_fallocate(env, ZERO, off, len);
+	return brk_fallocate_random(env, rng, ZERO);
 }
 
 static int zero_final(struct brk_env *env)
 {
-	return brk_fallocate(env, ZERO, env->brk_start, env->size - env->brk_start);
+	return brk_fallocate_region(env, ZERO);
 }
 
 static const struct brk_ops brk_zero_ops = {
