@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#ifndef ARRAY_SIZE	/* kselftest.h has its own */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /*
  * The kernel's attribute spellings, for code that may live in a kernel tree
