@@ -123,4 +123,12 @@ kselftest-check: deps payload
 prove: deps payload
 	BUILD=$(BUILD) sh scripts/prove.sh
 
-.PHONY: fuzz kselftest-check prove
+# Test kernels of configs/kernels: build them all, or run the smoke suite on one
+# (make kernel-smoke-build-6.1-gup-put-no-wake).
+kernels:
+	runner/kbuild/matrix.sh --build all
+
+kernel-smoke-%: payload
+	$(DAXSTRESS) vm --kernel "$$(runner/kbuild/matrix.sh --spec $*)" --fs ext4,xfs --suite smoke
+
+.PHONY: fuzz kselftest-check prove kernels
