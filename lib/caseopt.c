@@ -53,8 +53,8 @@ const struct opt_desc case_opt_table[] = {
 	{ "align", OPT_SIZE, OFF(align), 0, 4096, 2u << 20, check_align,
 	  "mapping alignment: 4k (PTE only) or 2M (PMD possible)" },
 	{ "threads", OPT_U32, OFF(threads), 0, 1, 64, NULL, "pinner threads" },
-	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 1, 64, NULL,
-	  "mapping owner threads that keep the pages faulted" },
+	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 0, 64, NULL,
+	  "mapping owner threads that keep the pages faulted (0: map only)" },
 	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads" },
 	{ "duration", OPT_DURATION, OFF(duration_ms), 0, 100, 7 * 24 * 3600 * 1000ULL,
 	  NULL, "how long the case runs (30s, 2m)" },
@@ -70,6 +70,8 @@ const struct opt_desc case_opt_table[] = {
 	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
 	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
 	  "fio pin: job in configs/fio/NAME.fio, or a path" },
+	{ "lockstep", OPT_BOOL, OFF(lockstep), 0, 0, 1, NULL,
+	  "breaks only while pins are held, pins only between breaks (no refault during a break)" },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "lockstep.h"
 #include "pin.h"
 
 const struct pin_ops *pin_find(const char *name)
@@ -33,6 +34,11 @@ const char *pin_names(void)
 uint64_t pin_pick_target(const struct pin_env *env, struct rng *rng, uint64_t len)
 {
 	return rng_below(rng, (env->target_size - len) / 4096 + 1) * 4096;
+}
+
+void pin_mark_pinned(struct pin_env *env)
+{
+	ls_mark_pinned(env->o, env->sh);
 }
 
 int pin_io_result(struct pin_env *env, long res)

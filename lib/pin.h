@@ -20,6 +20,7 @@
 #define PIN_F_PLANT	(1u << 1)	/* planted user-space stall for self-tests */
 #define PIN_F_MAP	(1u << 2)	/* pins this process's own mapping (env->map) */
 #define PIN_F_WHOLE	(1u << 3)	/* writes anywhere in the file: no stable region */
+#define PIN_F_MARKS	(1u << 4)	/* calls pin_mark_pinned() once its I/O is submitted */
 
 struct pin_env {
 	const struct case_opts *o;
@@ -77,6 +78,8 @@ const char *pin_names(void);
 uint64_t pin_pick_offset(const struct pin_env *env, struct rng *rng, uint64_t len);
 /* A random page-aligned offset for len bytes inside the O_DIRECT target. */
 uint64_t pin_pick_target(const struct pin_env *env, struct rng *rng, uint64_t len);
+/* Lockstep: the I/O just submitted holds its pages (see lockstep.h). */
+void pin_mark_pinned(struct pin_env *env);
 /* Count an expected failure (the range was truncated away): 0; else -err. */
 int pin_io_result(struct pin_env *env, long res);
 

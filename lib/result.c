@@ -36,6 +36,7 @@ static struct json_object *counters_json(const struct case_counters *c)
 	add_u64(o, "break_ops", c->break_ops);
 	add_u64(o, "owner_sigbus", c->sigbus);
 	add_u64(o, "pin_efault", c->pin_efault);
+	add_u64(o, "lockstep_overlaps", c->lockstep_overlaps);
 	add_u64(o, "proof_signals", c->signals);
 	return o;
 }

@@ -18,6 +18,7 @@ struct json_object;
 struct case_counters {
 	uint64_t owner_ops, pin_ops, break_ops;
 	uint64_t sigbus, pin_efault, signals;
+	uint64_t lockstep_overlaps;	/* lockstep breaks begun while pins were held */
 };
 
 struct case_result {

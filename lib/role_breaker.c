@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lockstep.h"
 #include "roles.h"
 
 struct breaker_thread {
@@ -45,9 +46,11 @@ static void *breaker_thread(void *arg)
 	hb = hb_register(&sh->hb, ROLE_BREAKER, name);
 	rng_seed(&rng, bt->env->o->seed, 0x200 + bt->idx);
 	while (!ret && !atomic_load(&sh->stop)) {
+		ls_break_enter(bt->env->o, sh);
 		hb_op_begin(hb);
 		ret = ops->op(&bt->benv, &rng);
 		hb_op_end(hb);
+		ls_break_leave(bt->env->o, sh);
 	}
 	/* Refused on the very first try: the filesystem lacks the operation. */
 	if (ret == -EOPNOTSUPP && hb_ops(hb) == 1) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lockstep.h"
 #include "mapping.h"
 #include "roles.h"
 
@@ -39,10 +40,11 @@ static void *pinner_thread(void *arg)
 	rng_seed(&pt->t.rng, p->env->o->seed, 0x100 + pt->t.idx);
 	if (ops->thread_init)
 		ret = ops->thread_init(&p->penv, p->priv, &pt->t);
-	while (!ret && !atomic_load(&sh->stop) && !atomic_load(&sh->pin_park)) {
+	while (!ret && ls_pin_enter(p->env->o, sh, ops->flags & PIN_F_MARKS)) {
 		hb_op_begin(pt->t.hb);
 		ret = ops->pin(&p->penv, p->priv, &pt->t);
 		hb_op_end(pt->t.hb);
+		ls_pin_leave(p->env->o, sh);
 	}
 	if (!ret && atomic_load(&sh->pin_park)) {
 		hb_set_state(pt->t.hb, HB_IDLE);

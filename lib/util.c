@@ -20,12 +20,17 @@ uint64_t now_ns(void)
 }
 
 /* nanosleep, not alarm(): a timer signal would end a DAX wait and hide the bug. */
-void sleep_ms(unsigned int ms)
+void sleep_us(unsigned long us)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = { us / 1000000, (long)(us % 1000000) * 1000L };
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+void sleep_ms(unsigned int ms)
+{
+	sleep_us(ms * 1000UL);
 }
 
 double ns_to_s(uint64_t ns)

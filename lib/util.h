@@ -41,6 +41,7 @@
 
 uint64_t now_ns(void);
 void sleep_ms(unsigned int ms);
+void sleep_us(unsigned long us);
 double ns_to_s(uint64_t ns);
 
 /* Copy with truncation; always NUL-terminates. Returns strlen(src). */

@@ -412,6 +412,7 @@ static void collect_counters(struct wl *w)
 	c->break_ops = hb_role_ops(&w->sh->hb, ROLE_BREAKER);
 	c->sigbus = atomic_load(&w->sh->sigbus);
 	c->pin_efault = atomic_load(&w->sh->pin_efault);
+	c->lockstep_overlaps = atomic_load(&w->sh->ls_overlaps);
 	c->signals = atomic_load(&w->sh->signals);
 	strscpy_trunc(w->res.note, w->sh->note, sizeof(w->res.note));
 	/*
@@ -523,11 +524,11 @@ static void print_result(struct wl *w, struct ktap *k)
 		  w->res.dax ? "DAX" : "not DAX",
 		  w->res.via_pmem2 ? "libpmem2" : "mmap",
 		  w->res.map_sync ? " MAP_SYNC" : "");
-	ktap_diag(k, "pin %s%s%s, break %s, size %llu, pin-size %llu, threads %u+%u+%u, seed %llu",
+	ktap_diag(k, "pin %s%s%s, break %s, size %llu, pin-size %llu, threads %u+%u+%u%s, seed %llu",
 		  w->o.pin, w->tgt.path[0] ? " -> " : "", w->tgt.path, w->o.brk,
 		  (unsigned long long)w->o.size, (unsigned long long)w->o.pin_size,
 		  w->o.owner_threads, w->o.threads, w->o.breakers,
-		  (unsigned long long)w->o.seed);
+		  w->o.lockstep ? ", lockstep" : "", (unsigned long long)w->o.seed);
 	print_proof(k, w->res.mon);
 	if (w->res.mon)
 		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
@@ -538,6 +539,10 @@ static void print_result(struct wl *w, struct ktap *k)
 		  (unsigned long long)c->owner_ops, (unsigned long long)c->pin_ops,
 		  (unsigned long long)c->break_ops, (unsigned long long)c->sigbus,
 		  (unsigned long long)c->pin_efault, w->res.duration_s);
+	if (w->o.lockstep)
+		ktap_diag(k, "lockstep: %llu of %llu breaks began while pins were held",
+			  (unsigned long long)c->lockstep_overlaps,
+			  (unsigned long long)c->break_ops);
 	if (w->res.note[0])
 		ktap_diag(k, "note: %s", w->res.note);
 	if (w->res.cleanup[0])

@@ -64,6 +64,7 @@ static int aio_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	n = io_submit(a->ctx, AIO_QD, a->cbp);
 	if (n <= 0)
 		return pin_io_result(env, n ? n : -EAGAIN);
+	pin_mark_pinned(env);
 	n = io_getevents(a->ctx, n, n, a->ev, NULL);
 	if (n < 0)
 		return n == -EINTR ? 0 : n;
@@ -75,7 +76,7 @@ static int aio_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 static const struct pin_ops pin_aio_ops = {
 	.name = "aio",
 	.help = "libaio io_submit O_DIRECT reads/writes into the DAX mapping, queue depth 16",
-	.flags = PIN_F_TARGET | PIN_F_MAP,
+	.flags = PIN_F_TARGET | PIN_F_MAP | PIN_F_MARKS,
 	.thread_init = aio_thread_init,
 	.pin = aio_pin,
 	.thread_exit = aio_thread_exit,

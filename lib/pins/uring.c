@@ -65,6 +65,7 @@ static int uring_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	n = io_uring_submit(ring);
 	if (n < 0)
 		return pin_io_result(env, n);
+	pin_mark_pinned(env);
 	for (i = 0; i < n; i++) {
 		int r = io_uring_wait_cqe(ring, &cqe);
 
@@ -80,7 +81,7 @@ static int uring_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 static const struct pin_ops pin_uring_ops = {
 	.name = "uring",
 	.help = "io_uring O_DIRECT reads/writes, non-fixed buffers in the DAX mapping, queue depth 16",
-	.flags = PIN_F_TARGET | PIN_F_MAP,
+	.flags = PIN_F_TARGET | PIN_F_MAP | PIN_F_MARKS,
 	.thread_init = uring_thread_init,
 	.pin = uring_pin,
 	.thread_exit = uring_thread_exit,
