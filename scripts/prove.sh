@@ -1,73 +1,99 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# `make prove`: run the smoke suite in the pmem VM on every kernel of the
-# matrix (configs/kernels: packaged Debian kernels and test kernels built with
-# one patch each), on ext4 and xfs, REPS times, and compare each case's
-# measured verdict with the entry's `expect` (pin=verdict). Prints a table
-# kernel x case -> verdicts, repetitions caught, median time to the verdict;
-# exits non-zero on any mismatch: a planted bug not caught, or a finding
-# where a clean result is expected.
-# Environment: REPS (default 3), KERNELS (entry names; default all),
-# BUILD (default build), RESULTS (default /tmp/daxstress-prove).
+# `make prove`: run the suites of configs/expectations in the pmem VM on
+# every kernel of the matrix (configs/kernels: packaged Debian kernels and
+# test kernels built with one patch each; built on first use, cached), on
+# ext4 and xfs, REPS times, and compare each case's raw verdict with the
+# expectation. Prints a table kernel x case -> verdicts, repetitions caught,
+# median time to the verdict, writes it to $RESULTS/table.md, and exits
+# non-zero on any mismatch: a planted bug not caught, a finding where a
+# clean result is expected, a case without an expectation, a run without a
+# report.
+# Environment: REPS (default 3), KERNELS (entry names; default every section
+# of configs/expectations), SUITES (default its [global] suites),
+# BUILD (default build), RESULTS (default /tmp/daxstress-prove),
+# FS (default ext4,xfs).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
 REPS=${REPS:-3}
+FS=${FS:-ext4,xfs}
 RESULTS=${RESULTS:-/tmp/daxstress-prove}
 matrix=runner/kbuild/matrix.sh
-kernels=${KERNELS:-$($matrix --list | awk '{ print $1 }')}
+exp=configs/expectations
+ini() { $matrix --file "$exp" "$@"; }
+kernels=${KERNELS:-$(ini --list | awk '$1 != "global" { print $1 }')}
+suites=${SUITES:-$(ini --show global | sed -n 's/^suites = //p' | tr ',' ' ')}
 rows=$RESULTS/rows.tsv
 mkdir -p "$RESULTS"
 : > "$rows"
 mismatch=0
+start=$(date +%s)
 
-expect_of() {	# expect_of ENTRY PIN -> verdict or empty
-	$matrix --show "$1" | sed -n 's/^expect = //p' | tr ',' '\n' |
-		sed -n "s/^ *$2=//p" | head -n 1
+# expect_of ENTRY SUITE CASE -> the verdict, or nothing
+expect_of() {
+	ini --show "$1" 2>/dev/null | awk -v c="$2.$3" -v d="$2.*" '
+		$1 == c { v = $3 } $1 == d { dv = $3 }
+		END { print (v != "" ? v : dv) }'
+}
+
+run_one() {	# run_one ENTRY SPEC REP SUITE
+	out=$RESULTS/$1/$3-$4
+	rm -rf "$out"
+	t0=$(date +%s)
+	"$BUILD/daxstress" vm --kernel "$2" --fs "$FS" --suite "$4" --results "$out" \
+		> "$out.log" 2>&1
+	echo "prove: $1 rep $3 $4: $(( $(date +%s) - t0 )) s" >&2
+	rep=$(ls "$out"/*/report.json 2>/dev/null | head -n 1)
+	if [ -z "$rep" ]; then
+		echo "prove: $1 rep $3 $4: no report (see $out.log)" >&2
+		mismatch=1
+		return
+	fi
+	jq -r --arg k "$1" --arg s "$4" '.filesystems | to_entries[] | .key as $fs
+		| .value.result.cases[]
+		| [$k, $fs, $s + "." + .suite_case, (.raw_verdict // .verdict), (.verdict_s // 0)]
+		| @tsv' "$rep" >> "$rows"
 }
 
 for k in $kernels; do
-	spec=$($matrix --spec "$k") || { echo "prove: $k: no kernel ($spec)" >&2; mismatch=1; continue; }
+	mkdir -p "$RESULTS/$k"
+	spec=$($matrix --spec "$k" 2>"$RESULTS/$k/spec.log") ||
+		{ echo "prove: $k: no kernel (see $RESULTS/$k/spec.log)" >&2; mismatch=1; continue; }
 	r=1
 	while [ "$r" -le "$REPS" ]; do
-		out=$RESULTS/$k/$r
-		rm -rf "$out"
-		"$BUILD/daxstress" vm --kernel "$spec" --fs ext4,xfs --suite smoke --results "$out" \
-			> "$RESULTS/$k.$r.log" 2>&1
-		rep=$(ls "$out"/*/report.json 2>/dev/null | head -n 1)
-		if [ -z "$rep" ]; then
-			echo "prove: $k rep $r: no report (see $RESULTS/$k.$r.log)" >&2
-			mismatch=1
-		else
-			jq -r --arg k "$k" '.filesystems | to_entries[] | .key as $fs
-				| .value.result.cases[]
-				| [$k, $fs, .suite_case, .pin, (.raw_verdict // .verdict), (.verdict_s // 0)] | @tsv' \
-				"$rep" >> "$rows"
-		fi
+		for s in $suites; do
+			run_one "$k" "$spec" "$r" "$s"
+		done
 		r=$((r + 1))
 	done
 done
 
-echo "| kernel | fs | case | expected | verdicts | caught | median verdict s |"
-echo "|---|---|---|---|---|---|---|"
-for key in $(cut -f1-3 "$rows" | sort -u | tr '\t' '|'); do
-	k=${key%%|*}; rest=${key#*|}; fs=${rest%%|*}; c=${rest#*|}
-	sel=$(awk -F'\t' -v k="$k" -v f="$fs" -v c="$c" '$1 == k && $2 == f && $3 == c' "$rows")
-	pin=$(echo "$sel" | head -n 1 | cut -f4)
-	want=$(expect_of "$k" "${pin%%:*}")
-	# fio does O_DIRECT: without its own entry it follows odirect's expectation
-	[ -n "$want" ] || [ "${pin%%:*}" != fio ] || want=$(expect_of "$k" odirect)
-	verdicts=$(echo "$sel" | cut -f5 | sort | uniq -c | awk '{printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1}')
-	n=$(echo "$sel" | wc -l)
-	caught=$(echo "$sel" | cut -f5 | grep -vc '^pass$')
-	median=$(echo "$sel" | awk -F'\t' '$5 != "pass" { print $6 }' | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }')
-	status=""
-	if [ -n "$want" ]; then
-		bad=$(echo "$sel" | cut -f5 | grep -vcx "$want")
-		[ "$bad" -eq 0 ] || { status=" MISMATCH"; mismatch=1; }
-	fi
-	echo "| $k | $fs | $c | ${want:--} | $verdicts$status | $caught/$n | $median |"
-done
+table() {
+	echo "| kernel | fs | case | expected | verdicts | caught | median verdict s |"
+	echo "|---|---|---|---|---|---|---|"
+	cut -f1-3 "$rows" | awk '!seen[$0]++' | while IFS='	' read -r k fs c; do
+		sel=$(awk -F'\t' -v k="$k" -v f="$fs" -v c="$c" '$1 == k && $2 == f && $3 == c' "$rows")
+		want=$(expect_of "$k" "${c%%.*}" "${c#*.}")
+		verdicts=$(echo "$sel" | cut -f4 | sort | uniq -c |
+			awk '{ printf "%s%s x%s", (NR > 1 ? ", " : ""), $2, $1 }')
+		n=$(echo "$sel" | wc -l)
+		caught=$(echo "$sel" | cut -f4 | grep -vc '^pass$')
+		median=$(echo "$sel" | awk -F'\t' '$4 != "pass" { print $5 }' | sort -n |
+			awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "-" }')
+		status=
+		if [ -z "$want" ]; then
+			status=" NO EXPECTATION"
+		elif [ "$(echo "$sel" | cut -f4 | grep -vcx "$want")" -ne 0 ]; then
+			status=" MISMATCH"
+		fi
+		echo "| $k | $fs | $c | ${want:--} | $verdicts$status | $caught/$n | $median |"
+	done
+}
+
+table > "$RESULTS/table.md"
+cat "$RESULTS/table.md"
+grep -q "MISMATCH\|NO EXPECTATION" "$RESULTS/table.md" && mismatch=1
+echo "prove: $(echo $kernels | wc -w) kernels, suites $suites, REPS=$REPS, $(( $(date +%s) - start )) s"
 [ "$mismatch" -eq 0 ] && echo "prove: every verdict as expected" || echo "prove: MISMATCH (see above)"
 exit "$mismatch"
