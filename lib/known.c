@@ -107,6 +107,20 @@ static int set_verdicts(struct known_issue *k, const char *v, char *err, size_t 
 	return 0;
 }
 
+static int set_refault(struct known_issue *k, const char *v, char *err, size_t len)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "no")) {
+		k->refault = !strcmp(v, "yes");
+		return 0;
+	}
+	if (!strcmp(v, "any")) {
+		k->refault = -1;
+		return 0;
+	}
+	snprintf(err, len, "refault '%s': use yes, no or any", v);
+	return -1;
+}
+
 static int copy_field(char *dst, size_t size, const char *key, const char *v,
 		      char *err, size_t len)
 {
@@ -136,6 +150,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		strcpy(k->pin, "*");
 		strcpy(k->brk, "*");
 		strcpy(k->fs, "*");
+		k->refault = -1;
 		return 0;
 	}
 	k = p->cur;
@@ -151,11 +166,13 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return copy_field(k->brk, sizeof(k->brk), key, v, err, len);
 	if (!strcmp(key, "fs"))
 		return copy_field(k->fs, sizeof(k->fs), key, v, err, len);
+	if (!strcmp(key, "refault"))
+		return set_refault(k, v, err, len);
 	if (!strcmp(key, "reason"))
 		return copy_field(k->reason, sizeof(k->reason), key, v, err, len);
 	if (!strcmp(key, "link"))
 		return copy_field(k->link, sizeof(k->link), key, v, err, len);
-	snprintf(err, len, "unknown key '%s' (known: kernel, workload, pin, break, fs, verdict, reason, link)", key);
+	snprintf(err, len, "unknown key '%s' (known: kernel, workload, pin, break, fs, refault, verdict, reason, link)", key);
 	return -1;
 }
 
@@ -196,7 +213,7 @@ int known_load(struct known_list *l, const char *path, char *err, size_t errlen)
 
 const struct known_issue *known_match(const struct known_list *l, const char *kver,
 				      const char *workload, const char *pin,
-				      const char *brk, const char *fs)
+				      const char *brk, const char *fs, int refault)
 {
 	unsigned int i;
 
@@ -204,6 +221,8 @@ const struct known_issue *known_match(const struct known_list *l, const char *kv
 		const struct known_issue *k = &l->issue[i];
 
 		if (known_version_cmp(kver, k->kmin) < 0 || known_version_cmp(kver, k->kmax) > 0)
+			continue;
+		if (k->refault >= 0 && refault >= 0 && k->refault != refault)
 			continue;
 		if (list_has(k->workload, workload) && list_has(k->pin, pin) &&
 		    list_has(k->brk, brk) && list_has(k->fs, fs))

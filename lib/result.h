@@ -31,6 +31,7 @@ struct case_result {
 	bool dax;
 	bool via_pmem2;
 	bool map_sync;
+	bool refault;		/* something may refault the pages during a break */
 	uint64_t align;
 	uint64_t seed;
 	double duration_s;

@@ -604,6 +604,8 @@ static int resolve(struct wl *w, char *err, size_t len)
 	strscpy_trunc(w->res.brk, w->o.brk, sizeof(w->res.brk));
 	strscpy_trunc(w->res.dir, w->o.dir, sizeof(w->res.dir));
 	w->res.seed = w->o.seed;
+	/* Can anything fault the pages back in while a break waits? */
+	w->res.refault = w->o.owner_threads > 0 || !w->o.lockstep;
 	w->res.align = w->o.align;
 	return 0;
 }

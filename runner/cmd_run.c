@@ -312,13 +312,23 @@ static const char *jstr(struct json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* 1/0 for a boolean member, -1 when it is missing. */
+static int jbool(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
+		return -1;
+	return json_object_get_boolean(v);
+}
+
 /* Known issues: an expected failure becomes XFAIL; a miss is reported. */
 static enum verdict apply_known(struct run *r, struct json_object *res, enum verdict v,
 				char *reason, size_t len)
 {
 	const struct known_issue *k = known_match(&r->known, r->kver, jstr(res, "workload"),
 						  jstr(res, "pin"), jstr(res, "break"),
-						  jstr(res, "fs"));
+						  jstr(res, "fs"), jbool(res, "refault"));
 	struct json_object *ko;
 
 	if (!k)

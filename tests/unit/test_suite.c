@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -120,17 +121,38 @@ static void test_known(void **state)
 
 	(void)state;
 	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
-	k = known_match(&kl, "6.1.192", "pin-truncate", "odirect", "truncate", "ext4");
+	k = known_match(&kl, "6.1.192", "pin-truncate", "odirect", "truncate", "ext4", -1);
 	assert_non_null(k);
 	assert_true(known_expects(k, V_MISSED_WAKEUP));
 	assert_false(known_expects(k, V_PASS));
-	assert_non_null(known_match(&kl, "6.1.192", "pin-truncate", "aio", "punch", "xfs"));
-	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "truncate", "ext4"));
-	assert_null(known_match(&kl, "6.1.74", "pin-truncate", "odirect", "truncate", "ext4"));
-	assert_null(known_match(&kl, "6.12.117", "pin-truncate", "odirect", "truncate", "ext4"));
+	assert_non_null(known_match(&kl, "6.1.192", "pin-truncate", "aio", "punch", "xfs", -1));
+	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "truncate", "ext4", -1));
+	assert_null(known_match(&kl, "6.1.74", "pin-truncate", "odirect", "truncate", "ext4", -1));
+	assert_null(known_match(&kl, "6.12.117", "pin-truncate", "odirect", "truncate", "ext4", -1));
 	assert_true(known_version_cmp("6.1.192", "6.1.75") > 0);
 	assert_true(known_version_cmp("6.12", "6.1.999") > 0);
 	assert_int_equal(known_version_cmp("7.3.4", "7.3.4"), 0);
+}
+
+static void test_known_refault(void **state)
+{
+	static const char text[] =
+		"[remap-7.x]\n"
+		"kernel = 7.2.0 - 7.3.999\n"
+		"refault = yes\n"
+		"verdict = blocked-by-mapping\n"
+		"reason = a refault keeps the count up\n";
+	char err[512];
+
+	(void)state;
+	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 1));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0));
+	/* A report without the field matches on the other keys alone. */
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", -1));
+	assert_int_equal(known_load_string(&kl, "k", "[x]\nkernel = 7.2 - 7.3\nrefault = maybe\n",
+					   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "refault 'maybe': use yes, no or any"));
 }
 
 static void test_known_bad(void **state)
@@ -155,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_known),
+		cmocka_unit_test(test_known_refault),
 		cmocka_unit_test(test_known_bad),
 	};
 
