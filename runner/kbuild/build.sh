@@ -5,7 +5,8 @@
 #
 # Usage: build.sh --source debian:6.1|debian:6.12|debian:7.2|debian:7.3|debian:VER@SUITE
 #                 [--patch NAME|FILE] [--jobs N] [--force] [--prepare] [--print-dir]
-#   --patch NAME   configs/kernel-patches/NAME.patch (or a patch file), applied with -p1
+#   --patch NAME   configs/kernel-patches/NAME.patch (or a patch file), applied with -p1;
+#                  A+B applies A, then B
 #   --jobs N       make -jN (default 2)
 #   --force        build again even when the result is cached
 #   --prepare      fetch, unpack, patch and configure only (no compile); prints the
@@ -307,15 +308,41 @@ done
 [ -n "$SPEC" ] || usage
 case "$JOBS" in ''|*[!0-9]*) die "--jobs wants a number" ;; esac
 
+# A patch name (configs/kernel-patches/NAME[.patch]) or file: its absolute path.
+resolve_patch() {
+	if [ -f "$1" ]; then
+		echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+	elif [ -f "$PATCHDIR/$1" ]; then
+		echo "$PATCHDIR/$1"
+	elif [ -f "$PATCHDIR/$1.patch" ]; then
+		echo "$PATCHDIR/$1.patch"
+	else
+		return 1
+	fi
+}
+
+# A+B: the patches applied in turn, as one file under $KB/stacked/.
+stack_patches() {
+	local out=$KB/stacked/$1.patch p f
+	mkdir -p "$KB/stacked"
+	{
+		echo "daxstress: patches stacked by build.sh --patch $1"
+		echo
+		for p in $(echo "$1" | tr '+' ' '); do
+			f=$(resolve_patch "$p") || die "no patch '$p' (not a file, not in $PATCHDIR)"
+			cat "$f"
+		done
+	} >"$out.tmp" && mv "$out.tmp" "$out"
+	echo "$out"
+}
+
 PATCHF=""
 PNAME=stock
 if [ -n "$PATCH" ] && [ "$PATCH" != stock ]; then
-	if [ -f "$PATCH" ]; then
-		PATCHF=$(cd "$(dirname "$PATCH")" && pwd)/$(basename "$PATCH")
-	elif [ -f "$PATCHDIR/$PATCH" ]; then
-		PATCHF=$PATCHDIR/$PATCH
-	elif [ -f "$PATCHDIR/$PATCH.patch" ]; then
-		PATCHF=$PATCHDIR/$PATCH.patch
+	if PATCHF=$(resolve_patch "$PATCH"); then
+		:
+	elif [ "${PATCH#*+}" != "$PATCH" ]; then
+		PATCHF=$(stack_patches "$PATCH") || exit 1
 	else
 		die "no patch '$PATCH' (not a file, not in $PATCHDIR)"
 	fi
@@ -402,7 +429,7 @@ fi
 # uname -r: <version>-daxstress[+<patch without its version prefix>];
 # uname -v: "#1 SMP [PREEMPT_DYNAMIC] daxstress <package version>" (64 chars at most).
 LOCALV=-daxstress
-[ -z "$PATCHF" ] || LOCALV="$LOCALV+$(echo "$PNAME" | sed -E 's/^[0-9]+(\.[0-9]+)*-//')"
+[ -z "$PATCHF" ] || LOCALV="$LOCALV+$(echo "$PNAME" | sed -E 's/(^|\+)[0-9]+(\.[0-9]+)*-/\1/g')"
 MAKEVARS=(LOCALVERSION="$LOCALV" KBUILD_BUILD_TIMESTAMP="daxstress $SRCVER"
 	KBUILD_BUILD_USER=daxstress KBUILD_BUILD_HOST=kbuild KBUILD_BUILD_VERSION=1)
 
