@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "timeline.h"
@@ -85,9 +86,12 @@ const struct tl_sample *timeline_tick(struct timeline *tl, const struct hb_regio
 int timeline_progress_fd(void)
 {
 	const char *env = getenv(TL_PROGRESS_ENV);
+	struct stat st;
 	uint64_t fd;
 
-	if (!env || parse_u64(env, &fd) || fd > 1024 || fcntl((int)fd, F_GETFD) < 0)
+	/* Only a pipe: never write progress into a file that happens to be there. */
+	if (!env || parse_u64(env, &fd) || fd > 1024 || fstat((int)fd, &st) ||
+	    !S_ISFIFO(st.st_mode))
 		return -1;
 	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
 	return (int)fd;
