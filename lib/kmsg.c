@@ -126,7 +126,7 @@ struct kmsg_scan {
 	const char *name;
 	char start[160], sysrq[160], sysrq_end[160], end[160];
 	unsigned long long from;	/* seq of the last start marker */
-	bool found, in_case, in_sysrq;
+	bool found, ended, in_case, in_sysrq;
 	FILE *dmesg, *sysrq_out;
 	int lines;
 };
@@ -138,7 +138,10 @@ static void kmsg_scan_line(struct kmsg_scan *sc, unsigned long long seq, double 
 		if (!strncmp(msg, sc->start, strlen(sc->start))) {
 			sc->from = seq;
 			sc->found = true;
+			sc->ended = false;
 		}
+		if (sc->found && !strncmp(msg, sc->end, strlen(sc->end)))
+			sc->ended = true;
 		return;
 	}
 	if (seq == sc->from)
@@ -185,13 +188,19 @@ static int kmsg_scan_pass(struct kmsg_scan *sc, bool copy)
 int kmsg_case_dump(const char *name, FILE *dmesg, FILE *sysrq)
 {
 	struct kmsg_scan sc = { .name = name, .dmesg = dmesg, .sysrq_out = sysrq };
-	int ret;
+	int i, ret = 0;
 
 	snprintf(sc.start, sizeof(sc.start), "daxstress: case %s start (", name);
 	snprintf(sc.sysrq, sizeof(sc.sysrq), "daxstress: case %s sysrq-w", name);
 	snprintf(sc.sysrq_end, sizeof(sc.sysrq_end), "daxstress: case %s sysrq-w end", name);
 	snprintf(sc.end, sizeof(sc.end), "daxstress: case %s end:", name);
-	ret = kmsg_scan_pass(&sc, false);
+	/* The end marker may take a moment to show up to readers: wait up to 1 s. */
+	for (i = 0; i < 10; i++) {
+		ret = kmsg_scan_pass(&sc, false);
+		if (ret || sc.ended)
+			break;
+		sleep_ms(100);
+	}
 	if (ret)
 		return ret;
 	if (!sc.found)
