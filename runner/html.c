@@ -104,9 +104,9 @@ static void report_table(FILE *f, const struct page *p, struct json_object *rep)
 
 	fputs("<h2>", f);
 	xml_puts(f, json_str(rep, "fs"));
-	fputs(" &middot; kernel ", f);
+	fputs(" &#183; kernel ", f);
 	xml_puts(f, json_str(rep, "kernel"));
-	fputs(" &middot; ", f);
+	fputs(" &#183; ", f);
 	xml_puts(f, json_str(rep, "suite"));
 	fputs("</h2>\n<table>\n<tr><th>case</th><th>verdict</th><th>why</th><th>stall noticed</th><th>ran</th><th>repro</th></tr>\n", f);
 	for (i = 0; i < n; i++) {

@@ -306,6 +306,8 @@ void vm_attempt_reset(struct vm_ctx *c, enum vm_accel accel)
 		close(a->con_fd);
 	for (i = 0; i < a->nfs; i++)
 		free(a->fs[i].json);
+	if (a->bundles)
+		fclose(a->bundles);
 	strv_free(&a->argv);
 	memset(a, 0, sizeof(*a));
 	a->accel = accel;
