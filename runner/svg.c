@@ -15,7 +15,7 @@
 #include "report.h"
 
 #define SVG_W		960
-#define SVG_LEFT	110
+#define SVG_LEFT	140
 #define SVG_RIGHT	30
 #define SVG_TOP		56
 #define SVG_LANE	86
@@ -75,12 +75,12 @@ static void lane_frame(struct svg *g, int lane, const char *label, double max)
 		SVG_LEFT, y, SVG_W - SVG_LEFT - SVG_RIGHT, SVG_LANE);
 	fprintf(g->f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-weight=\"bold\">", SVG_LEFT - 8, y + 18);
 	xml_puts(g->f, label);
-	fprintf(g->f, "</text>\n<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#666\">%s %.0f%s</text>\n",
-		SVG_LEFT - 8, y + 34, lane == TL_ROLES ? "max" : "max", max,
-		lane == TL_ROLES ? " s" : " ops/s");
-	if (lane == TL_ROLES && max < 10)
-		fprintf(g->f, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#666\">(%.2f s)</text>\n",
-			SVG_LEFT - 8, y + 50, max);
+	if (lane == TL_ROLES)
+		fprintf(g->f, "</text>\n<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#666\">max %.1f s</text>\n",
+			SVG_LEFT - 8, y + 34, max);
+	else
+		fprintf(g->f, "</text>\n<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" fill=\"#666\">max %.0f ops/s</text>\n",
+			SVG_LEFT - 8, y + 34, max);
 }
 
 static void lane_curve(struct svg *g, int lane)
@@ -129,12 +129,15 @@ static void vline(struct svg *g, double t, const char *color, const char *dash,
 		  const char *label, int row)
 {
 	double x = x_of(g, t), y1 = lane_top(SVG_LANES) - SVG_GAP;
+	/* labels near the right edge end at their line instead of starting there */
+	bool right = x > SVG_W - 220;
 
 	fprintf(g->f, "<line class=\"mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"%s%s%s/>\n",
 		x, SVG_TOP - 4, x, y1, color, dash ? " stroke-dasharray=\"" : "",
 		dash ? dash : "", dash ? "\"" : "");
-	fprintf(g->f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"11\">", x + 3,
-		SVG_TOP - 30 + 12 * row, color);
+	fprintf(g->f, "<text x=\"%.1f\" y=\"%d\" fill=\"%s\" font-size=\"11\"%s>",
+		right ? x - 3 : x + 3, SVG_TOP - 30 + 12 * row, color,
+		right ? " text-anchor=\"end\"" : "");
 	xml_puts(g->f, label);
 	fprintf(g->f, "</text>\n");
 }
