@@ -55,11 +55,20 @@ static void write_case(FILE *f, const char *suite, struct json_object *c)
 		xml_puts(f, json_str(c, "stack"));
 		fprintf(f, "</%s>\n", tag);
 	}
-	if (v == V_XFAIL) {
-		fprintf(f, "      <system-out>expected failure (");
-		xml_puts(f, json_str(c, "raw_verdict"));
-		fprintf(f, "): ");
-		xml_puts(f, json_str(c, "reason"));
+	if (v == V_XFAIL || json_str(c, "bundle")[0]) {
+		fprintf(f, "      <system-out>");
+		if (v == V_XFAIL) {
+			fprintf(f, "expected failure (");
+			xml_puts(f, json_str(c, "raw_verdict"));
+			fprintf(f, "): ");
+			xml_puts(f, json_str(c, "reason"));
+			fputc('\n', f);
+		}
+		if (json_str(c, "bundle")[0]) {
+			fprintf(f, "repro bundle: ");
+			xml_puts(f, json_str(c, "bundle"));
+			fprintf(f, " (daxstress repro BUNDLE --dir DIR | --vm)\n");
+		}
 		fprintf(f, "</system-out>\n");
 	}
 	fprintf(f, "    </testcase>\n");

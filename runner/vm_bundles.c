@@ -68,16 +68,16 @@ void vm_bundles_line(struct vm_ctx *c, const char *line)
 	b64_decode_line(c->a.bundles, line);
 }
 
-static int vm_untar(const char *file, const char *dir)
+/* Run a host tool (tar, gzip) and wait for it; 0 when it exited 0. */
+static int vm_tool(char *const argv[])
 {
-	char *argv[] = { "tar", "-xzf", (char *)file, "-C", (char *)dir, NULL };
 	int status;
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		execvp("tar", argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -107,9 +107,17 @@ static void vm_replace_in(const char *path, const char *from, const char *to)
 	free(buf);
 }
 
+static int vm_untar(const char *file, const char *dir)
+{
+	char *argv[] = { "tar", "-xzf", (char *)file, "-C", (char *)dir, NULL };
+
+	return vm_tool(argv);
+}
+
 static void vm_copy_config(const struct vm_ctx *c, const char *bdir)
 {
 	char from[PATH_MAX], to[PATH_MAX + 16], note[PATH_MAX + 160];
+	char *gz[] = { "gzip", "-n", "-f", to, NULL };
 	size_t len = 0;
 	char *data;
 	FILE *f;
@@ -128,10 +136,13 @@ static void vm_copy_config(const struct vm_ctx *c, const char *bdir)
 	if (f) {
 		fwrite(data, 1, len, f);
 		fclose(f);
+		vm_tool(gz);
 		snprintf(note, sizeof(note), "%s/README.txt", bdir);
+		vm_replace_in(note, "  (no kernel config was available)\n", "");
 		f = fopen(note, "ae");
 		if (f) {
-			fprintf(f, "  config        the kernel config, added on the host from %s\n", from);
+			fprintf(f, "  config%s    the kernel config, added on the host from %s\n",
+				access(to, F_OK) ? ".gz" : "   ", from);
 			fclose(f);
 		}
 	}

@@ -11,7 +11,7 @@
 suite=configs/selftest-stall.conf
 d=$(mktemp -d /tmp/daxstress-report.XXXXXX)
 "$DAXSTRESS" run --dir "$d" --allow-nodax --suite $suite --json "$d/s1.json" \
-	--html "$d/html" --shard 1/2 >"$d/out1" 2>"$d/err1" &
+	--html "$d/html" --junit "$d/j1.xml" --shard 1/2 >"$d/out1" 2>"$d/err1" &
 pid=$!
 "$DAXSTRESS" run --dir "$d" --allow-nodax --suite $suite --json "$d/s2.json" \
 	--bundles "$d/b2" --shard 2/2 --quiet >"$d/out2" 2>"$d/err2"
@@ -37,6 +37,15 @@ expect_match "one shard of two: said and recorded" "$(cat "$d/merr") $(jq .compl
 "$DAXSTRESS" merge "$d/x.json" "$d/s1.json" "$d/s1.json" 2>"$d/merr"
 expect_eq "overlapping shards: exit 2" "$?" 2
 expect_match "overlapping shards: said" "$(cat "$d/merr")" 'is in .* overlapping shards'
+# vm reports (per filesystem under "filesystems") merge the same way
+for i in 1 2; do
+	jq "{kernel_spec: \"debian:6.1\", shard: .shard, filesystems: {ext4: {exit_status: 1, result: .}}}" \
+		"$d/s$i.json" >"$d/vm$i.json"
+done
+"$DAXSTRESS" merge "$d/vm.json" "$d/vm1.json" "$d/vm2.json"
+expect_eq "vm reports merge per filesystem" \
+	"$(jq -c '[.filesystems.ext4.result.cases[].suite_case, .filesystems.ext4.result.complete]' "$d/vm.json")" \
+	'["missed-wake","stuck","clean",true]'
 echo '{}' >"$d/bad.json"
 "$DAXSTRESS" merge "$d/x.json" "$d/bad.json" 2>"$d/merr"
 expect_match "not a report: exit 2 and said" "$? $(cat "$d/merr")" '^2 .*not a daxstress run report'
@@ -64,6 +73,18 @@ else
 	echo "# SKIP dmesg.txt check: /dev/kmsg is not readable as $(id -un)"
 fi
 expect_eq "report links the bundle" "$(jget "$d/s1.json" missed-wake bundle)" "$mw"
+
+# JUnit names the bundle where CI shows the failure's output
+got=$(/usr/bin/python3 -c '
+import sys
+from junitparser import JUnitXml
+for s in JUnitXml.fromfile(sys.argv[1]):
+    for c in s:
+        print(c.name, ",".join(type(r).__name__ for r in c.result), (c.system_out or "").strip())
+' "$d/j1.xml" 2>&1)
+expect_match "JUnit (junitparser): missed-wake failed, its bundle in system-out" "$got" \
+	"missed-wake Failure repro bundle: $mw "
+expect_match "JUnit (junitparser): clean passed, no bundle" "$got" 'clean  *$'
 
 # the status line: plain lines when stderr is no terminal, none with --quiet
 expect_match "progress lines on a non-terminal" "$(cat "$d/err1")" \
