@@ -59,8 +59,12 @@ void vm_bundles_begin(struct vm_ctx *c, const char *fs)
 	snprintf(c->a.bundles_fs, sizeof(c->a.bundles_fs), "%s", fs);
 	vm_stream_path(c, c->a.bundles_fs, path, sizeof(path));
 	c->a.bundles = fopen(path, "we");
-	if (!c->a.bundles)
-		vm_msg("cannot write %s: %s: the %s bundles are lost", path, strerror(errno), fs);
+	if (c->a.bundles)
+		return;
+	vm_msg("cannot write %s: %s: the %s bundles are lost", path, strerror(errno), fs);
+	/* swallow the stream all the same, so that it does not end up as messages */
+	c->a.bundles = fopen("/dev/null", "we");
+	c->a.bundles_fs[0] = '\0';
 }
 
 void vm_bundles_line(struct vm_ctx *c, const char *line)
@@ -177,6 +181,8 @@ void vm_bundles_end(struct vm_ctx *c)
 		return;
 	fclose(c->a.bundles);
 	c->a.bundles = NULL;
+	if (!c->a.bundles_fs[0])
+		return;
 	vm_stream_path(c, c->a.bundles_fs, stream, sizeof(stream));
 	snprintf(dir, sizeof(dir), "%s/bundles", c->rundir);
 	if (mkdir(dir, 0755) && errno != EEXIST)
