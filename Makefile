@@ -132,3 +132,10 @@ kernel-smoke-%: payload
 	$(DAXSTRESS) vm --kernel "$$(runner/kbuild/matrix.sh --spec $*)" --fs ext4,xfs --suite smoke
 
 .PHONY: fuzz kselftest-check prove kernels
+
+# Headless Chromium screenshot of an HTML summary (default results/latest/index.html).
+HTML ?= results/latest/index.html
+html-shot:
+	sh scripts/html-shot.sh $(HTML)
+
+.PHONY: html-shot

@@ -28,5 +28,16 @@ void kmsg_close(struct kmsg_watch *w);
 bool kmsg_is_warning(const char *msg);
 /* Write a marker into the kernel log so dmesg lines can be tied to a case. */
 void kmsg_mark(const char *fmt, ...) __printf(1, 2);
+/*
+ * Ask the kernel for its blocked-task dump (sysrq-w) between two markers
+ * of case name. Needs root (/proc/sysrq-trigger). 0 or -errno.
+ */
+int kmsg_sysrq_w(const char *name);
+/*
+ * Copy the kernel log of the last run of case name (between its start and
+ * end markers) to dmesg, and the sysrq-w part of it to sysrq (may be NULL).
+ * Returns the number of lines copied, or -errno when the log is unreadable.
+ */
+int kmsg_case_dump(const char *name, FILE *dmesg, FILE *sysrq);
 
 #endif

@@ -24,21 +24,31 @@ static uint32_t slots_used(const struct hb_region *hb)
 	return n > HB_MAX_SLOTS ? HB_MAX_SLOTS : n;
 }
 
+/* Snapshot every registered thread, labelled with its heartbeat name. */
+static unsigned int snap_all(struct hb_region *hb, struct task_snap *snaps)
+{
+	uint32_t i, n = slots_used(hb);
+
+	for (i = 0; i < n; i++) {
+		task_snap_read(hb->slot[i].pid, hb->slot[i].tid, &snaps[i]);
+		strscpy_trunc(snaps[i].label, hb->slot[i].name, sizeof(snaps[i].label));
+	}
+	return n;
+}
+
 /* Snapshot every registered thread; return the slot that best explains the stall. */
 static int pick_primary(struct hb_region *hb, uint64_t stall_ns, uint64_t now,
 			struct monitor_result *res)
 {
 	int dax = -1, breaker = -1, any = -1;
 	char where[160];
-	uint32_t i, n = slots_used(hb);
+	uint32_t i;
 
-	res->nsnaps = 0;
-	for (i = 0; i < n; i++) {
+	res->nsnaps = snap_all(hb, res->snaps);
+	for (i = 0; i < res->nsnaps; i++) {
 		struct hb_slot *s = &hb->slot[i];
-		struct task_snap *snap = &res->snaps[res->nsnaps++];
+		struct task_snap *snap = &res->snaps[i];
 
-		task_snap_read(s->pid, s->tid, snap);
-		strscpy_trunc(snap->label, s->name, sizeof(snap->label));
 		if (hb_stalled_for(s, now) < stall_ns)
 			continue;
 		if (any < 0)
@@ -112,13 +122,15 @@ static void switch_primary(struct hb_region *hb, int idx, struct monitor_result 
 }
 
 /* Did the stalled thread get going again within timeout? */
-static bool wait_release(struct hb_slot *s, uint64_t ops0, uint64_t timeout,
-			 struct proof_step *st)
+static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
+			 uint64_t timeout, struct monitor_result *res, int step)
 {
+	struct proof_step *st = &res->step[step];
 	uint64_t t0 = now_ns(), now = t0;
 	struct task_snap snap;
 
 	for (;;) {
+		timeline_tick(&res->tl, hb, now);
 		/* Only completed work counts: a thread parked on request is not released. */
 		if (hb_ops(s) != ops0 || atomic_load(&s->state) == HB_DONE) {
 			st->released = true;
@@ -130,10 +142,16 @@ static bool wait_release(struct hb_slot *s, uint64_t ops0, uint64_t timeout,
 		now = now_ns();
 	}
 	st->wait_s = ns_to_s(now_ns() - t0);
+	res->nstep_snaps[step] = snap_all(hb, res->step_snaps[step]);
 	task_snap_read(s->pid, s->tid, &snap);
 	st->state = snap.state;
 	strscpy_trunc(st->wchan, snap.wchan, sizeof(st->wchan));
 	return st->released;
+}
+
+static void step_begin(struct monitor_result *res, struct proof_step *st)
+{
+	st->t_s = ns_to_s(now_ns() - res->tl.start_ns);
 }
 
 static void set_reason(struct monitor_result *res, enum verdict v,
@@ -154,10 +172,12 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 	st = &res->step[STEP_RELEASE_PINS];
 	if (ops->release_pins) {
-		const char *how = ops->release_pins(ctx, cfg->grace_ns);
+		const char *how;
 
+		step_begin(res, st);
+		how = ops->release_pins(ctx, cfg->grace_ns);
 		st->done = true;
-		if (wait_release(s, ops0, cfg->grace_ns, st)) {
+		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_RELEASE_PINS)) {
 			int other = s->role == ROLE_PINNER ? stalled_worker(hb, cfg->grace_ns) : -1;
 
 			if (other < 0) {
@@ -175,10 +195,12 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 	st = &res->step[STEP_UNMAP];
 	if (ops->unmap_all) {
-		int r = ops->unmap_all(ctx, cfg->grace_ns);
+		int r;
 
+		step_begin(res, st);
+		r = ops->unmap_all(ctx, cfg->grace_ns);
 		st->done = true;
-		if (wait_release(s, ops0, cfg->grace_ns, st)) {
+		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_UNMAP)) {
 			snprintf(st->note, sizeof(st->note), "every mapping gone; released after %.2f s", st->wait_s);
 			set_reason(res, V_BLOCKED_BY_MAPPING,
 				   "released when every mapping of the file went away, with no signal: live mappings kept the wait from completing");
@@ -192,9 +214,10 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 	st = &res->step[STEP_SIGNAL];
 	if (ops->poke) {
+		step_begin(res, st);
 		ops->poke(ctx, s->pid, s->tid);
 		st->done = true;
-		if (wait_release(s, ops0, cfg->release_ns, st)) {
+		if (wait_release(hb, s, ops0, cfg->release_ns, res, STEP_SIGNAL)) {
 			snprintf(st->note, sizeof(st->note), "completed %.2f s after an SA_RESTART signal", st->wait_s);
 			set_reason(res, V_MISSED_WAKEUP,
 				   "pins gone, still asleep, and a SA_RESTART signal made the call complete at once: missed wakeup");
@@ -222,8 +245,10 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 	memset(res, 0, sizeof(*res));
 	res->primary = -1;
 	res->verdict = V_PASS;
+	timeline_init(&res->tl, start_ns, cfg->progress_fd);
 	kmsg_open(&res->kmsg);
 	for (now = now_ns(); now < end_ns; now = now_ns()) {
+		timeline_tick(&res->tl, hb, now);
 		sleep_ms((unsigned int)(cfg->tick_ns / NSEC_PER_MSEC));
 		kmsg_poll(&res->kmsg);
 		if (ops->check && ops->check(ctx, res->reason, sizeof(res->reason))) {
@@ -237,10 +262,14 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 		if (idx < 0)
 			continue;	/* it moved on between the two looks */
 		record_detection(hb, idx, start_ns, now, res);
+		if (cfg->sysrq_w)
+			res->sysrq_w = !kmsg_sysrq_w(cfg->name);
 		prove(hb, cfg, ops, ctx, res);
 		break;
 	}
 	res->verdict_s = ns_to_s(now_ns() - start_ns);
+	res->tl.next_ns = 0;	/* the last sample: where the case ended */
+	timeline_tick(&res->tl, hb, now_ns());
 	kmsg_poll(&res->kmsg);
 	if (res->kmsg.hits && res->verdict == V_PASS) {
 		res->verdict = V_KERNEL_WARNING;

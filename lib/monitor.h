@@ -23,6 +23,7 @@
 #include "heartbeat.h"
 #include "kmsg.h"
 #include "procinfo.h"
+#include "timeline.h"
 #include "verdict.h"
 
 struct monitor_ops {
@@ -44,6 +45,9 @@ struct monitor_cfg {
 	uint64_t grace_ns;	/* wait after killing pinners / unmapping */
 	uint64_t release_ns;	/* wait after the signal */
 	uint64_t tick_ns;
+	int progress_fd;	/* live progress lines (timeline.h), -1 for none */
+	bool sysrq_w;		/* trigger sysrq-w at detection (root, disposable machines) */
+	const char *name;	/* the case, for kernel log markers */
 };
 
 enum proof_step_id { STEP_RELEASE_PINS, STEP_UNMAP, STEP_SIGNAL, STEP__COUNT };
@@ -51,6 +55,7 @@ enum proof_step_id { STEP_RELEASE_PINS, STEP_UNMAP, STEP_SIGNAL, STEP__COUNT };
 struct proof_step {
 	bool done;		/* the step was carried out */
 	bool released;		/* the stalled thread progressed after it */
+	double t_s;		/* case start -> the step began */
 	double wait_s;		/* time from the step to release or give-up */
 	char state;		/* stalled thread's state after the step */
 	char wchan[64];
@@ -73,7 +78,12 @@ struct monitor_result {
 	unsigned int nsnaps;
 	struct task_snap snaps[HB_MAX_SLOTS];	/* every thread at detection */
 	struct proof_step step[STEP__COUNT];
+	/* every thread again after each step that was carried out */
+	unsigned int nstep_snaps[STEP__COUNT];
+	struct task_snap step_snaps[STEP__COUNT][HB_MAX_SLOTS];
+	bool sysrq_w;		/* sysrq-w was triggered at detection */
 	struct kmsg_watch kmsg;
+	struct timeline tl;	/* progress over time, stall and proof included */
 };
 
 const char *proof_step_name(enum proof_step_id id);

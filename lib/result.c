@@ -56,6 +56,45 @@ static struct json_object *snap_json(const struct task_snap *s)
 	return o;
 }
 
+static struct json_object *snaps_json(const struct task_snap *snaps, unsigned int n)
+{
+	struct json_object *arr = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, snap_json(&snaps[i]));
+	return arr;
+}
+
+/* {"interval_s", "roles", "samples": [[t, owner, pinner, breaker, stall], ...]} */
+static struct json_object *timeline_json(const struct timeline *tl)
+{
+	static const char *const roles[TL_ROLES] = { "owner", "pinner", "breaker" };
+	struct json_object *o = json_object_new_object();
+	struct json_object *r = json_object_new_array(), *arr = json_object_new_array();
+	unsigned int i;
+	int j;
+
+	add_double(o, "interval_s", ns_to_s(tl->interval_ns));
+	for (j = 0; j < TL_ROLES; j++)
+		json_object_array_add(r, json_object_new_string(roles[j]));
+	json_object_object_add(o, "roles", r);
+	for (i = 0; i < tl->n; i++) {
+		struct json_object *row = json_object_new_array();
+		char buf[32];
+
+		snprintf(buf, sizeof(buf), "%.3f", tl->s[i].t);
+		json_object_array_add(row, json_object_new_double_s(tl->s[i].t, buf));
+		for (j = 0; j < TL_ROLES; j++)
+			json_object_array_add(row, json_object_new_int64((int64_t)tl->s[i].ops[j]));
+		snprintf(buf, sizeof(buf), "%.3f", tl->s[i].stall);
+		json_object_array_add(row, json_object_new_double_s(tl->s[i].stall, buf));
+		json_object_array_add(arr, row);
+	}
+	json_object_object_add(o, "samples", arr);
+	return o;
+}
+
 static struct json_object *proof_json(const struct monitor_result *m)
 {
 	struct json_object *arr = json_object_new_array();
@@ -71,10 +110,12 @@ static struct json_object *proof_json(const struct monitor_result *m)
 		o = json_object_new_object();
 		add_str(o, "step", proof_step_name((enum proof_step_id)i));
 		json_object_object_add(o, "released", json_object_new_boolean(st->released));
+		add_double(o, "t_s", st->t_s);
 		add_double(o, "wait_s", st->wait_s);
 		add_str(o, "state", state);
 		add_str(o, "wchan", st->wchan);
 		add_str(o, "note", st->note);
+		json_object_object_add(o, "threads", snaps_json(m->step_snaps[i], m->nstep_snaps[i]));
 		json_object_array_add(arr, o);
 	}
 	return arr;
@@ -82,7 +123,6 @@ static struct json_object *proof_json(const struct monitor_result *m)
 
 static void add_monitor(struct json_object *o, const struct monitor_result *m)
 {
-	struct json_object *threads = json_object_new_array();
 	struct json_object *klog = json_object_new_array();
 	char state[2] = { m->at_detect.state, 0 };
 	unsigned int i;
@@ -102,9 +142,9 @@ static void add_monitor(struct json_object *o, const struct monitor_result *m)
 	}
 	add_double(o, "verdict_s", m->verdict_s);
 	json_object_object_add(o, "proof", proof_json(m));
-	for (i = 0; i < m->nsnaps; i++)
-		json_object_array_add(threads, snap_json(&m->snaps[i]));
-	json_object_object_add(o, "threads", threads);
+	json_object_object_add(o, "threads", snaps_json(m->snaps, m->nsnaps));
+	json_object_object_add(o, "sysrq_w", json_object_new_boolean(m->sysrq_w));
+	json_object_object_add(o, "timeline", timeline_json(&m->tl));
 	for (i = 0; i < m->kmsg.hits && i < KMSG_KEEP; i++)
 		json_object_array_add(klog, json_object_new_string(m->kmsg.line[i]));
 	json_object_object_add(o, "kernel_log", klog);

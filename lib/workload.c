@@ -429,6 +429,9 @@ static void run_monitor(struct wl *w)
 		.grace_ns = w->o.grace_ms * NSEC_PER_MSEC,
 		.release_ns = w->o.grace_ms * NSEC_PER_MSEC,
 		.tick_ns = 50 * NSEC_PER_MSEC,
+		.progress_fd = timeline_progress_fd(),
+		.sysrq_w = getenv("DAXSTRESS_SYSRQ") && !strcmp(getenv("DAXSTRESS_SYSRQ"), "1"),
+		.name = w->o.name,
 	};
 	uint64_t start = now_ns();
 

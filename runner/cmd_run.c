@@ -7,6 +7,7 @@
  * stream and one JSON report.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <json.h>
 #include <limits.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,12 +25,14 @@
 #include "../lib/caseopt.h"
 #include "../lib/child.h"
 #include "../lib/dax_probe.h"
+#include "../lib/jsonutil.h"
 #include "../lib/junit.h"
 #include "../lib/known.h"
 #include "../lib/ktap.h"
 #include "../lib/result.h"
 #include "../lib/suite.h"
 #include "commands.h"
+#include "report.h"
 #include "../lib/paths.h"
 
 struct run_opts {
@@ -39,7 +43,14 @@ struct run_opts {
 	char junit[PATH_MAX];
 	char target[PATH_MAX];
 	char known[PATH_MAX];
+	char bundles[PATH_MAX];
+	char html[PATH_MAX];
+	unsigned int shard_k, shard_n;	/* n == 0: the whole suite */
 	bool allow_nodax;
+	bool quiet;
+	bool sysrq_w;
+	int argc;
+	char **argv;
 };
 
 struct run {
@@ -51,6 +62,7 @@ struct run {
 	struct ktap k;
 	struct json_object *cases;
 	char tmpdir[PATH_MAX];
+	struct progress prog;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -65,13 +77,22 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
 		"                     [--junit FILE] [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
+		"                     [--bundles DIR] [--html DIR] [--shard K/N] [--quiet] [--sysrq-w]\n"
 		"  --dir DIR          a directory on a DAX mount (ext4 -o dax, xfs -o dax=always)\n"
 		"  --suite NAME|FILE  configs/NAME.conf or a suite file (default: smoke)\n"
 		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
 		"  --junit FILE       write JUnit XML here, for CI systems\n"
 		"  --target DEV|FILE  O_DIRECT target for odirect pins (default /dev/nullb0)\n"
 		"  --known-issues F   known kernel bugs to report as XFAIL (default configs/known-issues)\n"
-		"  --allow-nodax      run on a non-DAX directory (tests only; cases say dax: false)\n");
+		"  --allow-nodax      run on a non-DAX directory (tests only; cases say dax: false)\n"
+		"  --bundles DIR      write a repro bundle per failing case here (default: bundles/\n"
+		"                     next to --html, else next to --json, else none)\n"
+		"  --html DIR         write DIR/index.html and a timeline picture per case\n"
+		"  --shard K/N        run only every N-th case, starting with the K-th (CI split;\n"
+		"                     daxstress merge joins the JSON reports)\n"
+		"  --quiet            no live status line on stderr\n"
+		"  --sysrq-w          take the kernel's blocked-task dump at a stall (root; writes\n"
+		"                     to /proc/sysrq-trigger, so only on machines you own)\n");
 }
 
 static int set_path(char *dst, const char *v, const char *opt)
@@ -84,6 +105,28 @@ static int set_path(char *dst, const char *v, const char *opt)
 	return 0;
 }
 
+/* Bundles go beside the HTML page or the JSON report unless told otherwise. */
+static void default_bundles(struct run_opts *o)
+{
+	char base[PATH_MAX], *slash;
+
+	if (o->bundles[0])
+		return;
+	if (o->html[0]) {
+		snprintf(o->bundles, sizeof(o->bundles), "%.*s/bundles", PATH_MAX - 16, o->html);
+		return;
+	}
+	if (!o->json[0])
+		return;
+	strscpy_trunc(base, o->json, sizeof(base));
+	slash = strrchr(base, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		strcpy(base, "./");
+	snprintf(o->bundles, sizeof(o->bundles), "%.*sbundles", PATH_MAX - 16, base);
+}
+
 static int parse_args(struct run_opts *o, int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -94,9 +137,15 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "target", required_argument, NULL, 't' },
 		{ "known-issues", required_argument, NULL, 'k' },
 		{ "allow-nodax", no_argument, NULL, 'a' },
+		{ "bundles", required_argument, NULL, 'b' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "sysrq-w", no_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char err[160];
 	int c, ret = 0;
 
 	opterr = 0;
@@ -110,6 +159,16 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		case 't': ret |= set_path(o->target, optarg, "--target"); break;
 		case 'k': ret |= set_path(o->known, optarg, "--known-issues"); break;
 		case 'a': o->allow_nodax = true; break;
+		case 'b': ret |= set_path(o->bundles, optarg, "--bundles"); break;
+		case 'H': ret |= set_path(o->html, optarg, "--html"); break;
+		case 'q': o->quiet = true; break;
+		case 'w': o->sysrq_w = true; break;
+		case 'S':
+			if (shard_parse(optarg, &o->shard_k, &o->shard_n, err, sizeof(err))) {
+				fprintf(stderr, "daxstress run: %s\n", err);
+				ret = -1;
+			}
+			break;
 		case 'h': usage(stdout); return 1;
 		default:
 			fprintf(stderr, "daxstress run: unknown or incomplete option '%s'\n",
@@ -130,6 +189,9 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	}
 	if (!o->suite_spec[0])
 		strcpy(o->suite_spec, "smoke");
+	default_bundles(o);
+	o->argc = argc;
+	o->argv = argv;
 	return 0;
 }
 
@@ -161,16 +223,19 @@ static int check_dir(struct run *r)
 
 /* ---- one case --------------------------------------------------------- */
 
-static uint64_t case_deadline_ms(const struct suite_case *c)
+static void case_resolved(const struct suite_case *c, struct case_opts *o)
 {
-	struct case_opts o;
 	char err[256];
 	unsigned int i;
 
-	case_opts_defaults(&o);
+	case_opts_defaults(o);
 	for (i = 0; i < c->nkv; i++)
-		case_opt_set(&o, c->kv[i].key, c->kv[i].val, err, sizeof(err));
-	return o.duration_ms + o.stall_ms + 4 * o.grace_ms + 60000;
+		case_opt_set(o, c->kv[i].key, c->kv[i].val, err, sizeof(err));
+}
+
+static uint64_t case_deadline_ms(const struct case_opts *o)
+{
+	return o->duration_ms + o->stall_ms + 4 * o->grace_ms + 60000;
 }
 
 static void build_argv(struct run *r, const struct suite_case *c, const char *prog,
@@ -199,10 +264,11 @@ static void build_argv(struct run *r, const struct suite_case *c, const char *pr
 }
 
 /* Pass the workload's diagnostics through; its own plan and result lines are replaced by ours. */
-static void relay_line(char *line)
+static void relay_line(struct run *r, char *line)
 {
 	if (!strncmp(line, "# Totals", 8))
 		return;
+	progress_clear(&r->prog);
 	if (line[0] == '#')
 		printf("%s\n", line);
 	else if (line[0] && strncmp(line, "TAP version", 11) && strncmp(line, "1..", 3) &&
@@ -211,7 +277,7 @@ static void relay_line(char *line)
 	fflush(stdout);
 }
 
-static void relay_output(int fd, char *acc, size_t *len, size_t cap)
+static void relay_output(struct run *r, int fd, char *acc, size_t *len, size_t cap)
 {
 	ssize_t n = read(fd, acc + *len, cap - 1 - *len);
 	char *nl;
@@ -222,46 +288,63 @@ static void relay_output(int fd, char *acc, size_t *len, size_t cap)
 	acc[*len] = '\0';
 	while ((nl = strchr(acc, '\n'))) {
 		*nl = '\0';
-		relay_line(acc);
+		relay_line(r, acc);
 		*len -= (size_t)(nl + 1 - acc);
 		memmove(acc, nl + 1, *len + 1);
 	}
 	if (*len == cap - 1) {	/* a line longer than the buffer: flush it as is */
-		relay_line(acc);
+		relay_line(r, acc);
 		*len = 0;
 	}
 }
 
-/* Run the workload; 0 when it ended on its own, else why not in err. */
-static int exec_case(char **argv, uint64_t deadline_ms, char *err, size_t errlen)
+static void relay_progress(struct run *r, int fd)
+{
+	char buf[512];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n > 0)
+		progress_feed(&r->prog, buf, (size_t)n);
+}
+
+/* The workload's stdout is out[1]; its progress pipe (lib/timeline.h) is fd 3. */
+static void __noreturn exec_child(struct run *r, char **argv, int out[2], int prog[2])
+{
+	/* Close before dup2 onto 3: one of these may be fd 3 itself. */
+	dup2(out[1], STDOUT_FILENO);
+	close(out[0]);
+	close(prog[0]);
+	if (out[1] != STDOUT_FILENO)
+		close(out[1]);
+	if (prog[1] != 3) {
+		dup2(prog[1], 3);
+		close(prog[1]);
+	}
+	setenv(TL_PROGRESS_ENV, "3", 1);
+	if (r->o.sysrq_w)
+		setenv("DAXSTRESS_SYSRQ", "1", 1);
+	execv(argv[0], argv);
+	fprintf(stderr, "daxstress: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Follow the workload until it ends; an error in err when it had to be stopped. */
+static void follow_case(struct run *r, pid_t pid, int out, int prog, uint64_t deadline_ms,
+			char *err, size_t errlen)
 {
 	uint64_t end = now_ns() + deadline_ms * NSEC_PER_MSEC;
 	char acc[4096];
 	size_t len = 0;
-	int pfd[2], status = 0;
-	pid_t pid;
 
-	if (pipe(pfd))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		dup2(pfd[1], STDOUT_FILENO);
-		close(pfd[0]);
-		close(pfd[1]);
-		execv(argv[0], argv);
-		fprintf(stderr, "daxstress: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
 	for (;;) {
-		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
-		int r = poll(&p, 1, 200);
+		struct pollfd p[2] = { { .fd = out, .events = POLLIN }, { .fd = prog, .events = POLLIN } };
+		int n = poll(p, 2, 200);
 
-		if (r > 0 && (p.revents & POLLIN))
-			relay_output(pfd[0], acc, &len, sizeof(acc));
-		else if (r > 0 && (p.revents & (POLLHUP | POLLERR)))
+		if (n > 0 && (p[1].revents & POLLIN))
+			relay_progress(r, prog);
+		if (n > 0 && (p[0].revents & POLLIN))
+			relay_output(r, out, acc, &len, sizeof(acc));
+		else if (n > 0 && (p[0].revents & (POLLHUP | POLLERR)))
 			break;
 		if (stop_signal) {
 			kill(pid, SIGTERM);
@@ -274,7 +357,32 @@ static int exec_case(char **argv, uint64_t deadline_ms, char *err, size_t errlen
 			break;
 		}
 	}
-	close(pfd[0]);
+}
+
+/* Run the workload; 0 when it ended on its own, else why not in err. */
+static int exec_case(struct run *r, char **argv, uint64_t deadline_ms, char *err, size_t errlen)
+{
+	int out[2], prog[2], status = 0;
+	pid_t pid;
+
+	if (pipe2(out, O_CLOEXEC))
+		return -errno;
+	if (pipe2(prog, O_CLOEXEC | O_NONBLOCK)) {
+		close(out[0]);
+		close(out[1]);
+		return -errno;
+	}
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid)
+		exec_child(r, argv, out, prog);
+	close(out[1]);
+	close(prog[1]);
+	follow_case(r, pid, out[0], prog[0], deadline_ms, err, errlen);
+	progress_end(&r->prog);
+	close(out[0]);
+	close(prog[0]);
 	if (child_reap(pid, 15000, &status) && child_kill_reap(pid, 5000, &status))
 		snprintf(err, errlen, "workload %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot", pid);
 	if (err[0])
@@ -303,32 +411,13 @@ static struct json_object *error_case(const char *name, const struct suite_case 
 	return o;
 }
 
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
-}
-
-/* 1/0 for a boolean member, -1 when it is missing. */
-static int jbool(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_boolean))
-		return -1;
-	return json_object_get_boolean(v);
-}
-
 /* Known issues: an expected failure becomes XFAIL; a miss is reported. */
 static enum verdict apply_known(struct run *r, struct json_object *res, enum verdict v,
 				char *reason, size_t len)
 {
-	const struct known_issue *k = known_match(&r->known, r->kver, jstr(res, "workload"),
-						  jstr(res, "pin"), jstr(res, "break"),
-						  jstr(res, "fs"), jbool(res, "refault"));
+	const struct known_issue *k = known_match(&r->known, r->kver, json_str(res, "workload"),
+						  json_str(res, "pin"), json_str(res, "break"),
+						  json_str(res, "fs"), json_flag(res, "refault"));
 	struct json_object *ko;
 
 	if (!k)
@@ -352,19 +441,48 @@ static enum verdict apply_known(struct run *r, struct json_object *res, enum ver
 	return v;
 }
 
-static void run_case(struct run *r, const struct suite_case *c)
+/* A failing measured verdict (xfail included) gets a repro bundle. */
+static void write_bundle(struct run *r, const struct suite_case *c, struct json_object *res,
+			 char **argv)
+{
+	const char *spec = getenv("DAXSTRESS_KERNEL_SPEC");
+	struct bundle_run br = {
+		.root = r->o.bundles, .dir = r->o.dir, .target = r->o.target,
+		.allow_nodax = r->o.allow_nodax, .kernel_spec = spec ? spec : "",
+		.suite = r->o.suite, .argc = r->o.argc, .argv = r->o.argv,
+	};
+	const char *v = json_str(res, "raw_verdict")[0] ? json_str(res, "raw_verdict") :
+			json_str(res, "verdict");
+	char path[PATH_MAX];
+	int ret;
+
+	if (!bundle_wanted(v))
+		return;
+	if (!r->o.bundles[0]) {
+		ktap_diag(&r->k, "no repro bundle: give --bundles DIR (or --json/--html) to get one");
+		return;
+	}
+	ret = bundle_write(&br, c, res, argv, path, sizeof(path));
+	if (ret)
+		ktap_diag(&r->k, "repro bundle %s incomplete: %s", path, strerror(-ret));
+	else
+		ktap_diag(&r->k, "repro bundle: %s (daxstress repro %s --dir DIR)", path, path);
+}
+
+static void run_case(struct run *r, const struct suite_case *c, unsigned int index)
 {
 	char prog[PATH_MAX], result[PATH_MAX + 64], name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
 	struct json_object *res = NULL;
+	struct case_opts co;
 	enum verdict v;
 
 	snprintf(name, sizeof(name), "%s.%s", r->dax.fstype, c->name);
 	if (!suite_case_wants_fs(c, r->dax.fstype)) {
 		snprintf(reason, sizeof(reason), "case is for %s, this directory is on %s", c->fs, r->dax.fstype);
 		ktap_result(&r->k, V_SKIP, name, reason);
-		json_object_array_add(r->cases, error_case(name, c, r->dax.fstype, V_SKIP, reason));
-		return;
+		res = error_case(name, c, r->dax.fstype, V_SKIP, reason);
+		goto add;
 	}
 	if (path_workload(c->workload, prog, sizeof(prog))) {
 		snprintf(err, sizeof(err), "workload program '%s' not found (build with make, or set DAXSTRESS_LIBEXEC)", c->workload);
@@ -373,7 +491,10 @@ static void run_case(struct run *r, const struct suite_case *c)
 	snprintf(result, sizeof(result), "%s/%s.json", r->tmpdir, c->name);
 	build_argv(r, c, prog, name, result, argv, store);
 	ktap_diag(&r->k, "case %s: %s", name, c->workload);
-	if (exec_case(argv, case_deadline_ms(c), err, sizeof(err)))
+	case_resolved(c, &co);
+	progress_begin(&r->prog, name, ns_to_s(co.duration_ms * NSEC_PER_MSEC),
+		       ns_to_s(co.stall_ms * NSEC_PER_MSEC));
+	if (exec_case(r, argv, case_deadline_ms(&co), err, sizeof(err)))
 		goto error;
 	res = json_object_from_file(result);
 	unlink(result);
@@ -381,24 +502,36 @@ static void run_case(struct run *r, const struct suite_case *c)
 		snprintf(err, sizeof(err), "the workload wrote no result (it crashed?)");
 		goto error;
 	}
-	if (verdict_parse(jstr(res, "verdict"), &v))
+	if (verdict_parse(json_str(res, "verdict"), &v))
 		v = V_ERROR;
-	strscpy_trunc(reason, jstr(res, "reason"), sizeof(reason));
+	strscpy_trunc(reason, json_str(res, "reason"), sizeof(reason));
 	json_object_object_add(res, "suite_case", json_object_new_string(c->name));
 	v = apply_known(r, res, v, reason, sizeof(reason));
 	json_object_object_add(res, "verdict", json_object_new_string(verdict_name(v)));
 	if (v == V_XFAIL)
 		ktap_diag(&r->k, "xfail: %s", reason);
+	write_bundle(r, c, res, argv);
 	ktap_result(&r->k, v, name, reason);
-	json_object_array_add(r->cases, res);
-	return;
+	goto add;
 error:
 	ktap_diag(&r->k, "error: %s", err);
 	ktap_result(&r->k, V_ERROR, name, err);
-	json_object_array_add(r->cases, error_case(name, c, r->dax.fstype, V_ERROR, err));
+	res = error_case(name, c, r->dax.fstype, V_ERROR, err);
+add:
+	json_object_object_add(res, "suite_index", json_object_new_int((int)index));
+	json_object_array_add(r->cases, res);
 }
 
 /* ---- the report ------------------------------------------------------- */
+
+static unsigned int shard_count(const struct run *r)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < r->suite.ncases; i++)
+		n += shard_has(i, r->o.shard_k, r->o.shard_n);
+	return n;
+}
 
 static struct json_object *build_report(struct run *r)
 {
@@ -422,8 +555,31 @@ static struct json_object *build_report(struct run *r)
 	json_object_object_add(t, "skip", json_object_new_int((int)r->k.skip));
 	json_object_object_add(t, "error", json_object_new_int((int)r->k.error));
 	json_object_object_add(o, "totals", t);
+	json_object_object_add(o, "suite_cases", json_object_new_int((int)r->suite.ncases));
+	if (r->o.shard_n) {
+		char shard[32];
+
+		snprintf(shard, sizeof(shard), "%u/%u", r->o.shard_k, r->o.shard_n);
+		json_object_object_add(o, "shard", json_object_new_string(shard));
+	}
 	json_object_object_add(o, "cases", json_object_get(r->cases));
 	return o;
+}
+
+static void write_html(struct run *r, struct json_object *rep)
+{
+	struct json_object *list = json_object_new_array();
+	char title[256];
+	int ret;
+
+	json_object_array_add(list, json_object_get(rep));
+	snprintf(title, sizeof(title), "daxstress run on %s (%s)", r->o.dir, r->dax.fstype);
+	ret = mkdir(r->o.html, 0755) && errno != EEXIST ? -errno :
+	      html_write_run(r->o.html, list, title, NULL);
+	if (ret)
+		fprintf(stderr, "daxstress run: cannot write %s/index.html: %s\n", r->o.html,
+			strerror(-ret));
+	json_object_put(list);
 }
 
 static void write_reports(struct run *r)
@@ -444,6 +600,8 @@ static void write_reports(struct run *r)
 			fprintf(stderr, "daxstress run: cannot write %s: %s\n", r->o.junit, strerror(-ret));
 		json_object_put(list);
 	}
+	if (r->o.html[0])
+		write_html(r, rep);
 	json_object_put(rep);
 }
 
@@ -473,17 +631,22 @@ int cmd_run(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	known_kernel_version(r.kver, sizeof(r.kver));
+	progress_init(&r.prog, r.o.quiet);
 	r.cases = json_object_new_array();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	ktap_init(&r.k, stdout);
 	ktap_header(&r.k);
-	ktap_plan(&r.k, r.suite.ncases);
+	ktap_plan(&r.k, shard_count(&r));
 	ktap_diag(&r.k, "daxstress run: suite %s, dir %s (%s, %s), kernel %s",
 		  r.o.suite, r.o.dir, r.dax.fstype, dax_mode_name(r.dax.mode), r.kver);
-	for (i = 0; i < r.suite.ncases && !stop_signal; i++)
-		run_case(&r, &r.suite.cases[i]);
-	for (; i < r.suite.ncases; i++)
-		ktap_result(&r.k, V_SKIP, r.suite.cases[i].name, "run interrupted");
+	for (i = 0; i < r.suite.ncases; i++) {
+		if (!shard_has(i, r.o.shard_k, r.o.shard_n))
+			continue;
+		if (stop_signal)
+			ktap_result(&r.k, V_SKIP, r.suite.cases[i].name, "run interrupted");
+		else
+			run_case(&r, &r.suite.cases[i], i);
+	}
 	ktap_totals(&r.k);
 	write_reports(&r);
 	json_object_put(r.cases);

@@ -17,6 +17,8 @@ struct command {
 static const struct command commands[] = {
 	{ "run", cmd_run, "run a suite against a DAX directory, print KTAP, write a JSON report" },
 	{ "vm", cmd_vm, "boot a kernel with emulated NVDIMM and run a suite on ext4/xfs DAX inside" },
+	{ "repro", cmd_repro, "run the case of a repro bundle again; say whether it reproduced" },
+	{ "merge", cmd_merge, "join the JSON reports of --shard runs into one" },
 };
 
 static void usage(FILE *f)

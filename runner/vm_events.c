@@ -9,7 +9,8 @@
  * Events, in order: INIT release, MODULES count, FSDAX dev how sectors,
  * SETUP target null_blk-params, then per filesystem FS-BEGIN fs, FS-READY fs mount-options,
  * KTAP-BEGIN fs, <KTAP lines>, KTAP-END fs rc, JSON-BEGIN fs, <JSON text>,
- * JSON-END fs, FS-END fs rc; at any time ERROR message; last DONE status.
+ * JSON-END fs, [BUNDLES-BEGIN fs, <base64 of a gzip tar of the repro bundles>,
+ * BUNDLES-END fs], FS-END fs rc; at any time ERROR message; last DONE status.
  *
  * The kernel console (ttyS0, a file) is scanned for panics and oopses.
  */
@@ -151,6 +152,19 @@ static void ev_json_end(struct vm_ctx *c, double t, const char *args)
 	c->a.in_json = false;
 }
 
+static void ev_bundles_begin(struct vm_ctx *c, double t, const char *args)
+{
+	(void)t;
+	vm_bundles_begin(c, args);
+}
+
+static void ev_bundles_end(struct vm_ctx *c, double t, const char *args)
+{
+	(void)t;
+	(void)args;
+	vm_bundles_end(c);
+}
+
 static void ev_fs_end(struct vm_ctx *c, double t, const char *args)
 {
 	struct vm_fs *fs = vm_fs_get(&c->a, args);
@@ -192,6 +206,8 @@ static const struct vm_event {
 	{ "KTAP-END", ev_ktap_end },
 	{ "JSON-BEGIN", ev_json_begin },
 	{ "JSON-END", ev_json_end },
+	{ "BUNDLES-BEGIN", ev_bundles_begin },
+	{ "BUNDLES-END", ev_bundles_end },
 	{ "FS-END", ev_fs_end },
 	{ "ERROR", ev_error },
 	{ "DONE", ev_done },
@@ -233,6 +249,8 @@ static void vm_data_line(struct vm_ctx *c, const char *line)
 	c->a.t_last = vm_now();
 	if (!strncmp(line, VM_MARK, strlen(VM_MARK))) {
 		vm_event(c, line + strlen(VM_MARK));
+	} else if (c->a.bundles) {
+		vm_bundles_line(c, line);
 	} else if (c->a.in_json) {
 		vm_json_append(c->a.cur, line);
 	} else if (c->a.in_ktap) {

@@ -259,6 +259,9 @@ static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
 	vm_env_add(m, "DAXSTRESS_SUITE", suite);
 	snprintf(num, sizeof(num), "%u", c->o->case_timeout);
 	vm_env_add(m, "DAXSTRESS_CASE_TIMEOUT", num);
+	vm_env_add(m, "DAXSTRESS_KERNEL_SPEC", c->o->kernel);
+	if (c->o->shard)
+		vm_env_add(m, "DAXSTRESS_SHARD", c->o->shard);
 	if (fclose(m)) {
 		free(env);
 		return -ENOMEM;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report.h"
 #include "vm_priv.h"
 
 const char *const vm_accel_names[] = { "auto", "kvm", "tcg" };
@@ -19,7 +20,7 @@ enum {
 	OPT_KERNEL = 256, OPT_MODULES, OPT_FS, OPT_SUITE, OPT_JSON, OPT_TIMEOUT,
 	OPT_BOOT_TIMEOUT, OPT_CASE_TIMEOUT, OPT_VIRTIO_PMEM, OPT_DRY_RUN, OPT_KEEP,
 	OPT_ACCEL, OPT_RESULTS, OPT_PAYLOAD, OPT_INITRD, OPT_APPEND, OPT_DEBUG,
-	OPT_HELP,
+	OPT_SHARD, OPT_HELP,
 };
 
 static const struct vm_optdesc {
@@ -47,6 +48,7 @@ static const struct vm_optdesc {
 	{ "initrd", 1, OPT_INITRD, "FILE", "use this initramfs instead of building one" },
 	{ "append", 1, OPT_APPEND, "ARGS", "extra kernel command line" },
 	{ "debug", 1, OPT_DEBUG, "panic|hang|shell", "guest init debug action after set-up" },
+	{ "shard", 1, OPT_SHARD, "K/N", "run every N-th case of the suite from the K-th (daxstress merge joins reports)" },
 	{ "help", 0, OPT_HELP, NULL, "this help" },
 };
 
@@ -97,6 +99,19 @@ static int vm_parse_accel(const char *s, enum vm_accel *out)
 	return -EINVAL;
 }
 
+static int vm_parse_shard(struct vm_opts *o, const char *arg)
+{
+	unsigned int k, n;
+	char err[160];
+
+	if (shard_parse(arg, &k, &n, err, sizeof(err))) {
+		vm_msg("%s", err);
+		return -EINVAL;
+	}
+	o->shard = arg;
+	return 0;
+}
+
 static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 {
 	switch (val) {
@@ -110,6 +125,7 @@ static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 	case OPT_INITRD: o->initrd = arg; break;
 	case OPT_APPEND: o->append = arg; break;
 	case OPT_DEBUG: o->debug = arg; break;
+	case OPT_SHARD: return vm_parse_shard(o, arg);
 	case OPT_VIRTIO_PMEM: o->virtio_pmem = true; break;
 	case OPT_DRY_RUN: o->dry_run = true; break;
 	case OPT_KEEP: o->keep = true; break;

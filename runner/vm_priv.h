@@ -8,7 +8,8 @@
  *	vm_guest.c	what the guest boots: kernel, initramfs, pmem image; results dir
  *	vm_qemu.c	QEMU command, KVM probe and TCG fallback, the launch loop
  *	vm_events.c	the data channel protocol and the console scan
- *	vm_report.c	report.json, summary lines, exit code
+ *	vm_bundles.c	repro bundles from the guest: base64 tar stream -> results/<ts>/bundles
+ *	vm_report.c	report.json, index.html, summary lines, exit code
  *	vm_util.c	messages, clocks, string vectors, quoting, file reads
  */
 #ifndef DS_RUNNER_VM_PRIV_H
@@ -47,6 +48,7 @@ struct vm_opts {
 	const char *initrd;
 	const char *append;
 	const char *debug;
+	const char *shard;	/* K/N, or NULL for the whole suite */
 	enum vm_accel accel;
 	unsigned int timeout;
 	unsigned int boot_timeout;
@@ -121,6 +123,8 @@ struct vm_attempt {
 	int done_status;
 	bool in_ktap;
 	bool in_json;
+	FILE *bundles;		/* the base64 bundle stream being received, decoded */
+	char bundles_fs[16];
 	struct vm_fs fs[VM_MAX_FS];
 	int nfs;
 	struct vm_fs *cur;
@@ -189,6 +193,13 @@ int vm_launch(struct vm_ctx *c);
 /* vm_events.c */
 int vm_fs_index(const struct vm_attempt *a, const char *name);
 void vm_drain(struct vm_ctx *c);
+
+/* vm_bundles.c */
+void vm_bundles_begin(struct vm_ctx *c, const char *fs);
+void vm_bundles_line(struct vm_ctx *c, const char *line);
+void vm_bundles_end(struct vm_ctx *c);
+/* Host path of a bundle the guest wrote at guest_path; buf empty if none. */
+void vm_bundle_host_path(const struct vm_ctx *c, const char *guest_path, char *buf, size_t size);
 
 /* vm_report.c */
 int vm_exit_code(const struct vm_ctx *c);

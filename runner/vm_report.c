@@ -9,9 +9,12 @@
 #endif
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
+#include "../lib/jsonutil.h"
+#include "report.h"
 #include "vm_priv.h"
 
 static const char *const vm_end_names[] = {
@@ -67,7 +70,26 @@ static void vm_json_time(json_object *o, const char *key, double from, double to
 		json_object_object_add(o, key, vm_json_secs(to - from));
 }
 
-static json_object *vm_fs_report(const struct vm_fs *fs)
+/* Bundle paths the guest wrote become the host paths they were unpacked to. */
+static void vm_fix_bundle_paths(const struct vm_ctx *c, json_object *res)
+{
+	json_object *cases = json_arr(res, "cases"), *cs;
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; cases && i < json_object_array_length(cases); i++) {
+		cs = json_object_array_get_idx(cases, i);
+		if (!json_str(cs, "bundle")[0])
+			continue;
+		vm_bundle_host_path(c, json_str(cs, "bundle"), path, sizeof(path));
+		if (path[0])
+			json_object_object_add(cs, "bundle", json_object_new_string(path));
+		else
+			json_object_object_del(cs, "bundle");
+	}
+}
+
+static json_object *vm_fs_report(const struct vm_ctx *c, const struct vm_fs *fs)
 {
 	json_object *o = json_object_new_object();
 	json_object *res = NULL;
@@ -80,7 +102,9 @@ static json_object *vm_fs_report(const struct vm_fs *fs)
 	vm_json_time(o, "total_s", fs->t_begin, fs->t_end);
 	if (fs->json) {
 		res = json_tokener_parse(fs->json);
-		if (!res)
+		if (res)
+			vm_fix_bundle_paths(c, res);
+		else
 			res = json_object_new_string(fs->json);
 	}
 	json_object_object_add(o, "result", res);
@@ -130,16 +154,44 @@ static json_object *vm_report(const struct vm_ctx *c, int code)
 	json_object_object_add(r, "fsdax", json_object_new_string(a->fsdax));
 	json_object_object_add(r, "target", json_object_new_string(a->target));
 	json_object_object_add(r, "suite", json_object_new_string(c->o->suite));
+	if (c->o->shard)
+		json_object_object_add(r, "shard", json_object_new_string(c->o->shard));
 	json_object_object_add(r, "status", json_object_new_string(vm_end_names[a->end]));
 	json_object_object_add(r, "exit_code", json_object_new_int(code));
 	if (*a->reason)
 		json_object_object_add(r, "reason", json_object_new_string(a->reason));
 	json_object_object_add(r, "times", vm_times_report(c));
 	for (i = 0; i < a->nfs; i++)
-		json_object_object_add(fss, a->fs[i].name, vm_fs_report(&a->fs[i]));
+		json_object_object_add(fss, a->fs[i].name, vm_fs_report(c, &a->fs[i]));
 	json_object_object_add(r, "filesystems", fss);
 	json_object_object_add(r, "qemu_command", vm_argv_json(&a->argv));
 	return r;
+}
+
+/* results/<ts>/index.html: every filesystem's cases, timelines and bundles. */
+static void vm_write_html(const struct vm_ctx *c, json_object *r, int code)
+{
+	json_object *fss, *list = json_object_new_array(), *res;
+	char title[256], extra[768];
+	int ret;
+
+	if (json_object_object_get_ex(r, "filesystems", &fss)) {
+		json_object_object_foreach(fss, fs, f) {
+			(void)fs;
+			if (json_object_object_get_ex(f, "result", &res) && json_arr(res, "cases"))
+				json_object_array_add(list, json_object_get(res));
+		}
+	}
+	snprintf(title, sizeof(title), "daxstress vm: %s (--kernel %s)", c->release, c->o->kernel);
+	snprintf(extra, sizeof(extra), "suite %s%s%s; run %s, exit %d; %s", c->o->suite,
+		 c->o->shard ? ", shard " : "", c->o->shard ? c->o->shard : "",
+		 json_str(r, "status"), code, *c->a.reason ? c->a.reason : "report.json has everything");
+	ret = html_write_run(c->rundir, list, title, extra);
+	if (ret)
+		vm_msg("cannot write %s/index.html: %s", c->rundir, strerror(-ret));
+	else
+		vm_msg("summary page: %s/index.html", c->rundir);
+	json_object_put(list);
 }
 
 int vm_write_report(const struct vm_ctx *c, int code)
@@ -151,6 +203,7 @@ int vm_write_report(const struct vm_ctx *c, int code)
 	vm_rundir_path(c, "report.json", path, sizeof(path));
 	if (json_object_to_file_ext(path, r, JSON_C_TO_STRING_PRETTY))
 		ret = -EIO;
+	vm_write_html(c, r, code);
 	if (c->o->json && json_object_to_file_ext(c->o->json, r, JSON_C_TO_STRING_PRETTY)) {
 		vm_msg("cannot write %s", c->o->json);
 		ret = -EIO;

@@ -43,7 +43,7 @@ for s in JUnitXml.fromfile(sys.argv[1]):
 expect_match "JUnit read by junitparser: 3 tests, 2 failures" "$got" "^daxstress\.[a-z0-9]+ 3 2 0 0 "
 expect_match "JUnit: missed-wake and stuck are failures, clean passes" "$got" \
 	"missed-wake:Failure .*stuck:Failure .*clean:$"
-left=$(ls "$dir" | grep -v -e report.json -e junit.xml)
+left=$(ls "$dir" | grep -v -e report.json -e junit.xml -e bundles)
 expect_eq "case files removed" "$left" ""
 rm -rf "$dir"
 finish

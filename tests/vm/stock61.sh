@@ -35,8 +35,17 @@ for fs in ext4 xfs; do
 		"$(jq -r "$c | select(.suite_case == \"fio-libaio-punch\") | .raw_verdict" "$rep")" missed-wakeup
 	expect_eq "$fs: pvm-truncate passes" \
 		"$(jq -r "$c | select(.suite_case == \"pvm-truncate\") | .verdict" "$rep")" pass
+	b=$(dirname "$rep")/bundles/$fs.odirect-truncate
+	expect_eq "$fs: odirect repro bundle came out of the VM" \
+		"$(jq -r .verdict "$b/bundle.json" 2>&1) $(jq -r .kernel_spec "$b/bundle.json" 2>&1)" \
+		"missed-wakeup debian:6.1"
+	expect_match "$fs: the bundle holds the stacks after the signal step" \
+		"$(cat "$b/threads.txt" 2>&1)" '=== after proof step 3, signal'
+	expect_match "$fs: the report points at the host's bundle" \
+		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .bundle" "$rep")" "^$(dirname "$rep")/bundles/"
 	echo "# $fs: odirect stall noticed at $(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .detect_s" "$rep") s, verdict at $(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .verdict_s" "$rep") s; fs total $(jq -r ".filesystems.$fs.total_s" "$rep") s"
 done
+expect_eq "index.html is well-formed" "$(xmllint --noout "$(dirname "$rep")/index.html" 2>&1)" ""
 echo "# boot $(jq -r .times.boot_s "$rep") s, set-up $(jq -r .times.setup_s "$rep") s, VM wall $(jq -r .times.wall_s "$rep") s"
 rm -rf "$res"
 finish

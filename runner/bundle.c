@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The repro bundle of a failing case: one directory with everything needed
+ * to understand the finding and to run the case again (daxstress repro DIR):
+ * the suite entry with its seed, the commands, the kernel and its config,
+ * every thread's state and stack at detection and after each proof step, the
+ * case's kernel log (and sysrq-w), the progress counters over time and a
+ * README.txt that says it in words.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/jsonutil.h"
+#include "../lib/kmsg.h"
+#include "../lib/result.h"
+#include "../lib/suite.h"
+#include "../lib/verdict.h"
+#include "report.h"
+#include "vm_priv.h"	/* strv_*: shell-quoted command lines */
+
+struct bundle {
+	const struct bundle_run *run;
+	const struct suite_case *c;
+	struct json_object *res;
+	char *const *wl_argv;
+	char dir[PATH_MAX];
+	const char *verdict;	/* as measured, before known issues */
+	const char *config;	/* the kernel config file copied, or NULL */
+	int dmesg_lines;	/* -errno when the log was unreadable */
+};
+
+bool bundle_wanted(const char *verdict)
+{
+	enum verdict v;
+
+	return !verdict_parse(verdict, &v) && verdict_is_failure(v) && v != V_ERROR;
+}
+
+static FILE *bundle_open(const struct bundle *b, const char *name)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", b->dir, name);
+	return fopen(path, "we");
+}
+
+static int bundle_put(const struct bundle *b, const char *name,
+		      void (*fn)(FILE *f, const struct bundle *b))
+{
+	FILE *f = bundle_open(b, name);
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	fn(f, b);
+	if (ferror(f))
+		ret = -EIO;
+	if (fclose(f) && !ret)
+		ret = -errno;
+	return ret;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char buf[65536];
+	int in, out, ret = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (out < 0) {
+		ret = -errno;
+		goto out_in;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			ret = -EIO;
+			break;
+		}
+	if (n < 0)
+		ret = -errno;
+	close(out);
+out_in:
+	close(in);
+	return ret;
+}
+
+static void put_argv(FILE *f, int argc, char *const *argv, const char *prefix)
+{
+	struct strv s = { 0 };
+	int i;
+
+	if (prefix)
+		strv_addf(&s, "%s", prefix);
+	for (i = 0; i < argc && argv[i]; i++)
+		strv_addf(&s, "%s", argv[i]);
+	strv_print(f, &s);
+	strv_free(&s);
+}
+
+/* ---- the files ---- */
+
+static void put_case_conf(FILE *f, const struct bundle *b)
+{
+	unsigned int i;
+
+	fprintf(f, "# The suite entry of %s as it ran, seed included.\n"
+		"# daxstress repro runs it; so does daxstress run --suite THIS-FILE.\n"
+		"[%s]\nworkload = %s\n", json_str(b->res, "name"), b->c->name, b->c->workload);
+	if (json_str(b->res, "fs")[0])
+		fprintf(f, "fs = %s\n", json_str(b->res, "fs"));
+	for (i = 0; i < b->c->nkv; i++)
+		if (strcmp(b->c->kv[i].key, "seed"))
+			fprintf(f, "%s = %s\n", b->c->kv[i].key, b->c->kv[i].val);
+	fprintf(f, "seed = %.0f\n", json_num(b->res, "seed", 0));
+}
+
+static void put_commands(FILE *f, const struct bundle *b)
+{
+	fprintf(f, "# The daxstress command that found it:\n");
+	put_argv(f, b->run->argc, b->run->argv, "daxstress");
+	fprintf(f, "# The workload program of the case, as the runner started it:\n");
+	put_argv(f, 64, b->wl_argv, NULL);
+	fprintf(f, "# Run it again (same suite entry, same seed):\n");
+	fprintf(f, "daxstress repro %s --dir %s\n", b->dir, b->run->dir);
+	if (b->run->kernel_spec[0])
+		fprintf(f, "daxstress repro %s --vm\n", b->dir);
+}
+
+static void put_kernel(FILE *f, const struct bundle *b)
+{
+	char buf[4096];
+	struct utsname u;
+
+	if (!uname(&u))
+		fprintf(f, "uname: %s %s %s %s %s\n", u.sysname, u.nodename, u.release, u.version,
+			u.machine);
+	if (read_text_file("/proc/version", buf, sizeof(buf)) > 0)
+		fprintf(f, "/proc/version: %s", buf);
+	if (read_text_file("/proc/cmdline", buf, sizeof(buf)) > 0)
+		fprintf(f, "/proc/cmdline: %s", buf);
+	fprintf(f, "kernel spec (daxstress vm --kernel): %s\n",
+		b->run->kernel_spec[0] ? b->run->kernel_spec : "none: not run by daxstress vm");
+	fprintf(f, "config: %s\n", b->config ? b->config :
+		"not available (no /proc/config.gz, no /boot/config-RELEASE)");
+}
+
+static void put_snap(FILE *f, struct json_object *t)
+{
+	fprintf(f, "--- %s  pid %.0f tid %.0f  state %s  wchan %s\n    syscall %s\n",
+		json_str(t, "thread"), json_num(t, "pid", 0), json_num(t, "tid", 0),
+		json_str(t, "state"), json_str(t, "wchan")[0] ? json_str(t, "wchan") : "-",
+		json_str(t, "syscall"));
+	fprintf(f, "%s\n", json_str(t, "stack"));
+}
+
+static void put_snaps(FILE *f, struct json_object *arr)
+{
+	size_t i;
+
+	for (i = 0; arr && i < json_object_array_length(arr); i++)
+		put_snap(f, json_object_array_get_idx(arr, i));
+}
+
+static void put_threads(FILE *f, const struct bundle *b)
+{
+	struct json_object *proof = json_arr(b->res, "proof"), *st;
+	size_t i;
+
+	fprintf(f, "=== at detection, %.2f s into the case (stalled: %s, %.1f s without progress)\n",
+		json_num(b->res, "detect_s", -1), json_str(b->res, "stalled_thread"),
+		json_num(b->res, "stalled_s", 0));
+	put_snaps(f, json_arr(b->res, "threads"));
+	for (i = 0; proof && i < json_object_array_length(proof); i++) {
+		st = json_object_array_get_idx(proof, i);
+		fprintf(f, "\n=== after proof step %zu, %s, begun %.2f s into the case: %s\n", i + 1,
+			json_str(st, "step"), json_num(st, "t_s", 0), json_str(st, "note"));
+		put_snaps(f, json_arr(st, "threads"));
+	}
+}
+
+static void put_timeline(FILE *f, const struct bundle *b)
+{
+	struct json_object *tl, *rows, *row;
+	size_t i, j;
+
+	fprintf(f, "# t_s\towner_ops\tpinner_ops\tbreaker_ops\tlongest_no_progress_s\n");
+	if (!json_object_object_get_ex(b->res, "timeline", &tl) || !(rows = json_arr(tl, "samples")))
+		return;
+	for (i = 0; i < json_object_array_length(rows); i++) {
+		row = json_object_array_get_idx(rows, i);
+		for (j = 0; j < json_object_array_length(row); j++)
+			fprintf(f, "%s%s", j ? "\t" : "",
+				json_object_get_string(json_object_array_get_idx(row, j)));
+		fputc('\n', f);
+	}
+}
+
+static void put_dmesg(FILE *f, const struct bundle *b)
+{
+	FILE *sysrq = bundle_open(b, "sysrq-w.txt");
+	bool asked = json_object_get_boolean(json_object_object_get(b->res, "sysrq_w"));
+	int n = kmsg_case_dump(json_str(b->res, "name"), f, asked ? sysrq : NULL);
+
+	if (n < 0)
+		fprintf(f, "# the kernel log is unreadable: %s (needs root or kernel.dmesg_restrict=0)\n",
+			strerror(-n));
+	else if (!n)
+		fprintf(f, "# no kernel log lines between this case's start and end markers (overwritten?)\n");
+	if (sysrq && !asked)
+		fprintf(sysrq, "# sysrq-w was not taken: run with --sysrq-w (root; the VM does it always)\n");
+	if (sysrq)
+		fclose(sysrq);
+}
+
+static void put_proof_words(FILE *f, const struct bundle *b)
+{
+	struct json_object *proof = json_arr(b->res, "proof"), *st;
+	size_t i;
+
+	if (json_num(b->res, "detect_s", -1) < 0) {
+		fprintf(f, "  No thread stalled; the finding comes from the kernel log or the data check.\n");
+		return;
+	}
+	fprintf(f, "  The %s thread %s made no progress for %.1f s; the monitor noticed it %.1f s into\n"
+		"  the case, in state %s, at %s.\n  Then it tried, stopping at the first step that released it:\n",
+		json_str(b->res, "stalled_role"), json_str(b->res, "stalled_thread"),
+		json_num(b->res, "stalled_s", 0), json_num(b->res, "detect_s", 0),
+		json_str(b->res, "state"), json_str(b->res, "location"));
+	for (i = 0; proof && i < json_object_array_length(proof); i++) {
+		st = json_object_array_get_idx(proof, i);
+		fprintf(f, "    %zu. %s: %s\n", i + 1, json_str(st, "step"), json_str(st, "note"));
+	}
+}
+
+static void put_readme(FILE *f, const struct bundle *b)
+{
+	struct json_object *k;
+
+	fprintf(f, "daxstress repro bundle: %s\n\nWHAT WAS FOUND\n  Verdict: %s\n  %s\n",
+		json_str(b->res, "name"), b->verdict, json_str(b->res, "reason"));
+	if (json_object_object_get_ex(b->res, "known_issue", &k))
+		fprintf(f, "  This is the known kernel bug %s (%s), so the run reported it as xfail.\n",
+			json_str(k, "name"), json_str(k, "link"));
+	put_proof_words(f, b);
+	fprintf(f, "\n  Kernel %s; filesystem %s on %s (%s file); pin %s, break %s, seed %.0f.\n",
+		json_str(b->res, "kernel"), json_str(b->res, "fs"), json_str(b->res, "dir"),
+		json_object_get_boolean(json_object_object_get(b->res, "dax")) ? "a DAX" : "NOT a DAX",
+		json_str(b->res, "pin"), json_str(b->res, "break"), json_num(b->res, "seed", 0));
+	fprintf(f, "\nRUN IT AGAIN\n  daxstress repro %s --dir DIR   (DIR: a directory on a %s DAX mount)\n",
+		b->dir, json_str(b->res, "fs"));
+	if (b->run->kernel_spec[0])
+		fprintf(f, "  daxstress repro %s --vm        (boots %s in the pmem VM)\n", b->dir,
+			b->run->kernel_spec);
+	else
+		fprintf(f, "  daxstress repro %s --vm --kernel SPEC   (this run was not in the VM: name the kernel)\n",
+			b->dir);
+	fprintf(f, "  It runs the same suite entry with the same seed and says whether the verdict\n"
+		"  came back and how fast. By hand: commands.txt.\n"
+		"\nFILES\n  case.conf     the suite entry as it ran, seed fixed\n"
+		"  commands.txt  the daxstress and workload command lines\n"
+		"  bundle.json   what repro reads: verdict, seed, kernel, fs, target\n"
+		"  result.json   the whole case result (schema: docs/report-schema.md)\n"
+		"  threads.txt   every workload thread's state, wchan, syscall and kernel stack,\n"
+		"                at detection and after each proof step\n"
+		"  dmesg.txt     the kernel log of this case (between its markers)\n"
+		"  sysrq-w.txt   the kernel's blocked-task dump taken at detection\n"
+		"  timeline.tsv  operations per role and the no-progress timer, every 250 ms\n"
+		"  timeline.svg  the same as a picture, stall and proof steps marked\n"
+		"  kernel.txt    uname, /proc/version, /proc/cmdline, the VM kernel spec\n"
+		"  %s\n", b->config ? "config[.gz]   the kernel config" : "(no kernel config was available)");
+}
+
+static int put_meta(const struct bundle *b)
+{
+	struct json_object *o = json_object_new_object();
+	char path[PATH_MAX + 32];
+	int ret;
+
+	json_object_object_add(o, "case", json_object_new_string(json_str(b->res, "name")));
+	json_object_object_add(o, "suite_case", json_object_new_string(b->c->name));
+	json_object_object_add(o, "verdict", json_object_new_string(b->verdict));
+	json_object_object_add(o, "reported_verdict", json_object_new_string(json_str(b->res, "verdict")));
+	json_object_object_add(o, "fs", json_object_new_string(json_str(b->res, "fs")));
+	json_object_object_add(o, "seed", json_object_new_int64((int64_t)json_num(b->res, "seed", 0)));
+	json_object_object_add(o, "kernel_release", json_object_new_string(json_str(b->res, "kernel")));
+	json_object_object_add(o, "kernel_spec", json_object_new_string(b->run->kernel_spec));
+	json_object_object_add(o, "dir", json_object_new_string(b->run->dir));
+	json_object_object_add(o, "target", json_object_new_string(b->run->target));
+	json_object_object_add(o, "allow_nodax", json_object_new_boolean(b->run->allow_nodax));
+	json_object_object_add(o, "detect_s", json_object_get(json_object_object_get(b->res, "detect_s")));
+	json_object_object_add(o, "verdict_s", json_object_get(json_object_object_get(b->res, "verdict_s")));
+	json_object_object_add(o, "suite", json_object_new_string(b->run->suite));
+	snprintf(path, sizeof(path), "%s/bundle.json", b->dir);
+	ret = json_write_file(o, path);
+	json_object_put(o);
+	return ret;
+}
+
+/* /proc/config.gz, else /boot/config-RELEASE. */
+static void copy_config(struct bundle *b)
+{
+	char from[PATH_MAX], to[PATH_MAX + 32];
+	struct utsname u;
+
+	snprintf(to, sizeof(to), "%s/config.gz", b->dir);
+	if (!copy_file("/proc/config.gz", to)) {
+		b->config = "/proc/config.gz";
+		return;
+	}
+	unlink(to);
+	if (uname(&u))
+		return;
+	snprintf(from, sizeof(from), "/boot/config-%s", u.release);
+	snprintf(to, sizeof(to), "%s/config", b->dir);
+	if (!copy_file(from, to))
+		b->config = "/boot/config-RELEASE";
+	else
+		unlink(to);
+}
+
+/* root/<name>, or root/<name>-2 ... when it exists. */
+static int make_dir(struct bundle *b)
+{
+	const char *name = json_str(b->res, "name");
+	int i;
+
+	char parent[PATH_MAX], *slash;
+
+	strscpy_trunc(parent, b->run->root, sizeof(parent));
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir(parent, 0755) && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(b->run->root, 0755) && errno != EEXIST)
+		return -errno;
+	for (i = 1; i < 1000; i++) {
+		if (i == 1)
+			snprintf(b->dir, sizeof(b->dir), "%s/%s", b->run->root, name);
+		else
+			snprintf(b->dir, sizeof(b->dir), "%s/%s-%d", b->run->root, name, i);
+		if (!mkdir(b->dir, 0755))
+			return 0;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+int bundle_write(const struct bundle_run *run, const struct suite_case *c,
+		 struct json_object *res, char *const *wl_argv, char *path, size_t len)
+{
+	struct bundle b = { .run = run, .c = c, .res = res, .wl_argv = wl_argv };
+	char file[PATH_MAX + 32];
+	int ret;
+
+	b.verdict = json_str(res, "raw_verdict")[0] ? json_str(res, "raw_verdict") :
+		    json_str(res, "verdict");
+	ret = make_dir(&b);
+	if (ret)
+		return ret;
+	copy_config(&b);
+	ret = bundle_put(&b, "case.conf", put_case_conf);
+	ret = ret ? ret : bundle_put(&b, "commands.txt", put_commands);
+	ret = ret ? ret : bundle_put(&b, "kernel.txt", put_kernel);
+	ret = ret ? ret : bundle_put(&b, "threads.txt", put_threads);
+	ret = ret ? ret : bundle_put(&b, "timeline.tsv", put_timeline);
+	ret = ret ? ret : bundle_put(&b, "dmesg.txt", put_dmesg);
+	ret = ret ? ret : bundle_put(&b, "README.txt", put_readme);
+	ret = ret ? ret : put_meta(&b);
+	snprintf(file, sizeof(file), "%s/timeline.svg", b.dir);
+	if (!ret)
+		svg_timeline_write(file, res);
+	json_object_object_add(res, "bundle", json_object_new_string(b.dir));
+	snprintf(file, sizeof(file), "%s/result.json", b.dir);
+	ret = ret ? ret : json_write_file(res, file);
+	strscpy_trunc(path, b.dir, len);
+	return ret;
+}
