@@ -149,7 +149,7 @@ struct brk_remap *brk_remap_get(struct brk_env *env, const char *name)
 		return NULL;
 	}
 	/* Both sides must be DAX: the case is about DAX layouts of both inodes. */
-	if (!brk_fd_is_dax(fd)) {
+	if (!env->o->allow_nodax && !brk_fd_is_dax(fd)) {
 		close(fd);
 		brk_unsupported(env, -EINVAL, "%s: the second file (O_TMPFILE) is not DAX on this mount (dax=inode without the directory's DAX flag?)", name);
 		return NULL;
@@ -172,7 +172,7 @@ static const char *remap_why(int err)
 	case -EINVAL:
 		return "EINVAL: the kernel refuses to remap these files (xfs rejects remapping when DAX and reflink do not go together on this kernel, or one side is not DAX)";
 	case -ENOTTY:
-		return "ENOTTY: the kernel has no such ioctl (XFS_IOC_EXCHANGE_RANGE arrived in Linux 6.10)";
+		return "ENOTTY: the filesystem or kernel has no such ioctl (XFS_IOC_EXCHANGE_RANGE is xfs only and arrived in Linux 6.10)";
 	case -EXDEV:
 		return "EXDEV: the two files are on different mounts";
 	default:

@@ -39,6 +39,14 @@ static int check_align(const char *v, char *err, size_t len)
 	return -EINVAL;
 }
 
+static int check_map(const char *v, char *err, size_t len)
+{
+	if (!strcmp(v, "shared") || !strcmp(v, "private-ro"))
+		return 0;
+	snprintf(err, len, "map '%s' must be shared or private-ro", v);
+	return -EINVAL;
+}
+
 const struct opt_desc case_opt_table[] = {
 	{ "dir", OPT_STR, OFF(dir), SZ(dir), 0, 0, NULL,
 	  "directory on a DAX mount for the case file (default: $DAXSTRESS_DIR, else " DEFAULT_DAX_DIR ")" },
@@ -70,6 +78,14 @@ const struct opt_desc case_opt_table[] = {
 	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
 	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
 	  "fio pin: job in configs/fio/NAME.fio, or a path" },
+	{ "map", OPT_STR, OFF(map), SZ(map), 0, 0, check_map,
+	  "owner mapping: shared (read-write) or private-ro (MAP_PRIVATE, PROT_READ; owners only read)" },
+	{ "owners", OPT_U32, OFF(owners), 0, 1, 8, NULL,
+	  "mapping owner processes sharing the file" },
+	{ "dax-flag", OPT_BOOL, OFF(dax_flag), 0, 0, 1, NULL,
+	  "set FS_XFLAG_DAX on the case file (makes it DAX on a dax=inode mount)" },
+	{ "pmd", OPT_BOOL, OFF(pmd), 0, 0, 1, NULL,
+	  "lay the file out for 2M faults (xfs extent size hint, whole-file fallocate) and report PMD faults or the fallback to PTE" },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);
@@ -89,6 +105,8 @@ void case_opts_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 	o->stall_ms = 10000;
 	o->grace_ms = 5000;
+	strscpy_trunc(o->map, "shared", sizeof(o->map));
+	o->owners = 1;
 }
 
 const struct opt_desc *case_opt_find(const char *name)

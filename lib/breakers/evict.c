@@ -133,7 +133,7 @@ static int evict_op(struct brk_env *env, bool named)
 	if (fd < 0)
 		return -errno;
 	ret = brk_fill(fd, EVICT_LEN);
-	if (!ret && !e->ops++ && !brk_fd_is_dax(fd))
+	if (!ret && !e->ops++ && !env->o->allow_nodax && !brk_fd_is_dax(fd))
 		ret = brk_unsupported(env, -EINVAL, "evict: a new file in %s is not DAX (a dax=inode mount without the directory's DAX flag?)", env->path);
 	d.n = ret ? 0 : hold_pages(e, fd);
 	if (d.n < 0) {
