@@ -86,7 +86,9 @@ static void count_line(struct pmd_trace *t, const char *line)
 
 	if (sscanf(line, "{ result: %ld } hitcount: %ld", &result, &hits) != 2)
 		return;
-	if (result & VM_FAULT_FALLBACK)
+	if (!result)
+		t->noop += hits;
+	else if (result & VM_FAULT_FALLBACK)
 		t->fallback += hits;
 	else if (result & VM_FAULT_NOPAGE)
 		t->mapped += hits;

@@ -25,6 +25,7 @@ struct pmd_trace {
 	/* results */
 	long mapped;		/* PMD faults that mapped 2 MiB */
 	long fallback;		/* PMD faults that fell back to PTEs */
+	long noop;		/* result 0: a PTE table or a racing fault got there first */
 	long other;		/* SIGBUS, retry and the like */
 	long vmstat_fallback;	/* thp_fault_fallback delta, -1 unknown */
 	char why[192];		/* why there is no tracepoint count */

@@ -141,11 +141,10 @@ static int evict_op(struct brk_env *env, bool named)
 		d.n = 0;
 	}
 	if (pthread_create(&th, NULL, drain_thread, &d)) {
-		d.n = 0;
+		/* No drainer: empty the pipe first, or the inode would wait forever. */
 		drain_thread(&d);
-		ret = ret ? ret : -EAGAIN;
 		drop_inode(e, fd, named);
-		return ret;
+		return ret ? ret : -EAGAIN;
 	}
 	/* Pages are still referenced from the pipe while the inode goes. */
 	ret = drop_inode(e, fd, named) ?: ret;
