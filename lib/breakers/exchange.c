@@ -3,7 +3,9 @@
  * exchange: XFS_IOC_EXCHANGE_RANGE (Linux 6.10+) swaps a random range of
  * the case file with the same range of a second DAX file. It locks both
  * inodes through xfs_ilock2_io_mmap, which breaks both layouts like clone.
- * Older kernels answer ENOTTY: a SKIP that says so.
+ * Older kernels answer ENOTTY; newer ones answer EOPNOTSUPP unless the
+ * filesystem carries the exchange-range feature (xfs_has_exchange_range:
+ * mkfs.xfs -i exchange=1, xfsprogs 6.10+). Both are a SKIP that says so.
  */
 #include <errno.h>
 #include <linux/types.h>
@@ -40,6 +42,8 @@ static int exchange_op(struct brk_env *env, struct rng *rng)
 	};
 	/* The ioctl's file is file2: the case file. */
 	ret = ioctl(env->fd, XFS_IOC_EXCHANGE_RANGE, &x) ? -errno : 0;
+	if (ret == -EOPNOTSUPP && !r->ops)
+		return brk_unsupported(env, ret, "XFS_IOC_EXCHANGE_RANGE refused on the first try with EOPNOTSUPP: the filesystem lacks the exchange-range feature (mkfs.xfs -i exchange=1 needs xfsprogs 6.10 or later; ext4 has no exchange-range)");
 	return brk_remap_result(env, r, "XFS_IOC_EXCHANGE_RANGE", ret);
 }
 
