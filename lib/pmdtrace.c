@@ -10,8 +10,11 @@
 #include "util.h"
 
 #define EVENT "events/fs_dax/dax_pmd_fault_done"
+/* include/linux/mm_types.h, the same in 6.1, 6.12 and 7.x */
+#define VM_FAULT_SIGBUS		0x002
 #define VM_FAULT_NOPAGE		0x100
 #define VM_FAULT_FALLBACK	0x800
+#define VM_FAULT_NEEDDSYNC	0x2000	/* MAP_SYNC: inserted after the fsync */
 
 static const char *const tracefs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
@@ -90,8 +93,10 @@ static void count_line(struct pmd_trace *t, const char *line)
 		t->noop += hits;
 	else if (result & VM_FAULT_FALLBACK)
 		t->fallback += hits;
-	else if (result & VM_FAULT_NOPAGE)
+	else if (result & (VM_FAULT_NOPAGE | VM_FAULT_NEEDDSYNC))
 		t->mapped += hits;
+	else if (result & VM_FAULT_SIGBUS)
+		t->sigbus += hits;
 	else
 		t->other += hits;
 }

@@ -23,10 +23,11 @@ struct pmd_trace {
 	char hist[256];
 	long vmstat_fallback0;
 	/* results */
-	long mapped;		/* PMD faults that mapped 2 MiB */
+	long mapped;		/* PMD faults that mapped 2 MiB (MAP_SYNC: after the metadata sync) */
 	long fallback;		/* PMD faults that fell back to PTEs */
+	long sigbus;		/* past EOF after a truncate */
 	long noop;		/* result 0: a PTE table or a racing fault got there first */
-	long other;		/* SIGBUS, retry and the like */
+	long other;		/* retry and the like */
 	long vmstat_fallback;	/* thp_fault_fallback delta, -1 unknown */
 	char why[192];		/* why there is no tracepoint count */
 };

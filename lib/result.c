@@ -122,6 +122,7 @@ static void add_pmd(struct json_object *map, const struct case_result *r)
 	if (r->pmd_counted) {
 		json_object_object_add(o, "faults", json_object_new_int64(r->pmd_faults));
 		json_object_object_add(o, "fallbacks", json_object_new_int64(r->pmd_fallbacks));
+		json_object_object_add(o, "sigbus", json_object_new_int64(r->pmd_sigbus));
 		json_object_object_add(o, "noop", json_object_new_int64(r->pmd_noop));
 		json_object_object_add(o, "other", json_object_new_int64(r->pmd_other));
 		json_object_object_add(o, "fell_back_to_pte",

@@ -47,7 +47,7 @@ struct case_result {
 	bool dax_flag;
 	bool pmd_expected;
 	bool pmd_counted;	/* the tracepoint counts below are valid */
-	long pmd_faults, pmd_fallbacks, pmd_noop, pmd_other, vmstat_fallback;
+	long pmd_faults, pmd_fallbacks, pmd_sigbus, pmd_noop, pmd_other, vmstat_fallback;
 	char pmd_why[192];
 	char pmd_layout[128];	/* how the file was laid out for 2 MiB faults */
 };

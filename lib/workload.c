@@ -524,6 +524,7 @@ static void pmd_end(struct wl *w)
 	w->res.pmd_counted = counted && !w->pmd.why[0];
 	w->res.pmd_faults = w->pmd.mapped;
 	w->res.pmd_fallbacks = w->pmd.fallback;
+	w->res.pmd_sigbus = w->pmd.sigbus;
 	w->res.pmd_noop = w->pmd.noop;
 	w->res.pmd_other = w->pmd.other;
 	w->res.vmstat_fallback = w->pmd.vmstat_fallback;
@@ -611,8 +612,9 @@ static void print_pmd(struct ktap *k, const struct case_result *r)
 			  r->pmd_why[0] ? r->pmd_why : "the case did not run", r->vmstat_fallback);
 		return;
 	}
-	ktap_diag(k, "pmd faults: %ld mapped 2M, %ld fell back to PTE, %ld found the range already mapped, %ld other (fs_dax:dax_pmd_fault_done); thp_fault_fallback +%ld%s",
-		  r->pmd_faults, r->pmd_fallbacks, r->pmd_noop, r->pmd_other, r->vmstat_fallback,
+	ktap_diag(k, "pmd faults: %ld mapped 2M, %ld fell back to PTE, %ld SIGBUS past EOF, %ld found the range already mapped, %ld other (fs_dax:dax_pmd_fault_done); thp_fault_fallback +%ld%s",
+		  r->pmd_faults, r->pmd_fallbacks, r->pmd_sigbus, r->pmd_noop, r->pmd_other,
+		  r->vmstat_fallback,
 		  r->pmd_expected && !r->pmd_faults ? ": meant to be PMD, fell back to PTE" : "");
 }
 
