@@ -28,5 +28,12 @@ void kmsg_close(struct kmsg_watch *w);
 bool kmsg_is_warning(const char *msg);
 /* Write a marker into the kernel log so dmesg lines can be tied to a case. */
 void kmsg_mark(const char *fmt, ...) __printf(1, 2);
+/*
+ * With DAXSTRESS_CLEAR_WARN_ONCE=1 in the environment (the VM's init sets
+ * it), re-arm every WARN_ON_ONCE through debugfs, so each case can see a
+ * once-only warning an earlier case already fired. Never done by default:
+ * it changes the whole kernel's state.
+ */
+void kmsg_rearm_warn_once(void);
 
 #endif

@@ -492,6 +492,7 @@ static void run_monitor(struct wl *w)
 	};
 	uint64_t start = now_ns();
 
+	kmsg_rearm_warn_once();
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
 		    start + w->o.duration_ms * NSEC_PER_MSEC, w->mon);
