@@ -60,6 +60,36 @@ static const char *find_event(struct pmd_trace *t)
 	return NULL;
 }
 
+static void count_line(struct pmd_trace *t, const char *line);
+
+/* Sum the standing trigger's lines for our inode into the counters. */
+static bool read_standing(struct pmd_trace *t)
+{
+	char line[256];
+	bool standing = false;
+	FILE *f = fopen(t->hist, "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "trigger info: hist:keys=ino,result:"))
+			standing = true;
+		count_line(t, line);
+	}
+	fclose(f);
+	return standing;
+}
+
+static void take_counts(struct pmd_trace *t, long *c)
+{
+	c[0] = t->mapped;
+	c[1] = t->fallback;
+	c[2] = t->sigbus;
+	c[3] = t->noop;
+	c[4] = t->other;
+	t->mapped = t->fallback = t->sigbus = t->noop = t->other = 0;
+}
+
 void pmd_trace_start(struct pmd_trace *t, ino_t ino)
 {
 	int ret;
@@ -67,10 +97,17 @@ void pmd_trace_start(struct pmd_trace *t, ino_t ino)
 	memset(t, 0, sizeof(*t));
 	t->vmstat_fallback = -1;
 	t->vmstat_fallback0 = vmstat("thp_fault_fallback");
+	t->ino = (unsigned long)ino;
 	if (!find_event(t)) {
 		snprintf(t->why, sizeof(t->why), "no writable tracefs event fs_dax/dax_pmd_fault_done (mount tracefs at /sys/kernel/tracing, run as root)");
 		return;
 	}
+	if (read_standing(t)) {
+		take_counts(t, t->base);
+		t->standing = t->on = true;
+		return;
+	}
+	take_counts(t, t->base);
 	snprintf(t->cmd, sizeof(t->cmd), "hist:keys=result if ino == %llu",
 		 (unsigned long long)ino);
 	ret = write_ctl(t->trigger, t->cmd);
@@ -82,13 +119,21 @@ void pmd_trace_start(struct pmd_trace *t, ino_t ino)
 	t->on = true;
 }
 
-/* "{ result:        256 } hitcount:         10" */
+/*
+ * "{ result:        256 } hitcount:         10" (our filtered trigger) or
+ * "{ ino:        131, result:        256 } hitcount:          5" (standing).
+ */
 static void count_line(struct pmd_trace *t, const char *line)
 {
+	unsigned long ino;
 	long result, hits;
 
-	if (sscanf(line, "{ result: %ld } hitcount: %ld", &result, &hits) != 2)
+	if (sscanf(line, "{ ino: %lu, result: %ld } hitcount: %ld", &ino, &result, &hits) == 3) {
+		if (ino != t->ino)
+			return;
+	} else if (sscanf(line, "{ result: %ld } hitcount: %ld", &result, &hits) != 2) {
 		return;
+	}
 	if (!result)
 		t->noop += hits;
 	else if (result & VM_FAULT_FALLBACK)
@@ -111,6 +156,19 @@ void pmd_trace_stop(struct pmd_trace *t)
 		t->vmstat_fallback = v - t->vmstat_fallback0;
 	if (!t->on)
 		return;
+	if (t->standing) {
+		long now[5];
+
+		read_standing(t);
+		take_counts(t, now);
+		t->mapped = now[0] - t->base[0];
+		t->fallback = now[1] - t->base[1];
+		t->sigbus = now[2] - t->base[2];
+		t->noop = now[3] - t->base[3];
+		t->other = now[4] - t->base[4];
+		t->on = false;
+		return;
+	}
 	f = fopen(t->hist, "re");
 	if (f) {
 		while (fgets(line, sizeof(line), f))

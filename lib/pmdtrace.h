@@ -8,6 +8,13 @@
  * VM_FAULT_FALLBACK, after which the fault is retried with 4 KiB PTEs.
  * /proc/vmstat thp_fault_fallback (system wide; DAX bumps it on fallback)
  * is kept as a second opinion.
+ * Installing a trigger enables the tracepoint, which patches kernel text;
+ * under QEMU TCG with several vCPUs that patching can oops the guest (an
+ * int3 left in ttwu_do_activate was hit, 6.12). So where a standing trigger
+ * keyed by ino and result already exists (the VM's init installs one at
+ * boot, with options/record-cmd off), the case only reads it before and
+ * after and takes the difference for its inode; elsewhere it installs and
+ * removes its own trigger, filtered to its inode.
  */
 #ifndef DS_PMDTRACE_H
 #define DS_PMDTRACE_H
@@ -17,11 +24,14 @@
 #include <sys/types.h>
 
 struct pmd_trace {
-	bool on;		/* the hist trigger is installed */
+	bool on;		/* counting: our trigger is installed, or a standing one is read */
+	bool standing;		/* a standing "hist:keys=ino,result" trigger is used */
+	unsigned long ino;
 	char trigger[256];	/* the trigger file */
 	char cmd[96];		/* the trigger text, to remove it again */
 	char hist[256];
 	long vmstat_fallback0;
+	long base[5];		/* standing trigger: counts at the start */
 	/* results */
 	long mapped;		/* PMD faults that mapped 2 MiB (MAP_SYNC: after the metadata sync) */
 	long fallback;		/* PMD faults that fell back to PTEs */
