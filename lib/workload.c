@@ -609,8 +609,8 @@ static void print_pmd(struct ktap *k, const struct case_result *r)
 	if (r->pmd_layout[0])
 		ktap_diag(k, "pmd layout: %s", r->pmd_layout);
 	if (!r->pmd_counted) {
-		ktap_diag(k, "pmd faults: not counted: %s; thp_fault_fallback +%ld",
-			  r->pmd_why[0] ? r->pmd_why : "the case did not run", r->vmstat_fallback);
+		ktap_diag(k, "pmd faults: not counted: %s",
+			  r->pmd_why[0] ? r->pmd_why : "the case did not run");
 		return;
 	}
 	ktap_diag(k, "pmd faults: %ld mapped 2M, %ld fell back to PTE, %ld SIGBUS past EOF, %ld found the range already mapped, %ld other (fs_dax:dax_pmd_fault_done); thp_fault_fallback +%ld%s",
