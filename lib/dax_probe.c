@@ -131,6 +131,26 @@ static void explain_virtiofs(struct dax_info *info, const char *path)
 		 VIRTIOFS_NO_WINDOW);
 }
 
+/* The device's queue/dax (1: it can back DAX files); false when unknown. */
+static bool bdev_dax(dev_t dev)
+{
+	char path[96], buf[8] = "";
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/dax", major(dev), minor(dev));
+	return read_text_file(path, buf, sizeof(buf)) > 0 && buf[0] == '1';
+}
+
+/*
+ * xfs's default is dax=inode and it lists no dax option for it, so an xfs
+ * mount on a DAX-capable device without dax=never is a dax=inode mount.
+ */
+static void xfs_default_inode(struct dax_info *info, dev_t dev)
+{
+	if (info->mode == DAX_MOUNT_NONE && !strcmp(info->fstype, "xfs") &&
+	    !has_option(info->options, "dax=never") && bdev_dax(dev))
+		info->mode = DAX_MOUNT_INODE;
+}
+
 static void explain_mount(struct dax_info *info, const char *path)
 {
 	if (is_virtiofs(info) && info->mode != DAX_MOUNT_ALWAYS) {
@@ -185,6 +205,7 @@ int dax_probe_mount(const char *path, struct dax_info *info)
 		return -ENOENT;
 	}
 	info->mode = mode_from_options(info->options);
+	xfs_default_inode(info, st.st_dev);
 	explain_mount(info, path);
 	return 0;
 }
