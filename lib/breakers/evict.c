@@ -95,7 +95,7 @@ static int create_file(struct brk_env *env, struct evict *e, bool named)
 /* Map the file and put page references of it into the pipe. Bytes, -errno. */
 static ssize_t hold_pages(struct evict *e, int fd)
 {
-	size_t len = SPLICE_LEN < e->cap ? SPLICE_LEN : e->cap;
+	size_t len = e->cap > SPLICE_LEN ? SPLICE_LEN : e->cap;
 	struct iovec iov;
 	ssize_t n;
 	char *map;
