@@ -7,6 +7,7 @@
 #ifndef DS_BREAKER_H
 #define DS_BREAKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "caseopt.h"
@@ -23,6 +24,7 @@ struct brk_env {
 	const char *path;	/* the case file, for breakers that reopen it */
 	uint64_t size;
 	uint64_t brk_start;	/* breaks stay inside [brk_start, size) */
+	void *priv;		/* per-thread state of the breaker, set up by its op */
 };
 
 struct brk_ops {
@@ -45,6 +47,36 @@ int brk_fallocate_region(struct brk_env *env, int mode);
 int brk_final_truncate(struct brk_env *env);
 /* Set the size; -errno. */
 int brk_resize(const struct brk_env *env, uint64_t size);
+
+/*
+ * The operation cannot run here (refused by the kernel or the filesystem):
+ * the case ends as SKIP with this sentence as the reason. Returns err.
+ */
+int brk_unsupported(struct brk_env *env, int err, const char *fmt, ...) __printf(3, 4);
+/*
+ * A second file beside the case file (O_TMPFILE in the same directory, so
+ * nothing is left behind) with the case file's size, every block written:
+ * the other side of clone, dedupe and exchange-range. -errno.
+ */
+int brk_sibling_open(const struct brk_env *env);
+/* Write size bytes at the start of fd, allocating every block. -errno. */
+int brk_fill(int fd, uint64_t size);
+/* STATX_ATTR_DAX of an open file (false when statx fails). */
+bool brk_fd_is_dax(int fd);
+
+/* The remap breakers' per-thread state in env->priv. */
+struct brk_remap {
+	int sibling;
+	uint64_t ops;
+};
+
+/* The thread's sibling, opened and checked for DAX on first use. */
+struct brk_remap *brk_remap_get(struct brk_env *env, const char *name);
+/*
+ * The result of one remap ioctl: a refusal on the first try is a SKIP with
+ * the kernel's errno explained; later failures are errors.
+ */
+int brk_remap_result(struct brk_env *env, struct brk_remap *r, const char *name, int ret);
 
 /* A breaker file ends with BREAKER(its ops), like PIN_SOURCE in pin.h. */
 #define BREAKER(ops) \

@@ -39,6 +39,14 @@ static int check_align(const char *v, char *err, size_t len)
 	return -EINVAL;
 }
 
+static int check_map(const char *v, char *err, size_t len)
+{
+	if (!strcmp(v, "shared") || !strcmp(v, "private-ro"))
+		return 0;
+	snprintf(err, len, "map '%s' must be shared or private-ro", v);
+	return -EINVAL;
+}
+
 const struct opt_desc case_opt_table[] = {
 	{ "dir", OPT_STR, OFF(dir), SZ(dir), 0, 0, NULL,
 	  "directory on a DAX mount for the case file (default: $DAXSTRESS_DIR, else " DEFAULT_DAX_DIR ")" },
@@ -72,6 +80,14 @@ const struct opt_desc case_opt_table[] = {
 	  "fio pin: job in configs/fio/NAME.fio, or a path" },
 	{ "lockstep", OPT_BOOL, OFF(lockstep), 0, 0, 1, NULL,
 	  "breaks only while pins are held, pins only between breaks (no refault during a break)" },
+	{ "map", OPT_STR, OFF(map), SZ(map), 0, 0, check_map,
+	  "owner mapping: shared (read-write) or private-ro (MAP_PRIVATE, PROT_READ; owners only read)" },
+	{ "owners", OPT_U32, OFF(owners), 0, 1, 8, NULL,
+	  "mapping owner processes sharing the file" },
+	{ "dax-flag", OPT_BOOL, OFF(dax_flag), 0, 0, 1, NULL,
+	  "set FS_XFLAG_DAX on the case file (makes it DAX on a dax=inode mount)" },
+	{ "pmd", OPT_BOOL, OFF(pmd), 0, 0, 1, NULL,
+	  "lay the file out for 2M faults (xfs extent size hint, whole-file fallocate) and report PMD faults or the fallback to PTE" },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);
@@ -91,6 +107,8 @@ void case_opts_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 	o->stall_ms = 10000;
 	o->grace_ms = 5000;
+	strscpy_trunc(o->map, "shared", sizeof(o->map));
+	o->owners = 1;
 }
 
 const struct opt_desc *case_opt_find(const char *name)

@@ -35,7 +35,18 @@ struct case_opts {
 	uint32_t breakers;
 	bool allow_nodax;
 	bool lockstep;
+	/* mappings and modes */
+	char map[16];		/* "shared" or "private-ro" */
+	uint32_t owners;	/* mapping owner processes */
+	bool dax_flag;		/* set FS_XFLAG_DAX on the case file (dax=inode) */
+	bool pmd;		/* lay the file out for 2 MiB faults and report them */
 };
+
+/* The owner's mapping: MAP_SHARED read-write, or MAP_PRIVATE read-only. */
+static inline bool case_map_private_ro(const struct case_opts *o)
+{
+	return o->map[0] == 'p';
+}
 
 enum opt_type { OPT_STR, OPT_SIZE, OPT_U32, OPT_U64, OPT_DURATION, OPT_BOOL };
 

@@ -110,8 +110,53 @@ static int parse_mountinfo_line(char *line, dev_t dev, const char *real,
 	return 1;
 }
 
+/*
+ * virtiofs is DAX only through a DAX window the host maps into the guest
+ * (vhost-user-fs cache-size=); without one, -o dax=always fails with EINVAL
+ * and dax=inode mounts but never makes a file DAX.
+ */
+#define VIRTIOFS_NO_WINDOW \
+	"the virtio-fs device offers no DAX window (kernel: \"dax can't be enabled as filesystem device does not support it\"); no released QEMU or virtiofsd provides one"
+
+static bool is_virtiofs(const struct dax_info *info)
+{
+	return !strcmp(info->fstype, "virtiofs");
+}
+
+static void explain_virtiofs(struct dax_info *info, const char *path)
+{
+	snprintf(info->why, sizeof(info->why),
+		 "%s is on virtiofs (%s at %s, %s): files are not DAX: %s",
+		 path, info->source, info->mountpoint, dax_mode_name(info->mode),
+		 VIRTIOFS_NO_WINDOW);
+}
+
+/* The device's queue/dax (1: it can back DAX files); false when unknown. */
+static bool bdev_dax(dev_t dev)
+{
+	char path[96], buf[8] = "";
+
+	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/dax", major(dev), minor(dev));
+	return read_text_file(path, buf, sizeof(buf)) > 0 && buf[0] == '1';
+}
+
+/*
+ * xfs's default is dax=inode and it lists no dax option for it, so an xfs
+ * mount on a DAX-capable device without dax=never is a dax=inode mount.
+ */
+static void xfs_default_inode(struct dax_info *info, dev_t dev)
+{
+	if (info->mode == DAX_MOUNT_NONE && !strcmp(info->fstype, "xfs") &&
+	    !has_option(info->options, "dax=never") && bdev_dax(dev))
+		info->mode = DAX_MOUNT_INODE;
+}
+
 static void explain_mount(struct dax_info *info, const char *path)
 {
+	if (is_virtiofs(info) && info->mode != DAX_MOUNT_ALWAYS) {
+		explain_virtiofs(info, path);
+		return;
+	}
 	switch (info->mode) {
 	case DAX_MOUNT_NONE:
 		snprintf(info->why, sizeof(info->why),
@@ -160,6 +205,7 @@ int dax_probe_mount(const char *path, struct dax_info *info)
 		return -ENOENT;
 	}
 	info->mode = mode_from_options(info->options);
+	xfs_default_inode(info, st.st_dev);
 	explain_mount(info, path);
 	return 0;
 }
@@ -181,6 +227,8 @@ int dax_probe_fd(int fd, const char *path, struct dax_info *info)
 	} else if (!info->statx_known) {
 		snprintf(info->why, sizeof(info->why),
 			 "%s: the kernel does not report STATX_ATTR_DAX (needs 5.8 or later), so whether the file is DAX cannot be checked", path);
+	} else if (is_virtiofs(info)) {
+		explain_virtiofs(info, path);
 	} else if (info->mode == DAX_MOUNT_ALWAYS) {
 		snprintf(info->why, sizeof(info->why),
 			 "%s: the mount asks for DAX but the file is not DAX: the kernel silently fell back (check dmesg, the block size must equal the page size and the device must support DAX)", path);

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -207,4 +208,19 @@ int kmsg_case_dump(const char *name, FILE *dmesg, FILE *sysrq)
 		return 0;
 	ret = kmsg_scan_pass(&sc, true);
 	return ret ? ret : sc.lines;
+}
+
+void kmsg_rearm_warn_once(void)
+{
+	const char *on = getenv("DAXSTRESS_CLEAR_WARN_ONCE");
+	int fd;
+
+	if (!on || strcmp(on, "1"))
+		return;
+	fd = open("/sys/kernel/debug/clear_warn_once", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, "1", 1) != 1)
+		kmsg_mark("cannot re-arm WARN_ON_ONCE: %s", strerror(errno));
+	close(fd);
 }

@@ -30,8 +30,9 @@ static char *pick_address(size_t len, size_t align)
 
 static int map_plain(struct dmap *m, int fd, char *hint, char *err, size_t errlen)
 {
-	void *p = mmap(hint, m->len, PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+	int prot = m->private_ro ? PROT_READ : PROT_READ | PROT_WRITE;
+	int flags = m->private_ro ? MAP_PRIVATE : MAP_SHARED;
+	void *p = mmap(hint, m->len, prot, flags | MAP_FIXED_NOREPLACE, fd, 0);
 
 	if (p == MAP_FAILED) {
 		int e = errno;
@@ -114,4 +115,21 @@ void dmap_close(struct dmap *m)
 		munmap(m->addr, m->len);
 	}
 	m->addr = NULL;
+}
+
+int dmap_open_private_ro(struct dmap *m, int fd, size_t len, size_t align,
+			 char *err, size_t errlen)
+{
+	char *hint;
+
+	memset(m, 0, sizeof(*m));
+	m->len = len;
+	m->align = align;
+	m->private_ro = true;
+	hint = pick_address(len, align);
+	if (!hint) {
+		snprintf(err, errlen, "no free address range of %zu bytes", len);
+		return -ENOMEM;
+	}
+	return map_plain(m, fd, hint, err, errlen);
 }

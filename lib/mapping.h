@@ -23,6 +23,7 @@ struct dmap {
 	size_t align;
 	bool via_pmem2;
 	bool map_sync;		/* stores are persistent without msync */
+	bool private_ro;	/* MAP_PRIVATE, PROT_READ */
 	struct pmem2_map *map;
 	struct pmem2_vm_reservation *rsv;
 };
@@ -30,6 +31,9 @@ struct dmap {
 /* Map len bytes of fd at an address with the given alignment. -errno. */
 int dmap_open(struct dmap *m, int fd, size_t len, size_t align, bool dax,
 	      char *err, size_t errlen);
+/* A MAP_PRIVATE, PROT_READ mapping (never through libpmem2, which shares). -errno. */
+int dmap_open_private_ro(struct dmap *m, int fd, size_t len, size_t align,
+			 char *err, size_t errlen);
 void dmap_close(struct dmap *m);
 
 #endif

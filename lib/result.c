@@ -152,6 +152,30 @@ static void add_monitor(struct json_object *o, const struct monitor_result *m)
 		add_str(o, "kernel_log_error", m->kmsg.err);
 }
 
+static void add_pmd(struct json_object *map, const struct case_result *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "expected", json_object_new_boolean(r->pmd_expected));
+	if (r->pmd_layout[0])
+		add_str(o, "layout", r->pmd_layout);
+	json_object_object_add(o, "counted", json_object_new_boolean(r->pmd_counted));
+	if (r->pmd_counted) {
+		json_object_object_add(o, "faults", json_object_new_int64(r->pmd_faults));
+		json_object_object_add(o, "fallbacks", json_object_new_int64(r->pmd_fallbacks));
+		json_object_object_add(o, "sigbus", json_object_new_int64(r->pmd_sigbus));
+		json_object_object_add(o, "noop", json_object_new_int64(r->pmd_noop));
+		json_object_object_add(o, "other", json_object_new_int64(r->pmd_other));
+		json_object_object_add(o, "fell_back_to_pte",
+				       json_object_new_boolean(!r->pmd_faults));
+	} else {
+		add_str(o, "why", r->pmd_why);
+	}
+	json_object_object_add(o, "vmstat_thp_fault_fallback",
+			       json_object_new_int64(r->vmstat_fallback));
+	json_object_object_add(map, "pmd", o);
+}
+
 struct json_object *case_result_json(const struct case_result *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -176,6 +200,10 @@ struct json_object *case_result_json(const struct case_result *r)
 	json_object_object_add(map, "map_sync", json_object_new_boolean(r->map_sync));
 	add_u64(map, "align", r->align);
 	json_object_object_add(map, "pmd_mapped_kb", json_object_new_int64(r->pmd_kb));
+	add_str(map, "mode", r->map[0] ? r->map : "shared");
+	add_u64(map, "owners", r->owners);
+	json_object_object_add(map, "dax_flag", json_object_new_boolean(r->dax_flag));
+	add_pmd(map, r);
 	json_object_object_add(o, "mapping", map);
 	json_object_object_add(o, "counters", counters_json(&r->counters));
 	if (r->mon) {

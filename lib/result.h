@@ -43,6 +43,15 @@ struct case_result {
 	struct case_counters counters;
 	long pmd_kb;		/* most FilePmdMapped seen; -1 unknown */
 	const struct monitor_result *mon;	/* NULL when the case never ran */
+	/* mapping mode and the PMD proof (lib/pmdtrace.h) */
+	char map[16];
+	uint32_t owners;
+	bool dax_flag;
+	bool pmd_expected;
+	bool pmd_counted;	/* the tracepoint counts below are valid */
+	long pmd_faults, pmd_fallbacks, pmd_sigbus, pmd_noop, pmd_other, vmstat_fallback;
+	char pmd_why[192];
+	char pmd_layout[128];	/* how the file was laid out for 2 MiB faults */
 };
 
 struct json_object *case_result_json(const struct case_result *r);

@@ -42,6 +42,8 @@ struct wl_shared {
 	_Atomic int noted;
 	char note[256];		/* a finding a role reports beside the verdict */
 	struct hb_region hb;
+	_Atomic uint32_t owners_ready;		/* owner processes with their mapping */
+	_Atomic uint32_t owners_unmapped;	/* owner processes done with the unmap step */
 };
 
 /* First fatal error of any role wins; later ones are dropped. */

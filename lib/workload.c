@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,10 +17,12 @@
 
 #include "child.h"
 #include "dax_probe.h"
+#include "fsxattr.h"
 #include "ktap.h"
 #include "monitor.h"
 #include "pattern.h"
 #include "plant.h"
+#include "pmdtrace.h"
 #include "result.h"
 #include "roles.h"
 #include "target.h"
@@ -44,6 +47,7 @@ struct wl {
 	int status[P__COUNT];
 	struct monitor_result *mon;
 	struct case_result res;
+	struct pmd_trace pmd;
 };
 
 static atomic_int interrupted;
@@ -96,6 +100,12 @@ static int check_dax(struct wl *w)
 	w->res.dax = w->env.dax = w->dax.file_dax;
 	if (w->dax.file_dax || w->o.allow_nodax || plant_case(w))
 		return 0;
+	if (w->o.dax_flag && w->dax.statx_known) {
+		/* The per-file policy was set and did not take: never a pass */
+		finish(w, V_ERROR, "%s has FS_XFLAG_DAX set and was opened again, but is not DAX (%s, %s)",
+		       w->path, w->dax.fstype, dax_mode_name(w->dax.mode));
+		return -1;
+	}
 	if (w->dax.mode == DAX_MOUNT_ALWAYS && w->dax.statx_known) {
 		/* DAX was asked for and silently did not take: never a pass */
 		finish(w, V_ERROR, "%s", w->dax.why);
@@ -103,6 +113,53 @@ static int check_dax(struct wl *w)
 	}
 	finish(w, V_SKIP, "%s", w->dax.why);
 	return -1;
+}
+
+/* The per-file DAX flag applies when the inode is next loaded: set it, close, open again. */
+static int set_dax_flag(struct wl *w)
+{
+	int ret = fsx_set_dax(w->fd, true);
+
+	if (ret) {
+		finish(w, V_SKIP, "cannot set FS_XFLAG_DAX on %s (%s): %s: this kernel or filesystem has no per-file DAX flag",
+		       w->path, w->dax.fstype, strerror(-ret));
+		return -1;
+	}
+	close(w->fd);
+	w->fd = open(w->path, O_RDWR | O_CLOEXEC);
+	if (w->fd >= 0)
+		return 0;
+	finish(w, V_ERROR, "cannot open %s again: %s", w->path, strerror(errno));
+	return -1;
+}
+
+/*
+ * 2 MiB faults need 2 MiB-aligned physical extents: xfs gets an extent size
+ * hint before the file has blocks; ext4 has no such hint, so both rely on a
+ * whole-file fallocate on a mostly empty filesystem (see the result).
+ */
+static void prepare_pmd(struct wl *w)
+{
+	int ret;
+
+	if (strcmp(w->dax.fstype, "xfs")) {
+		snprintf(w->res.pmd_layout, sizeof(w->res.pmd_layout),
+			 "%s: no extent size hint; whole-file fallocate", w->dax.fstype);
+		return;
+	}
+	ret = fsx_set_extsize(w->fd, 2u << 20);
+	snprintf(w->res.pmd_layout, sizeof(w->res.pmd_layout),
+		 "xfs: extent size hint 2M %s%s; whole-file fallocate", ret ? "refused: " : "set",
+		 ret ? strerror(-ret) : "");
+}
+
+static int fill_case_file(struct wl *w)
+{
+	if (ftruncate(w->fd, (off_t)w->o.size))
+		return -errno;
+	if (w->o.pmd && fallocate(w->fd, 0, 0, (off_t)w->o.size))
+		return -errno;
+	return prewrite_stable(w);
 }
 
 static int open_case_file(struct wl *w)
@@ -125,6 +182,10 @@ static int open_case_file(struct wl *w)
 		finish(w, V_ERROR, "cannot create %s: %s", w->path, strerror(errno));
 		return -1;
 	}
+	if (w->o.dax_flag && set_dax_flag(w))
+		return -1;
+	if (w->o.pmd)
+		prepare_pmd(w);
 	if (check_dax(w))
 		return -1;
 	w->env.size = w->o.size;
@@ -132,7 +193,7 @@ static int open_case_file(struct wl *w)
 	w->env.brk_start = (w->o.size / 4) & ~((2ULL << 20) - 1);
 	if ((w->env.brk->flags & BRK_F_WHOLE) || (w->env.pin->flags & PIN_F_WHOLE))
 		w->env.brk_start = 0;
-	ret = ftruncate(w->fd, (off_t)w->o.size) ? -errno : prewrite_stable(w);
+	ret = fill_case_file(w);
 	if (ret) {
 		finish(w, V_ERROR, "cannot fill %s (%llu bytes): %s%s", w->path,
 		       (unsigned long long)w->o.size, strerror(-ret),
@@ -435,6 +496,7 @@ static void run_monitor(struct wl *w)
 	};
 	uint64_t start = now_ns();
 
+	kmsg_rearm_warn_once();
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
 		    start + w->o.duration_ms * NSEC_PER_MSEC, w->mon);
@@ -446,6 +508,33 @@ static void run_monitor(struct wl *w)
 		finish(w, V_PASS, "no thread went %.1f s without progress in %.1f s",
 		       ns_to_s(w->o.stall_ms * NSEC_PER_MSEC), w->res.duration_s);
 	kmsg_mark("case %s end: %s", w->o.name, verdict_name(w->mon->verdict));
+}
+
+static void pmd_begin(struct wl *w)
+{
+	struct stat st;
+
+	if (fstat(w->fd, &st)) {
+		snprintf(w->res.pmd_why, sizeof(w->res.pmd_why), "fstat: %s", strerror(errno));
+		return;
+	}
+	pmd_trace_start(&w->pmd, st.st_ino);
+}
+
+static void pmd_end(struct wl *w)
+{
+	bool counted = w->pmd.on;
+
+	pmd_trace_stop(&w->pmd);
+	w->res.pmd_counted = counted && !w->pmd.why[0];
+	w->res.pmd_faults = w->pmd.mapped;
+	w->res.pmd_fallbacks = w->pmd.fallback;
+	w->res.pmd_sigbus = w->pmd.sigbus;
+	w->res.pmd_noop = w->pmd.noop;
+	w->res.pmd_other = w->pmd.other;
+	w->res.vmstat_fallback = w->pmd.vmstat_fallback;
+	if (!w->res.pmd_why[0])
+		strscpy_trunc(w->res.pmd_why, w->pmd.why, sizeof(w->res.pmd_why));
 }
 
 static void run_case(struct wl *w)
@@ -463,11 +552,14 @@ static void run_case(struct wl *w)
 		return;
 	w->env.fd = w->fd;
 	w->env.path = w->path;
+	pmd_begin(w);
 	if (start_roles(w)) {
 		stop_roles(w);
+		pmd_end(w);
 		return;
 	}
 	run_monitor(w);
+	pmd_end(w);
 	check_exits(w);
 	verify_data(w);
 	collect_counters(w);
@@ -516,6 +608,21 @@ static void print_proof(struct ktap *k, const struct monitor_result *m)
 	}
 }
 
+static void print_pmd(struct ktap *k, const struct case_result *r)
+{
+	if (r->pmd_layout[0])
+		ktap_diag(k, "pmd layout: %s", r->pmd_layout);
+	if (!r->pmd_counted) {
+		ktap_diag(k, "pmd faults: not counted: %s",
+			  r->pmd_why[0] ? r->pmd_why : "the case did not run");
+		return;
+	}
+	ktap_diag(k, "pmd faults: %ld mapped 2M, %ld fell back to PTE, %ld SIGBUS past EOF, %ld found the range already mapped, %ld other (fs_dax:dax_pmd_fault_done); thp_fault_fallback +%ld%s",
+		  r->pmd_faults, r->pmd_fallbacks, r->pmd_sigbus, r->pmd_noop, r->pmd_other,
+		  r->vmstat_fallback,
+		  r->pmd_expected && !r->pmd_faults ? ": meant to be PMD, fell back to PTE" : "");
+}
+
 static void print_result(struct wl *w, struct ktap *k)
 {
 	const struct case_counters *c = &w->res.counters;
@@ -536,8 +643,11 @@ static void print_result(struct wl *w, struct ktap *k)
 	if (w->res.mon)
 		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
 			ktap_diag(k, "kernel: %s", w->res.mon->kmsg.line[i]);
-	ktap_diag(k, "mapping: align %lluk, FilePmdMapped up to %ld kB",
+	ktap_diag(k, "mapping: %s, %u owner process%s%s, align %lluk, FilePmdMapped up to %ld kB",
+		  w->o.map, w->o.owners, w->o.owners > 1 ? "es" : "",
+		  w->o.dax_flag ? ", FS_XFLAG_DAX set" : "",
 		  (unsigned long long)(w->o.align >> 10), w->res.pmd_kb);
+	print_pmd(k, &w->res);
 	ktap_diag(k, "ops: owner %llu, pin %llu, break %llu; owner SIGBUS %llu, pin EFAULT %llu, in %.1f s",
 		  (unsigned long long)c->owner_ops, (unsigned long long)c->pin_ops,
 		  (unsigned long long)c->break_ops, (unsigned long long)c->sigbus,
@@ -610,6 +720,11 @@ static int resolve(struct wl *w, char *err, size_t len)
 	/* Can anything fault the pages back in while a break waits? */
 	w->res.refault = w->o.owner_threads > 0 || !w->o.lockstep;
 	w->res.align = w->o.align;
+	strscpy_trunc(w->res.map, w->o.map, sizeof(w->res.map));
+	w->res.owners = w->o.owners;
+	w->res.dax_flag = w->o.dax_flag;
+	w->res.pmd_expected = w->o.pmd;
+	w->res.vmstat_fallback = -1;
 	return 0;
 }
 

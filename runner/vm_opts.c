@@ -185,14 +185,26 @@ int vm_parse_opts(struct vm_opts *o, int argc, char **argv)
 	return err;
 }
 
+/* ext4-inode and xfs-inode: the same filesystems mounted with dax=inode. */
+static bool vm_fs_known(const char *fs)
+{
+	static const char *const known[] = { "ext4", "xfs", "ext4-inode", "xfs-inode" };
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(fs, known[i]))
+			return true;
+	return false;
+}
+
 int vm_split_fs(struct vm_ctx *c)
 {
 	char buf[256], *tok, *save;
 
 	snprintf(buf, sizeof(buf), "%s", c->o->fs);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (strcmp(tok, "ext4") && strcmp(tok, "xfs")) {
-			vm_msg("--fs: unsupported filesystem '%s' (ext4, xfs)", tok);
+		if (!vm_fs_known(tok)) {
+			vm_msg("--fs: unsupported filesystem '%s' (ext4, xfs; ext4-inode and xfs-inode mount with dax=inode)", tok);
 			return -EINVAL;
 		}
 		if (c->nfs == VM_MAX_FS)

@@ -49,6 +49,27 @@ static void test_argv(void **state)
 	assert_true(o.allow_nodax);
 }
 
+static void test_modes(void **state)
+{
+	struct case_opts o;
+	char err[256] = "";
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "--dir", "/mnt", NULL), 0);
+	assert_string_equal(o.map, "shared");
+	assert_false(case_map_private_ro(&o));
+	assert_int_equal(o.owners, 1);
+	assert_false(o.dax_flag);
+	assert_false(o.pmd);
+	assert_int_equal(parse(&o, err, sizeof(err), "--dir", "/mnt", "--map", "private-ro",
+			       "--owners=3", "--dax-flag", "--pmd=yes", "--break", "clone", NULL), 0);
+	assert_true(case_map_private_ro(&o));
+	assert_int_equal(o.owners, 3);
+	assert_true(o.dax_flag);
+	assert_true(o.pmd);
+	assert_string_equal(o.brk, "clone");
+}
+
 static void refused(const char *want, ...)
 {
 	char *argv[32] = { "prog" }, err[256] = "";
@@ -77,6 +98,11 @@ static void test_refused(void **state)
 	refused("at most half of size", "--dir", "/x", "--size", "4M", "--pin-size", "4M", NULL);
 	refused("unexpected argument 'extra'", "--dir", "/x", "extra", NULL);
 	refused("allow-nodax: 'maybe' is not yes or no", "--dir", "/x", "--allow-nodax=maybe", NULL);
+	refused("map 'private' must be shared or private-ro", "--dir", "/x", "--map", "private", NULL);
+	refused("owners: '0' is out of range", "--dir", "/x", "--owners", "0", NULL);
+	refused("owners: '9' is out of range", "--dir", "/x", "--owners", "9", NULL);
+	refused("pmd: 'maybe' is not yes or no", "--dir", "/x", "--pmd=maybe", NULL);
+	refused("unknown breaker 'umount'", "--dir", "/x", "--break", "umount", NULL);
 }
 
 static void test_pattern(void **state)
@@ -140,6 +166,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_pattern),
 		cmocka_unit_test(test_verify_file),
 		cmocka_unit_test(test_dax_probe),
