@@ -19,6 +19,7 @@ enum {
 	OPT_KERNEL = 256, OPT_MODULES, OPT_FS, OPT_SUITE, OPT_JSON, OPT_TIMEOUT,
 	OPT_BOOT_TIMEOUT, OPT_CASE_TIMEOUT, OPT_VIRTIO_PMEM, OPT_DRY_RUN, OPT_KEEP,
 	OPT_ACCEL, OPT_RESULTS, OPT_PAYLOAD, OPT_INITRD, OPT_APPEND, OPT_DEBUG,
+	OPT_TRACE,
 	OPT_HELP,
 };
 
@@ -47,6 +48,7 @@ static const struct vm_optdesc {
 	{ "initrd", 1, OPT_INITRD, "FILE", "use this initramfs instead of building one" },
 	{ "append", 1, OPT_APPEND, "ARGS", "extra kernel command line" },
 	{ "debug", 1, OPT_DEBUG, "panic|hang|shell", "guest init debug action after set-up" },
+	{ "trace", 1, OPT_TRACE, "FILE", "kprobes to register in the guest, counted per case (configs/trace/*.trace)" },
 	{ "help", 0, OPT_HELP, NULL, "this help" },
 };
 
@@ -110,6 +112,7 @@ static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 	case OPT_INITRD: o->initrd = arg; break;
 	case OPT_APPEND: o->append = arg; break;
 	case OPT_DEBUG: o->debug = arg; break;
+	case OPT_TRACE: o->trace = arg; break;
 	case OPT_VIRTIO_PMEM: o->virtio_pmem = true; break;
 	case OPT_DRY_RUN: o->dry_run = true; break;
 	case OPT_KEEP: o->keep = true; break;

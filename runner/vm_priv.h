@@ -9,6 +9,7 @@
  *	vm_qemu.c	QEMU command, KVM probe and TCG fallback, the launch loop
  *	vm_events.c	the data channel protocol and the console scan
  *	vm_report.c	report.json, summary lines, exit code
+ *	vm_trace.c	--trace: the probe file, its guest copy, probe status in the report
  *	vm_util.c	messages, clocks, string vectors, quoting, file reads
  */
 #ifndef DS_RUNNER_VM_PRIV_H
@@ -47,6 +48,7 @@ struct vm_opts {
 	const char *initrd;
 	const char *append;
 	const char *debug;
+	const char *trace;
 	enum vm_accel accel;
 	unsigned int timeout;
 	unsigned int boot_timeout;
@@ -69,10 +71,20 @@ enum vm_end {
 	VM_END_ERROR,
 };
 
+struct trace_file;
+struct json_object;
+
 struct strv {
 	char **v;
 	size_t n;
 	size_t cap;
+};
+
+/* What the guest init said about one --trace probe. */
+struct vm_trace_status {
+	char name[64];
+	bool ok;
+	char note[192];
 };
 
 struct vm_lines {
@@ -128,6 +140,8 @@ struct vm_attempt {
 	char reason[512];
 	char fsdax[128];
 	char target[128];
+	struct vm_trace_status tstat[16];
+	int ntstat;
 };
 
 struct vm_ctx {
@@ -148,6 +162,7 @@ struct vm_ctx {
 	char fs[VM_MAX_FS][16];
 	int nfs;
 	FILE *ktap;
+	struct trace_file *trace;	/* --trace, parsed */
 	struct vm_attempt a;
 };
 
@@ -189,6 +204,13 @@ int vm_launch(struct vm_ctx *c);
 /* vm_events.c */
 int vm_fs_index(const struct vm_attempt *a, const char *name);
 void vm_drain(struct vm_ctx *c);
+
+/* vm_trace.c */
+int vm_load_trace(struct vm_ctx *c);
+int vm_trace_guest_file(const struct vm_ctx *c, char **data, size_t *len);
+void vm_trace_event(struct vm_ctx *c, const char *args);
+void vm_trace_report(const struct vm_ctx *c, struct json_object *r);
+void vm_trace_free(struct vm_ctx *c);
 
 /* vm_report.c */
 int vm_exit_code(const struct vm_ctx *c);
