@@ -66,6 +66,8 @@ const struct opt_desc case_opt_table[] = {
 	  "wait after each proof step" },
 	{ "allow-nodax", OPT_BOOL, OFF(allow_nodax), 0, 0, 1, NULL,
 	  "run on a non-DAX directory (tests only; results say dax: false)" },
+	{ "monitor", OPT_BOOL, OFF(monitor), 0, 0, 1, NULL,
+	  "watch for stalls (no: benchmarks only, to measure what the watch costs)" },
 	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here" },
 	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
 	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
@@ -89,6 +91,7 @@ void case_opts_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 	o->stall_ms = 10000;
 	o->grace_ms = 5000;
+	o->monitor = true;
 }
 
 const struct opt_desc *case_opt_find(const char *name)

@@ -34,6 +34,7 @@ struct case_opts {
 	uint32_t owner_threads;
 	uint32_t breakers;
 	bool allow_nodax;
+	bool monitor;
 };
 
 enum opt_type { OPT_STR, OPT_SIZE, OPT_U32, OPT_U64, OPT_DURATION, OPT_BOOL };
