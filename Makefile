@@ -132,3 +132,11 @@ kernel-smoke-%: payload
 	$(DAXSTRESS) vm --kernel "$$(runner/kbuild/matrix.sh --spec $*)" --fs ext4,xfs --suite smoke
 
 .PHONY: fuzz kselftest-check prove kernels
+
+# Benchmarks in the pmem VM (not part of check, 20-30 min under TCG):
+# collision rates against the peer503 baseline, time to detection, overhead;
+# writes docs/BENCHMARKS.md. BENCH_REPS=10 BENCH_SKIP=planted ... (scripts/bench.sh).
+bench: deps payload
+	BUILD=$(BUILD) sh scripts/bench.sh
+
+.PHONY: bench
