@@ -50,11 +50,13 @@ const struct opt_desc case_opt_table[] = {
 	  "case file size, a multiple of 2M" },
 	{ "pin-size", OPT_SIZE, OFF(pin_size), 0, 4096, 256ULL << 20, NULL,
 	  "bytes pinned by one pin operation" },
+	{ "break-size", OPT_SIZE, OFF(break_size), 0, 4096, 1ULL << 30, NULL,
+	  "largest range one random break covers (small: cheap breaks, more of them)" },
 	{ "align", OPT_SIZE, OFF(align), 0, 4096, 2u << 20, check_align,
 	  "mapping alignment: 4k (PTE only) or 2M (PMD possible)" },
 	{ "threads", OPT_U32, OFF(threads), 0, 1, 64, NULL, "pinner threads" },
-	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 1, 64, NULL,
-	  "mapping owner threads that keep the pages faulted" },
+	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 0, 64, NULL,
+	  "mapping owner threads that keep the pages faulted (0: the owner only maps the file)" },
 	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads" },
 	{ "duration", OPT_DURATION, OFF(duration_ms), 0, 100, 7 * 24 * 3600 * 1000ULL,
 	  NULL, "how long the case runs (30s, 2m)" },
@@ -84,6 +86,7 @@ void case_opts_defaults(struct case_opts *o)
 	strscpy_trunc(o->fio_job, "libaio", sizeof(o->fio_job));
 	o->size = 64ULL << 20;
 	o->pin_size = 1ULL << 20;
+	o->break_size = 2ULL << 20;
 	o->align = 2u << 20;
 	o->threads = 2;
 	o->owner_threads = 2;

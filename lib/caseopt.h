@@ -25,6 +25,7 @@ struct case_opts {
 	char fio_job[64];
 	uint64_t size;
 	uint64_t pin_size;
+	uint64_t break_size;
 	uint64_t align;
 	uint64_t seed;
 	uint64_t duration_ms;

@@ -61,7 +61,7 @@ repeat_suite() {
 	awk -v want="$2" -v n="$3" '
 	/^\[/ { sec = substr($0, 2, index($0, "]") - 2); if (sec == "global") print; next }
 	sec == "" || sec == "global" { print; next }
-	sec == want { body = body $0 "\n" }
+	sec == want && !/^[ \t]*[#;]/ { body = body $0 "\n" }
 	END { for (i = 1; i <= n; i++) printf "[%s-%d]\n%s", want, i, body }' "$1"
 }
 
