@@ -31,6 +31,7 @@
 #include <json.h>
 
 #include "../lib/caseopt.h"
+#include "../lib/dax_probe.h"
 #include "../lib/ktap.h"
 #include "../lib/result.h"
 #include "../lib/target.h"
@@ -134,14 +135,38 @@ static void *breaker(void *arg)
 	return NULL;
 }
 
+/* Like every workload: a file that is not DAX is a skip that says why. */
+static int check_dax(struct peer *p)
+{
+	struct dax_info d;
+
+	if (dax_probe_fd(p->fd, p->path, &d)) {
+		p->res.verdict = V_ERROR;
+		strscpy_trunc(p->res.reason, d.why, sizeof(p->res.reason));
+		return -1;
+	}
+	strscpy_trunc(p->res.fs, d.fstype, sizeof(p->res.fs));
+	p->res.dax = d.file_dax;
+	if (d.file_dax || p->o.allow_nodax)
+		return 0;
+	p->res.verdict = V_SKIP;
+	strscpy_trunc(p->res.reason, d.why, sizeof(p->res.reason));
+	return -1;
+}
+
+/* 0 ready, 1 a skip (verdict set), -1 an error (in err). */
 static int setup(struct peer *p, char *err, size_t len)
 {
+	int ret;
+
 	snprintf(p->path, sizeof(p->path), "%s/peer503-%d.dat", p->o.dir, getpid());
 	p->fd = open(p->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (p->fd < 0) {
 		snprintf(err, len, "cannot create %s: %s", p->path, strerror(errno));
 		return -1;
 	}
+	if (check_dax(p))
+		return 1;
 	if (refill(p)) {
 		snprintf(err, len, "cannot allocate %s: %s", p->path, strerror(errno));
 		return -1;
@@ -152,7 +177,13 @@ static int setup(struct peer *p, char *err, size_t len)
 		snprintf(err, len, "mmap %s: %s", p->path, strerror(errno));
 		return -1;
 	}
-	return target_open(&p->tgt, p->o.target, p->o.pin_size, err, len) ? -1 : 0;
+	ret = target_open(&p->tgt, p->o.target, p->o.pin_size, err, len);
+	if (ret == -ENOENT) {	/* no null_blk and no --target: nothing to read from */
+		p->res.verdict = V_SKIP;
+		strscpy_trunc(p->res.reason, err, sizeof(p->res.reason));
+		return 1;
+	}
+	return ret ? -1 : 0;
 }
 
 /* Run the two threads for --duration; a breaker without progress is a hang. */
@@ -215,11 +246,9 @@ static void fill_result(struct peer *p)
 	strscpy_trunc(p->res.pin, "odirect", sizeof(p->res.pin));
 	strscpy_trunc(p->res.brk, "mix", sizeof(p->res.brk));
 	strscpy_trunc(p->res.dir, p->o.dir, sizeof(p->res.dir));
-	strscpy_trunc(p->res.fs, "", sizeof(p->res.fs));
 	p->res.seed = p->o.seed;
 	p->res.align = 4096;
 	p->res.pmd_kb = -1;
-	p->res.dax = true;
 }
 
 static void peer_defaults(struct case_opts *o)
@@ -259,11 +288,13 @@ int main(int argc, char **argv)
 	fill_result(&p);
 	p.fd = -1;
 	p.tgt.fd = -1;
-	if (setup(&p, err, sizeof(err))) {
+	ret = setup(&p, err, sizeof(err));
+	if (ret < 0) {
 		p.res.verdict = V_ERROR;
 		strscpy_trunc(p.res.reason, err, sizeof(p.res.reason));
-		goto out;
 	}
+	if (ret)
+		goto out;
 	race(&p);
 	if (p.res.verdict == V_PASS)
 		snprintf(p.res.reason, sizeof(p.res.reason), "no stall in %.1f s", p.res.duration_s);
