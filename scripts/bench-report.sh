@@ -90,7 +90,7 @@ collisions() {
 # $1 title, $2 report: the detection table row.
 detect_row() {
 	[ -f "$2" ] || { echo "| $1 | not run: no $(basename "$2") | | | | | | |"; return; }
-	q "$2" --arg t "$1" '
+	jq -r --arg t "$1" "$JQ_LIB"'
 	cases as $c | ($c | map(select(.detect_s != null))) as $s |
 	([$c[] | verdict] | group_by(.) | map("\(.[0]) \(length)") | join(", ")) as $v |
 	[$t, (.kernel_release), $v,
@@ -99,7 +99,7 @@ detect_row() {
 	 ($s | map(.detect_s - .stalled_s) | median | if . then r2 else null end),
 	 ($s | map(.stalled_s) | median | if . then r1 else null end),
 	 ($s | map(.verdict_s - .detect_s) | median | if . then r1 else null end)]
-	| map(show) | "| " + join(" | ") + " |"' 2>/dev/null ||
+	| map(show) | "| " + join(" | ") + " |"' "$2" 2>/dev/null ||
 		echo "| $1 | report unreadable: $2 | | | | | | |"
 }
 
