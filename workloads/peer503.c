@@ -197,8 +197,12 @@ static void race(struct peer *p)
 	pthread_create(&rd, NULL, reader, p);
 	pthread_create(&p->breaker, NULL, breaker, p);
 	while (now_ns() < end) {
+		uint64_t last;
+
 		sleep_ms(50);
-		if (now_ns() - atomic_load(&p->last_break_ns) < stall)
+		/* read the breaker's time first: now is then never older */
+		last = atomic_load(&p->last_break_ns);
+		if (now_ns() - last < stall)
 			continue;
 		p->res.verdict = V_HANG;
 		snprintf(p->res.reason, sizeof(p->res.reason),
