@@ -221,7 +221,7 @@ static void race(struct peer *p)
 
 static void report(struct peer *p, struct ktap *k)
 {
-	struct json_object *j, *ops = json_object_new_object();
+	struct json_object *j, *ops;
 	int i;
 
 	p->res.counters.pin_ops = atomic_load(&p->reads);
@@ -236,6 +236,7 @@ static void report(struct peer *p, struct ktap *k)
 	if (!p->o.result[0])
 		return;
 	j = case_result_json(&p->res);
+	ops = json_object_new_object();
 	for (i = 0; i < OP__COUNT; i++)
 		json_object_object_add(ops, op_names[i], json_object_new_int64((int64_t)p->op_count[i]));
 	json_object_object_add(j, "break_mix", ops);
