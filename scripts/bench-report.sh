@@ -151,6 +151,15 @@ overhead() {
 	 (rate(.counters.owner_ops) | r1), (rate(.counters.pin_ops) | r1),
 	 (rate(.counters.break_ops) | r1), verdict] | map(show) | "| " + join(" | ") + " |"'
 	echo
+	q "$j" '
+	def mean: if length == 0 then null else add / length end;
+	def ops: rate(.counters.owner_ops + .counters.pin_ops + .counters.break_ops);
+	[cases[] | select(.suite_case | startswith("overhead"))] |
+	(map(select(.note // "" | startswith("monitor off")) | ops) ) as $off |
+	(map(select(.note // "" | startswith("monitor off") | not) | ops)) as $on |
+	if ($on | length) == 0 or ($off | length) == 0 then empty else
+	"All operations per second, mean: monitor on \($on | mean | r1), off \($off | mean | r1) (\(($on | mean) / ($off | mean) * 100 - 100 | r1) %); single runs: on \($on | min | r1) to \($on | max | r1), off \($off | min | r1) to \($off | max | r1). Where those ranges overlap, the difference is the host'"'"'s load (other VMs on the same 2 CPUs), not the monitor." end'
+	echo
 	if [ -f "$OUT/hb_cost.txt" ]; then
 		echo "The heartbeat itself (two clock reads, three relaxed stores and one atomic"
 		echo "add per operation) costs $(awk '{print $2}' "$OUT/hb_cost.txt") ns per operation on the host"
