@@ -139,3 +139,11 @@ html-shot:
 	sh scripts/html-shot.sh $(HTML)
 
 .PHONY: html-shot
+
+# Benchmarks in the pmem VM (not part of check, 20-30 min under TCG):
+# collision rates against the peer503 baseline, time to detection, overhead;
+# writes docs/BENCHMARKS.md. BENCH_REPS=10 BENCH_SKIP=planted ... (scripts/bench.sh).
+bench: deps payload
+	BUILD=$(BUILD) sh scripts/bench.sh
+
+.PHONY: bench

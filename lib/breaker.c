@@ -77,10 +77,10 @@ void brk_pick_range(const struct brk_env *env, struct rng *rng,
 {
 	uint64_t pages = (env->size - env->brk_start) / 4096;
 	uint64_t first = rng_below(rng, pages);
-	uint64_t max = pages - first;
+	uint64_t max = pages - first, most = env->o->break_size / 4096;
 
 	*off = env->brk_start + first * 4096;
-	*len = (1 + rng_below(rng, max < 512 ? max : 512)) * 4096;
+	*len = (1 + rng_below(rng, max < most ? max : most)) * 4096;
 }
 
 int brk_unsupported(struct brk_env *env, int err, const char *fmt, ...)

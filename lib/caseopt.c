@@ -58,11 +58,13 @@ const struct opt_desc case_opt_table[] = {
 	  "case file size, a multiple of 2M" },
 	{ "pin-size", OPT_SIZE, OFF(pin_size), 0, 4096, 256ULL << 20, NULL,
 	  "bytes pinned by one pin operation" },
+	{ "break-size", OPT_SIZE, OFF(break_size), 0, 4096, 1ULL << 30, NULL,
+	  "largest range one random break covers (small: cheap breaks, more of them)" },
 	{ "align", OPT_SIZE, OFF(align), 0, 4096, 2u << 20, check_align,
 	  "mapping alignment: 4k (PTE only) or 2M (PMD possible)" },
 	{ "threads", OPT_U32, OFF(threads), 0, 1, 64, NULL, "pinner threads" },
 	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 0, 64, NULL,
-	  "mapping owner threads that keep the pages faulted (0: map only)" },
+	  "mapping owner threads that keep the pages faulted (0: the owner only maps the file)" },
 	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads" },
 	{ "duration", OPT_DURATION, OFF(duration_ms), 0, 100, 7 * 24 * 3600 * 1000ULL,
 	  NULL, "how long the case runs (30s, 2m)" },
@@ -74,6 +76,8 @@ const struct opt_desc case_opt_table[] = {
 	  "wait after each proof step" },
 	{ "allow-nodax", OPT_BOOL, OFF(allow_nodax), 0, 0, 1, NULL,
 	  "run on a non-DAX directory (tests only; results say dax: false)" },
+	{ "monitor", OPT_BOOL, OFF(monitor), 0, 0, 1, NULL,
+	  "watch for stalls (no: benchmarks only, to measure what the watch costs)" },
 	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here" },
 	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
 	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
@@ -100,6 +104,7 @@ void case_opts_defaults(struct case_opts *o)
 	strscpy_trunc(o->fio_job, "libaio", sizeof(o->fio_job));
 	o->size = 64ULL << 20;
 	o->pin_size = 1ULL << 20;
+	o->break_size = 2ULL << 20;
 	o->align = 2u << 20;
 	o->threads = 2;
 	o->owner_threads = 2;
@@ -109,6 +114,7 @@ void case_opts_defaults(struct case_opts *o)
 	o->grace_ms = 5000;
 	strscpy_trunc(o->map, "shared", sizeof(o->map));
 	o->owners = 1;
+	o->monitor = true;
 }
 
 const struct opt_desc *case_opt_find(const char *name)

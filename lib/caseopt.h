@@ -25,6 +25,7 @@ struct case_opts {
 	char fio_job[64];
 	uint64_t size;
 	uint64_t pin_size;
+	uint64_t break_size;
 	uint64_t align;
 	uint64_t seed;
 	uint64_t duration_ms;
@@ -40,6 +41,7 @@ struct case_opts {
 	uint32_t owners;	/* mapping owner processes */
 	bool dax_flag;		/* set FS_XFLAG_DAX on the case file (dax=inode) */
 	bool pmd;		/* lay the file out for 2 MiB faults and report them */
+	bool monitor;
 };
 
 /* The owner's mapping: MAP_SHARED read-write, or MAP_PRIVATE read-only. */

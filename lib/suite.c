@@ -12,7 +12,7 @@
 #include "suite.h"
 #include "util.h"
 
-static const char *const workloads[] = { "pin-truncate", NULL };
+static const char *const workloads[] = { "pin-truncate", "peer503", NULL };
 
 /* Set by the runner per case, never by a suite. */
 static const char *const runner_keys[] = { "dir", "result", "name", "allow-nodax" };

@@ -28,6 +28,7 @@
 #include "../lib/jsonutil.h"
 #include "../lib/junit.h"
 #include "../lib/known.h"
+#include "../lib/ktrace.h"
 #include "../lib/ktap.h"
 #include "../lib/result.h"
 #include "../lib/suite.h"
@@ -469,8 +470,39 @@ static void write_bundle(struct run *r, const struct suite_case *c, struct json_
 		ktap_diag(&r->k, "repro bundle: %s (daxstress repro %s --dir DIR)", path, path);
 }
 
+/*
+ * Kernel-side counts around one case, when the guest init registered kprobes
+ * (daxstress vm --trace) and said where tracefs is. They include the case's
+ * set-up and final check, which break layouts too; rates use duration_s.
+ */
+static bool trace_begin(struct ktrace_snap *before)
+{
+	const char *tfs = getenv("DAXSTRESS_TRACEFS");
+	int ret;
+
+	if (!tfs || !*tfs)
+		return false;
+	ret = ktrace_begin(tfs, before);
+	if (ret)
+		fprintf(stderr, "daxstress run: no kernel counts: %s: %s\n", tfs, strerror(-ret));
+	return !ret;
+}
+
+static void trace_end(struct json_object *res, const struct ktrace_snap *before)
+{
+	const char *keep = getenv("DAXSTRESS_TRACE_KEEP");
+	uint64_t k = 0;
+
+	if (keep && parse_size(keep, &k))
+		k = 0;
+	json_object_object_add(res, "kernel_trace",
+			       ktrace_end(getenv("DAXSTRESS_TRACEFS"), before, (size_t)k));
+}
+
 static void run_case(struct run *r, const struct suite_case *c, unsigned int index)
 {
+	struct ktrace_snap tsnap;
+	bool traced;
 	char prog[PATH_MAX], result[PATH_MAX + 64], name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
 	struct json_object *res = NULL;
@@ -494,6 +526,7 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 	case_resolved(c, &co);
 	progress_begin(&r->prog, name, ns_to_s(co.duration_ms * NSEC_PER_MSEC),
 		       ns_to_s(co.stall_ms * NSEC_PER_MSEC));
+	traced = trace_begin(&tsnap);
 	if (exec_case(r, argv, case_deadline_ms(&co), err, sizeof(err)))
 		goto error;
 	res = json_object_from_file(result);
@@ -502,6 +535,8 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 		snprintf(err, sizeof(err), "the workload wrote no result (it crashed?)");
 		goto error;
 	}
+	if (traced)
+		trace_end(res, &tsnap);
 	if (verdict_parse(json_str(res, "verdict"), &v))
 		v = V_ERROR;
 	strscpy_trunc(reason, json_str(res, "reason"), sizeof(reason));

@@ -40,6 +40,8 @@ static int vm_prepare(struct vm_ctx *c)
 	int ret;
 
 	ret = vm_split_fs(c);
+	if (!ret)
+		ret = vm_load_trace(c);
 	if (ret)
 		return ret;
 	ret = vm_find_exedir(c);
@@ -74,6 +76,7 @@ static int vm_prepare(struct vm_ctx *c)
 static void vm_cleanup(struct vm_ctx *c)
 {
 	vm_attempt_reset(c, VM_ACCEL_AUTO);
+	vm_trace_free(c);
 	if (c->ktap)
 		fclose(c->ktap);
 	if (c->pmem_fd >= 0)

@@ -11,6 +11,7 @@
  * KTAP-BEGIN fs, <KTAP lines>, KTAP-END fs rc, JSON-BEGIN fs, <JSON text>,
  * JSON-END fs, [BUNDLES-BEGIN fs, <base64 of a gzip tar of the repro bundles>,
  * BUNDLES-END fs], FS-END fs rc; at any time ERROR message; last DONE status.
+ * With --trace, after SETUP: TRACE name ok|failed why, one per probe.
  *
  * The kernel console (ttyS0, a file) is scanned for panics and oopses.
  */
@@ -184,6 +185,12 @@ static void ev_error(struct vm_ctx *c, double t, const char *args)
 	snprintf(c->a.reason, sizeof(c->a.reason), "guest: %s", args);
 }
 
+static void ev_trace(struct vm_ctx *c, double t, const char *args)
+{
+	(void)t;
+	vm_trace_event(c, args);
+}
+
 static void ev_done(struct vm_ctx *c, double t, const char *args)
 {
 	(void)t;
@@ -209,6 +216,7 @@ static const struct vm_event {
 	{ "BUNDLES-BEGIN", ev_bundles_begin },
 	{ "BUNDLES-END", ev_bundles_end },
 	{ "FS-END", ev_fs_end },
+	{ "TRACE", ev_trace },
 	{ "ERROR", ev_error },
 	{ "DONE", ev_done },
 };

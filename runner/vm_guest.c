@@ -262,12 +262,27 @@ static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
 	vm_env_add(m, "DAXSTRESS_KERNEL_SPEC", c->o->kernel);
 	if (c->o->shard)
 		vm_env_add(m, "DAXSTRESS_SHARD", c->o->shard);
+	if (c->trace)
+		vm_env_add(m, "DAXSTRESS_TRACE", "/etc/daxstress/trace");
 	if (fclose(m)) {
 		free(env);
 		return -ENOMEM;
 	}
 	ret = vm_cpio_add(f, "etc/daxstress/run.env", S_IFREG | 0644, env, len);
 	free(env);
+	return ret;
+}
+
+/* --trace: the probes in the guest's form, for the init to register. */
+static int vm_write_trace(const struct vm_ctx *c, FILE *f)
+{
+	char *data;
+	size_t len;
+	int ret = vm_trace_guest_file(c, &data, &len);
+
+	if (!ret && data)
+		ret = vm_cpio_add(f, "etc/daxstress/trace", S_IFREG | 0644, data, len);
+	free(data);
 	return ret;
 }
 
@@ -296,6 +311,8 @@ static int vm_write_overlay(const struct vm_ctx *c, FILE *f)
 		vm_cpio_add(f, "etc/daxstress/suite", S_IFDIR | 0755, NULL, 0);
 		ret = vm_cpio_add(f, guest_suite + 1, S_IFREG | 0644, data, len);
 	}
+	if (!ret)
+		ret = vm_write_trace(c, f);
 	if (!ret)
 		ret = vm_cpio_add(f, "TRAILER!!!", 0, NULL, 0);
 	free(data);

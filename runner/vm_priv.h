@@ -10,6 +10,7 @@
  *	vm_events.c	the data channel protocol and the console scan
  *	vm_bundles.c	repro bundles from the guest: base64 tar stream -> results/<ts>/bundles
  *	vm_report.c	report.json, index.html, summary lines, exit code
+ *	vm_trace.c	--trace: the probe file, its guest copy, probe status in the report
  *	vm_util.c	messages, clocks, string vectors, quoting, file reads
  */
 #ifndef DS_RUNNER_VM_PRIV_H
@@ -49,6 +50,7 @@ struct vm_opts {
 	const char *append;
 	const char *debug;
 	const char *shard;	/* K/N, or NULL for the whole suite */
+	const char *trace;
 	enum vm_accel accel;
 	unsigned int timeout;
 	unsigned int boot_timeout;
@@ -71,10 +73,20 @@ enum vm_end {
 	VM_END_ERROR,
 };
 
+struct trace_file;
+struct json_object;
+
 struct strv {
 	char **v;
 	size_t n;
 	size_t cap;
+};
+
+/* What the guest init said about one --trace probe. */
+struct vm_trace_status {
+	char name[64];
+	bool ok;
+	char note[192];
 };
 
 struct vm_lines {
@@ -132,6 +144,8 @@ struct vm_attempt {
 	char reason[512];
 	char fsdax[128];
 	char target[128];
+	struct vm_trace_status tstat[16];
+	int ntstat;
 };
 
 struct vm_ctx {
@@ -152,6 +166,7 @@ struct vm_ctx {
 	char fs[VM_MAX_FS][16];
 	int nfs;
 	FILE *ktap;
+	struct trace_file *trace;	/* --trace, parsed */
 	struct vm_attempt a;
 };
 
@@ -200,6 +215,12 @@ void vm_bundles_line(struct vm_ctx *c, const char *line);
 void vm_bundles_end(struct vm_ctx *c);
 /* Host path of a bundle the guest wrote at guest_path; buf empty if none. */
 void vm_bundle_host_path(const struct vm_ctx *c, const char *guest_path, char *buf, size_t size);
+/* vm_trace.c */
+int vm_load_trace(struct vm_ctx *c);
+int vm_trace_guest_file(const struct vm_ctx *c, char **data, size_t *len);
+void vm_trace_event(struct vm_ctx *c, const char *args);
+void vm_trace_report(const struct vm_ctx *c, struct json_object *r);
+void vm_trace_free(struct vm_ctx *c);
 
 /* vm_report.c */
 int vm_exit_code(const struct vm_ctx *c);

@@ -164,6 +164,7 @@ static json_object *vm_report(const struct vm_ctx *c, int code)
 	for (i = 0; i < a->nfs; i++)
 		json_object_object_add(fss, a->fs[i].name, vm_fs_report(c, &a->fs[i]));
 	json_object_object_add(r, "filesystems", fss);
+	vm_trace_report(c, r);
 	json_object_object_add(r, "qemu_command", vm_argv_json(&a->argv));
 	return r;
 }

@@ -1,0 +1,175 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Description: docs/BENCHMARKS.md from the reports of a `make bench` run
+# (scripts/bench.sh): bench-report.sh OUT_DIR > BENCHMARKS.md.
+# Reads OUT/collisions.json, OUT/detect-*.json, OUT/planted-*.json,
+# OUT/hb_cost.txt; a part whose report is missing says why.
+OUT=$1
+[ -d "$OUT" ] || { echo "usage: bench-report.sh OUT_DIR" >&2; exit 2; }
+
+JQ_LIB='
+def cases: [.filesystems.ext4.result.cases[]? | select(.workload)];
+def r1: . * 10 | round / 10;
+def r2: . * 100 | round / 100;
+def median: sort | if length == 0 then null
+	elif length % 2 == 1 then .[length / 2 | floor]
+	else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+def worst: if length == 0 then null else max end;
+def probe($n): (.kernel_trace.probes[$n] // {});
+def calls: [(.kernel_trace.probes // {}) | to_entries[] | select(.key | startswith("dsbrk")) | .value.hits] | add // 0;
+def collisions: probe("dsbusy").recorded;
+def rate($n): if .duration_s > 0 and $n != null then $n / .duration_s else null end;
+def verdict: .raw_verdict // .verdict;
+def show: if . == null then "-" else tostring end;
+'
+
+# $1 report, $2 jq program (with JQ_LIB): raw output.
+q() {
+	jq -r "$JQ_LIB $2" "$1"
+}
+
+header() {
+	cat <<EOF
+# Benchmarks
+
+How often daxstress makes a truncate or hole punch find a pinned DAX page
+(a collision), against a generic/503-style baseline in the same VM boot; how
+long it takes to prove a missed wakeup; what the stall watch costs.
+
+- Command: \`make bench\` (scripts/bench.sh; figures from \`$OUT\`)
+- Date: $(cat "$OUT/started" 2>/dev/null || date -u '+%Y-%m-%d %H:%M UTC')
+- Machine: $(nproc) CPUs shared with other work, QEMU TCG (\`-accel tcg,thread=multi -smp 2\`),
+  emulated NVDIMM in fsdax mode, ext4 with \`-o dax\`, null_blk (irqmode=2,
+  completion_nsec=100000) as the O_DIRECT target.
+- Kernel counts come from kprobes (\`daxstress vm --trace configs/trace/collisions.trace\`):
+  a collision is a return of \`dax_layout_busy_page_range()\` with a busy page
+  (filter \`ret != 0\`); break-layouts calls are the hits of \`ext4_break_layouts\`.
+  Counts cover the whole case (set-up and final check included), rates divide
+  by the case's run time.
+
+EOF
+}
+
+collisions() {
+	j=$OUT/collisions.json
+	echo "## Collision rate"
+	echo
+	if [ ! -f "$j" ]; then
+		echo "Not measured in this run (no $j)."
+		echo
+		return
+	fi
+	echo "Kernel: $(cat "$OUT/collisions.kernel" 2>/dev/null || q "$j" .kernel_release),"
+	echo "suite configs/bench.conf. Rates per second; × peer = collisions/s over peer503's."
+	echo
+	echo "| case | pin | break | run s | pins/s | breaks/s | break-layouts calls/s | busy scans/s | collisions/s | × peer | verdict |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	q "$j" '
+	(cases | map(select(.workload == "peer503")) | .[0] // {} | rate(collisions)) as $peer |
+	cases[] | select(.suite_case | startswith("overhead") | not) |
+	[.suite_case, .pin, .break, (.duration_s | r1),
+	 (rate(.counters.pin_ops) | r1), (rate(.counters.break_ops) | r1),
+	 (rate(calls) | r1), (rate(probe("dsbusy").hits) | r1),
+	 (rate(collisions) | if . == null then null else r1 end),
+	 (if $peer and $peer > 0 and rate(collisions) != null
+	  then "\(rate(collisions) / $peer | r1)×" else null end),
+	 verdict] | map(show) | "| " + join(" | ") + " |"'
+	echo
+	q "$j" '
+	(cases | map(select(.workload == "peer503")) | .[0] // {} | rate(collisions)) as $peer |
+	(cases | map(select(.workload != "peer503" and (.suite_case | startswith("overhead") | not)
+		and .kernel_trace)) | max_by(rate(collisions)) // null) as $best |
+	if $peer == null or $best == null then "No peer or daxstress count: no ratio."
+	else "Best daxstress case \($best.suite_case): \($best | rate(collisions) | r1) collisions/s, \(if $peer > 0 then ($best | rate(collisions)) / $peer | r1 | tostring else "∞ (the peer had none)" end)× the peer503 baseline (\($peer | r1)/s; target ≥ 10×)." end'
+	echo
+	q "$j" '[.trace.probes[]? | select(.registered | not) | "`\(.name)` not registered: \(.note)"] |
+		if length > 0 then "Probes left out: " + join("; ") + "." else empty end'
+	echo
+}
+
+# $1 title, $2 report: the detection table row.
+detect_row() {
+	[ -f "$2" ] || { echo "| $1 | not run: no $(basename "$2") | | | | | | |"; return; }
+	jq -r --arg t "$1" "$JQ_LIB"'
+	cases as $c | ($c | map(select(.detect_s != null))) as $s |
+	([$c[] | verdict] | group_by(.) | map("\(.[0]) \(length)") | join(", ")) as $v |
+	[$t, (.kernel_release), $v,
+	 ($s | map(.verdict_s) | median | if . then r1 else null end),
+	 ($s | map(.verdict_s) | worst | if . then r1 else null end),
+	 ($s | map(.detect_s - .stalled_s) | median | if . then r2 else null end),
+	 ($s | map(.stalled_s) | median | if . then r1 else null end),
+	 ($s | map(.verdict_s - .detect_s) | median | if . then r1 else null end)]
+	| map(show) | "| " + join(" | ") + " |"' "$2" 2>/dev/null ||
+		echo "| $1 | report unreadable: $2 | | | | | | |"
+}
+
+detection() {
+	echo "## Time to detection"
+	echo
+	echo "From case start to the verdict, over the cases that stalled; split into"
+	echo "onset (start to the last progress of the stuck thread), the stall timeout"
+	echo "(no-progress time when the monitor called it) and the proof ladder."
+	echo "Seconds; median unless marked worst."
+	echo
+	echo "| bug | kernel | verdicts | median | worst | onset | stall timeout | proof |"
+	echo "|---|---|---|---|---|---|---|---|"
+	detect_row "6.1 O_DIRECT, smoke settings (before)" "$OUT/detect-stock61-smoke.json"
+	detect_row "6.1 O_DIRECT, bench-detect settings (after)" "$OUT/detect-stock61-tuned.json"
+	for j in "$OUT"/planted-*.json; do
+		[ -f "$j" ] || continue
+		p=$(basename "$j" .json)
+		detect_row "planted ${p#planted-}, pvm pins" "$j"
+	done
+	echo
+	echo "A planted kernel whose verdict is not \`missed-wakeup\` is masked by a"
+	echo "bug of its base kernel (7.x: \`blocked-by-mapping\`, see configs/kernels);"
+	echo "its row then times that verdict."
+	echo
+	if [ -f "$OUT/planted.missing" ]; then
+		echo "Planted kernels not measured (not cached; building one takes 15 min):"
+		echo "$(tr '\n' ' ' <"$OUT/planted.missing")."
+		echo
+	fi
+}
+
+overhead() {
+	j=$OUT/collisions.json
+	echo "## Overhead of the heartbeat and the monitor"
+	echo
+	if [ ! -f "$j" ]; then
+		echo "Not measured in this run."
+		echo
+		return
+	fi
+	echo "The same case and seed with the monitor on and off (\`monitor = no\`:"
+	echo "no ticks, no kernel-log reads); operations per second of each role."
+	echo
+	echo "| case | monitor | owner ops/s | pins/s | breaks/s | verdict |"
+	echo "|---|---|---|---|---|---|"
+	q "$j" 'cases[] | select(.suite_case | startswith("overhead")) |
+	[.suite_case, (if (.note // "" | startswith("monitor off")) then "off" else "on" end),
+	 (rate(.counters.owner_ops) | r1), (rate(.counters.pin_ops) | r1),
+	 (rate(.counters.break_ops) | r1), verdict] | map(show) | "| " + join(" | ") + " |"'
+	echo
+	q "$j" '
+	def mean: if length == 0 then null else add / length end;
+	def ops: rate(.counters.owner_ops + .counters.pin_ops + .counters.break_ops);
+	[cases[] | select(.suite_case | startswith("overhead"))] |
+	(map(select(.note // "" | startswith("monitor off")) | ops) ) as $off |
+	(map(select(.note // "" | startswith("monitor off") | not) | ops)) as $on |
+	if ($on | length) == 0 or ($off | length) == 0 then empty else
+	"All operations per second, mean: monitor on \($on | mean | r1), off \($off | mean | r1) (\(($on | mean) / ($off | mean) * 100 - 100 | r1) %); single runs: on \($on | min | r1) to \($on | max | r1), off \($off | min | r1) to \($off | max | r1). Where those ranges overlap, the difference is the host'"'"'s load (other VMs on the same 2 CPUs), not the monitor." end'
+	echo
+	if [ -f "$OUT/hb_cost.txt" ]; then
+		echo "The heartbeat itself (two clock reads, three relaxed stores and one atomic"
+		echo "add per operation) costs $(awk '{print $2}' "$OUT/hb_cost.txt") ns per operation on the host"
+		echo "(tests/bench/hb_cost.c), against the milliseconds one pin or break takes in the VM."
+		echo
+	fi
+}
+
+header
+collisions
+detection
+overhead
+[ ! -f docs/bench-notes.md ] || cat docs/bench-notes.md

@@ -1,0 +1,137 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Description: `make bench`: how hard daxstress hits the pin/break race and how
+# fast it proves a bug, measured in the pmem VM, written to docs/BENCHMARKS.md.
+#
+#  1. collisions: configs/bench.conf on a 6.1 kernel whose O_DIRECT wake is
+#     fixed (build-6.1-bio-release-devmap-wake, when cached; stock 6.1 hangs
+#     at the first O_DIRECT collision), with configs/trace/collisions.trace:
+#     kernel-counted collisions per case, the peer503 baseline in the same
+#     boot, and a monitor on/off pair for the overhead;
+#  2. detection: the stock 6.1 O_DIRECT bug, BENCH_REPS times with the smoke
+#     suite's settings (before tuning) and with configs/bench-detect.conf's
+#     (after), and each cached planted-bug kernel BENCH_REPS times;
+#  3. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
+# Unattended; one VM boot per suite, run one after another (TCG is slow and
+# the machine is shared). Settings (environment):
+#   BUILD=build  BENCH_REPS=10  BENCH_ACCEL=tcg  BENCH_DOC=docs/BENCHMARKS.md
+#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted
+#   BENCH_REUSE=DIR (write the document from an earlier run's JSON, no VM)
+cd "$(dirname "$0")/.." || exit 1
+
+BUILD=${BUILD:-build}
+REPS=${BENCH_REPS:-10}
+ACCEL=${BENCH_ACCEL:-tcg}
+DOC=${BENCH_DOC:-docs/BENCHMARKS.md}
+OUT=${BENCH_REUSE:-${BENCH_OUT:-results/bench-$(date -u +%Y%m%d-%H%M%S)}}
+SKIP=${BENCH_SKIP:-}
+DS=$BUILD/daxstress
+KBUILD=${DAXSTRESS_CACHE:-$HOME/.cache/daxstress}/kbuild
+TRACE=configs/trace/collisions.trace
+
+say() {
+	echo "bench: $*" >&2
+}
+
+skipped() {
+	case ",$SKIP," in *,"$1",*) return 0 ;; esac
+	[ -n "${BENCH_REUSE:-}" ]
+}
+
+# The newest cached build of a kernel patch, or nothing (never builds: 15 min).
+cached_kernel() {
+	for d in $(ls -td "$KBUILD"/*-"$1" 2>/dev/null); do
+		if [ -f "$d/.complete" ] && [ -f "$d/bzImage" ]; then
+			echo "$d/bzImage"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Planted bugs: test-kernel patches whose header says what they break.
+planted_patches() {
+	for p in configs/kernel-patches/*.patch; do
+		grep -q '^Breaks:' "$p" && basename "$p" .patch
+	done
+}
+
+# A suite with [global] of SRC and section SEC repeated N times as SEC-1..SEC-N.
+repeat_suite() {
+	awk -v want="$2" -v n="$3" '
+	/^\[/ { sec = substr($0, 2, index($0, "]") - 2); if (sec == "global") print; next }
+	sec == "" || sec == "global" { print; next }
+	sec == want && !/^[ \t]*[#;]/ { body = body $0 "\n" }
+	END { for (i = 1; i <= n; i++) printf "[%s-%d]\n%s", want, i, body }' "$1"
+}
+
+# A boot that ended before any case ran (an early panic: TCG on a loaded
+# host sometimes fails the IO-APIC timer check) is tried again.
+ran_nothing() {
+	[ "$(jq -r '.status' "$1" 2>/dev/null)" != completed ] &&
+		[ "$(jq '[.filesystems[]?.result.cases[]?] | length' "$1" 2>/dev/null)" = 0 ]
+}
+
+# vm NAME KERNEL SUITE [ARGS]: one boot; its report in $OUT/NAME.json.
+vm() {
+	name=$1
+	kernel=$2
+	suite=$3
+	shift 3
+	for try in 1 2 3; do
+		say "$name: $kernel, suite $suite (boot $try)"
+		DAXSTRESS_VM_NO_FIO=1 "$DS" vm --accel "$ACCEL" --kernel "$kernel" --fs ext4 \
+			--suite "$suite" --results "$OUT/runs" --json "$OUT/$name.json" \
+			--timeout 3600 "$@" >"$OUT/$name.log" 2>&1
+		rc=$?
+		ran_nothing "$OUT/$name.json" || break
+	done
+	say "$name: exit $rc ($(grep -c '^ok\|^not ok' "$OUT/$name.log") cases)"
+}
+
+run_collisions() {
+	if k=$(cached_kernel 6.1-bio-release-devmap-wake); then
+		echo "6.1 with the bio wake fixed (build-6.1-bio-release-devmap-wake)" >"$OUT/collisions.kernel"
+	else
+		k=debian:6.12
+		echo "stock 6.12 (build-6.1-bio-release-devmap-wake is not cached: make kernels)" >"$OUT/collisions.kernel"
+	fi
+	vm collisions "$k" configs/bench.conf --trace "$TRACE"
+}
+
+run_detect() {
+	repeat_suite configs/smoke.conf odirect-truncate "$REPS" >"$OUT/detect-smoke.conf"
+	vm detect-stock61-smoke debian:6.1 "$OUT/detect-smoke.conf"
+	repeat_suite configs/bench-detect.conf odirect-truncate "$REPS" >"$OUT/detect-tuned.conf"
+	vm detect-stock61-tuned debian:6.1 "$OUT/detect-tuned.conf"
+}
+
+run_planted() {
+	repeat_suite configs/bench-detect.conf pvm-truncate "$REPS" >"$OUT/detect-pvm.conf"
+	for p in $(planted_patches); do
+		if k=$(cached_kernel "$p"); then
+			vm "planted-$p" "$k" "$OUT/detect-pvm.conf"
+		else
+			say "planted-$p: skipped: not cached (runner/kbuild/matrix.sh --build build-$p, 15 min)"
+			echo "$p" >>"$OUT/planted.missing"
+		fi
+	done
+}
+
+hb_cost() {
+	mkdir -p "$BUILD/bench"
+	${CC:-gcc} -O2 -D_GNU_SOURCE= -pthread -o "$BUILD/bench/hb_cost" tests/bench/hb_cost.c \
+		"$BUILD/libdaxstress.a" && "$BUILD/bench/hb_cost" >"$OUT/hb_cost.txt"
+}
+
+mkdir -p "$OUT/runs"
+[ -x "$DS" ] || { say "no $DS: run make first"; exit 1; }
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+skipped collisions || run_collisions
+skipped detect || run_detect
+skipped planted || run_planted
+[ -n "${BENCH_REUSE:-}" ] || hb_cost
+[ -f "$OUT/started" ] || echo "$started" >"$OUT/started"
+sh scripts/bench-report.sh "$OUT" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC" || exit 1
+cat "$DOC"
+say "wrote $DOC (runs in $OUT)"
