@@ -8,5 +8,6 @@
 
 int cmd_run(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
+int cmd_prepare(int argc, char **argv);
 
 #endif
