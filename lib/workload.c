@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -42,6 +43,8 @@ struct wl {
 	bool reaped[P__COUNT];
 	bool killed[P__COUNT];	/* killed on purpose by a proof step */
 	int status[P__COUNT];
+	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
+	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
 };
@@ -105,6 +108,48 @@ static int check_dax(struct wl *w)
 	return -1;
 }
 
+/*
+ * A full filesystem must be named as such. Mid-case it is otherwise
+ * invisible: a page fault that must allocate on a full filesystem raises
+ * SIGBUS, which the owner takes for an expected truncation SIGBUS.
+ */
+static int check_space(struct wl *w)
+{
+	struct statvfs sv;
+	uint64_t avail;
+
+	if (statvfs(w->o.dir, &sv))
+		return 0;	/* no answer: the writes will tell */
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail >= w->o.size)
+		return 0;
+	finish(w, V_ERROR, "ENOSPC: %s has %llu KiB free, the case file needs %llu KiB: "
+	       "free space or pass a smaller --size", w->o.dir,
+	       (unsigned long long)(avail >> 10), (unsigned long long)(w->o.size >> 10));
+	return -1;
+}
+
+/* Called from every monitor tick: statvfs is cheap next to a 50 ms tick. */
+static void watch_full(struct wl *w)
+{
+	struct statvfs sv;
+
+	if (!w->full_ns && !statvfs(w->o.dir, &sv) && !sv.f_bavail)
+		w->full_ns = now_ns();
+}
+
+static void check_full(struct wl *w)
+{
+	watch_full(w);
+	if (w->res.verdict != V_PASS || !w->full_ns)
+		return;
+	finish(w, V_ERROR, "ENOSPC: the filesystem of %s ran full %.1f s into the case "
+	       "(%llu owner SIGBUS may be failed allocations, not truncations): "
+	       "free space or pass a smaller --size", w->o.dir,
+	       ns_to_s(w->full_ns - w->start_ns),
+	       (unsigned long long)atomic_load(&w->sh->sigbus));
+}
+
 static int open_case_file(struct wl *w)
 {
 	int ret;
@@ -118,6 +163,8 @@ static int open_case_file(struct wl *w)
 		finish(w, V_SKIP, "%s", w->dax.why);
 		return -1;
 	}
+	if (check_space(w))
+		return -1;
 	snprintf(w->path, sizeof(w->path), "%s/daxstress-%d-%s.dat", w->o.dir,
 		 getpid(), w->desc->name);
 	w->fd = open(w->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -239,6 +286,7 @@ static int mon_check(void *ctx, char *why, size_t len)
 		snprintf(why, len, "interrupted by signal %d", atomic_load(&interrupted));
 		return 1;
 	}
+	watch_full(w);
 	if (atomic_load(&w->sh->error) > 0) {
 		strscpy_trunc(why, w->sh->errmsg, len);
 		return 1;
@@ -431,6 +479,7 @@ static void run_monitor(struct wl *w)
 	};
 	uint64_t start = now_ns();
 
+	w->start_ns = start;
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
 		    start + w->o.duration_ms * NSEC_PER_MSEC, w->mon);
@@ -466,6 +515,7 @@ static void run_case(struct wl *w)
 	run_monitor(w);
 	check_exits(w);
 	verify_data(w);
+	check_full(w);
 	collect_counters(w);
 }
 

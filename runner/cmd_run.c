@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <json.h>
 #include <limits.h>
 #include <poll.h>
@@ -232,8 +233,32 @@ static void relay_output(int fd, char *acc, size_t *len, size_t cap)
 	}
 }
 
+/*
+ * A workload that was killed, or crashed, had no chance to remove its case
+ * file (DIR/daxstress-PID-NAME.dat, lib/workload.c): remove it for it, so
+ * that a run leaves nothing behind in the user's directory.
+ */
+static void sweep_case_files(struct run *r, pid_t pid)
+{
+	char pat[PATH_MAX + 64];
+	glob_t g;
+	size_t i;
+
+	snprintf(pat, sizeof(pat), "%s/daxstress-%d-*.dat", r->o.dir, (int)pid);
+	if (pid <= 0 || glob(pat, GLOB_NOSORT, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (unlink(g.gl_pathv[i]))
+			ktap_diag(&r->k, "cleanup: cannot remove %s: %s", g.gl_pathv[i],
+				  strerror(errno));
+		else
+			ktap_diag(&r->k, "cleanup: removed %s, left by the workload", g.gl_pathv[i]);
+	}
+	globfree(&g);
+}
+
 /* Run the workload; 0 when it ended on its own, else why not in err. */
-static int exec_case(char **argv, uint64_t deadline_ms, char *err, size_t errlen)
+static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, size_t errlen)
 {
 	uint64_t end = now_ns() + deadline_ms * NSEC_PER_MSEC;
 	char acc[4096];
@@ -254,6 +279,7 @@ static int exec_case(char **argv, uint64_t deadline_ms, char *err, size_t errlen
 		fprintf(stderr, "daxstress: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	*wpid = pid;
 	close(pfd[1]);
 	for (;;) {
 		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
@@ -347,6 +373,7 @@ static void run_case(struct run *r, const struct suite_case *c)
 	char prog[PATH_MAX], result[PATH_MAX + 64], name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
 	struct json_object *res = NULL;
+	pid_t pid = 0;
 	enum verdict v;
 
 	snprintf(name, sizeof(name), "%s.%s", r->dax.fstype, c->name);
@@ -363,8 +390,9 @@ static void run_case(struct run *r, const struct suite_case *c)
 	snprintf(result, sizeof(result), "%s/%s.json", r->tmpdir, c->name);
 	build_argv(r, c, prog, name, result, argv, store);
 	ktap_diag(&r->k, "case %s: %s", name, c->workload);
-	if (exec_case(argv, case_deadline_ms(c), err, sizeof(err)))
+	if (exec_case(argv, case_deadline_ms(c), &pid, err, sizeof(err)))
 		goto error;
+	sweep_case_files(r, pid);
 	res = json_object_from_file(result);
 	unlink(result);
 	if (!res) {
@@ -383,6 +411,7 @@ static void run_case(struct run *r, const struct suite_case *c)
 	json_object_array_add(r->cases, res);
 	return;
 error:
+	sweep_case_files(r, pid);
 	ktap_diag(&r->k, "error: %s", err);
 	ktap_result(&r->k, V_ERROR, name, err);
 	json_object_array_add(r->cases, error_case(name, c, r->dax.fstype, V_ERROR, err));
