@@ -257,6 +257,9 @@ static void sweep_case_files(struct run *r, pid_t pid)
 	globfree(&g);
 }
 
+/* After Ctrl-C, how long a workload may take to stop and report. */
+#define STOP_GRACE_MS 30000
+
 /* Run the workload; 0 when it ended on its own, else why not in err. */
 static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, size_t errlen)
 {
@@ -264,6 +267,7 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 	char acc[4096];
 	size_t len = 0;
 	int pfd[2], status = 0;
+	bool stopping = false;
 	pid_t pid;
 
 	if (pipe(pfd))
@@ -289,14 +293,24 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 			relay_output(pfd[0], acc, &len, sizeof(acc));
 		else if (r > 0 && (p.revents & (POLLHUP | POLLERR)))
 			break;
-		if (stop_signal) {
+		if (stop_signal && !stopping) {
+			/*
+			 * Let the workload stop its roles, remove its file and
+			 * write its result (what it saw so far, the proof steps
+			 * done); keep relaying its output meanwhile.
+			 */
 			kill(pid, SIGTERM);
-			snprintf(err, errlen, "interrupted by signal %d", (int)stop_signal);
-			break;
+			stopping = true;
+			if (end > now_ns() + STOP_GRACE_MS * NSEC_PER_MSEC)
+				end = now_ns() + STOP_GRACE_MS * NSEC_PER_MSEC;
 		}
 		if (now_ns() > end) {
-			snprintf(err, errlen, "the workload did not finish within %llu s: killed",
-				 (unsigned long long)(deadline_ms / 1000));
+			if (stopping)
+				snprintf(err, errlen, "interrupted by signal %d; the workload did not stop within %d s: killed",
+					 (int)stop_signal, STOP_GRACE_MS / 1000);
+			else
+				snprintf(err, errlen, "the workload did not finish within %llu s: killed",
+					 (unsigned long long)(deadline_ms / 1000));
 			break;
 		}
 	}
@@ -396,7 +410,10 @@ static void run_case(struct run *r, const struct suite_case *c)
 	res = json_object_from_file(result);
 	unlink(result);
 	if (!res) {
-		snprintf(err, sizeof(err), "the workload wrote no result (it crashed?)");
+		if (stop_signal)
+			snprintf(err, sizeof(err), "interrupted by signal %d", (int)stop_signal);
+		else
+			snprintf(err, sizeof(err), "the workload wrote no result (it crashed?)");
 		goto error;
 	}
 	if (verdict_parse(jstr(res, "verdict"), &v))
@@ -415,6 +432,17 @@ error:
 	ktap_diag(&r->k, "error: %s", err);
 	ktap_result(&r->k, V_ERROR, name, err);
 	json_object_array_add(r->cases, error_case(name, c, r->dax.fstype, V_ERROR, err));
+}
+
+/* A case the run never got to after Ctrl-C: in KTAP and in the report. */
+static void skip_interrupted(struct run *r, const struct suite_case *c)
+{
+	char name[160];
+
+	snprintf(name, sizeof(name), "%s.%s", r->dax.fstype, c->name);
+	ktap_result(&r->k, V_SKIP, name, "run interrupted");
+	json_object_array_add(r->cases, error_case(name, c, r->dax.fstype, V_SKIP,
+						   "run interrupted"));
 }
 
 /* ---- the report ------------------------------------------------------- */
@@ -502,7 +530,7 @@ int cmd_run(int argc, char **argv)
 	for (i = 0; i < r.suite.ncases && !stop_signal; i++)
 		run_case(&r, &r.suite.cases[i]);
 	for (; i < r.suite.ncases; i++)
-		ktap_result(&r.k, V_SKIP, r.suite.cases[i].name, "run interrupted");
+		skip_interrupted(&r, &r.suite.cases[i]);
 	ktap_totals(&r.k);
 	write_reports(&r);
 	json_object_put(r.cases);
