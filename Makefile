@@ -58,7 +58,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(WHOLE_LIBA) $(LDLIBS) -lcmocka
 
-tests: $(UNIT_TESTS)
+# Helpers of the fault tests (tests/faults/), not tests themselves.
+FAULT_HELPERS := $(patsubst tests/faults/%.c,$(BUILD)/faults/%,$(wildcard tests/faults/*.c))
+
+$(BUILD)/faults/%: tests/faults/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+tests: $(UNIT_TESTS) $(FAULT_HELPERS)
 
 deps:
 	@sh scripts/deps.sh

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "monitor.h"
 #include "pattern.h"
 #include "plant.h"
+#include "procinfo.h"
 #include "result.h"
 #include "roles.h"
 #include "target.h"
@@ -363,10 +365,36 @@ static const struct monitor_ops wl_monitor_ops = {
 
 /* ---- the end of a case ------------------------------------------------ */
 
+/* Describe the thread of pid that SIGKILL could not end: "thread 12 in D at wchan". */
+static void describe_stuck(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	struct task_snap snap;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(buf, len, "state unknown");
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid_t tid = atoi(e->d_name);
+
+		if (tid <= 0 || task_snap_read(pid, tid, &snap) || snap.state == 'Z')
+			continue;
+		snprintf(buf, len, "thread %d in state %s at %s", tid,
+			 task_state_name(snap.state), snap.wchan[0] ? snap.wchan : "?");
+		if (snap.state == 'D')
+			break;
+	}
+	closedir(d);
+}
+
 static void stop_roles(struct wl *w)
 {
 	unsigned int wait_ms = 10000 + (unsigned int)w->o.grace_ms;
-	char state[600] = "";
+	char state[600] = "", how[128];
 	int i;
 
 	atomic_store(&w->sh->stop, 1);
@@ -374,17 +402,21 @@ static void stop_roles(struct wl *w)
 	for (i = 0; i < P__COUNT; i++) {
 		if (w->pid[i] <= 0 || w->reaped[i])
 			continue;
-		if (!child_reap(w->pid[i], wait_ms, &w->status[i]) ||
+		/* already sent SIGKILL by a proof step: no use waiting for a clean stop */
+		if (!child_reap(w->pid[i], w->killed[i] ? 1000 : wait_ms, &w->status[i]) ||
 		    !child_kill_reap(w->pid[i], 5000, &w->status[i])) {
 			w->reaped[i] = true;
 			continue;
 		}
 		w->killed[i] = true;
+		describe_stuck(w->pid[i], how, sizeof(how));
 		snprintf(state + strlen(state), sizeof(state) - strlen(state),
-			 "the %s process %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot to free it and %s; ",
-			 proc_name[i], w->pid[i], w->path);
+			 "the %s process %d cannot be killed (%s, stuck in the kernel): the machine needs a reboot to free it and %s; ",
+			 proc_name[i], w->pid[i], how, w->path);
 		w->res.needs_reboot = true;
 	}
+	if (state[0])
+		state[strlen(state) - 2] = '\0';	/* the last "; " */
 	strscpy_trunc(w->res.cleanup, state, sizeof(w->res.cleanup));
 }
 
@@ -394,6 +426,11 @@ static void check_exits(struct wl *w)
 	char desc[64];
 	int i;
 
+	/* A role SIGKILL cannot end is never a pass, whatever released the stall. */
+	if (w->res.needs_reboot && (w->res.verdict == V_PASS || w->res.verdict == V_KERNEL_WARNING)) {
+		finish(w, V_HANG, "a role stayed in the kernel after SIGKILL: %s", w->res.cleanup);
+		return;
+	}
 	if (atomic_load(&w->sh->unsupported)) {
 		finish(w, V_SKIP, "%s", w->sh->errmsg);
 		return;

@@ -257,6 +257,15 @@ static void sweep_case_files(struct run *r, pid_t pid)
 	globfree(&g);
 }
 
+/* What is left in the pipe once the workload has exited. */
+static void drain_output(int fd, char *acc, size_t *len, size_t cap)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+		relay_output(fd, acc, len, cap);
+}
+
 /* After Ctrl-C, how long a workload may take to stop and report. */
 #define STOP_GRACE_MS 30000
 
@@ -267,7 +276,7 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 	char acc[4096];
 	size_t len = 0;
 	int pfd[2], status = 0;
-	bool stopping = false;
+	bool stopping = false, exited = false;
 	pid_t pid;
 
 	if (pipe(pfd))
@@ -276,7 +285,13 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
+		/*
+		 * stderr into the relayed pipe too: a role stuck in D state
+		 * outlives the workload with the fds it inherited, and must
+		 * not hold our caller's stderr (a CI pipe would never end).
+		 */
 		dup2(pfd[1], STDOUT_FILENO);
+		dup2(pfd[1], STDERR_FILENO);
 		close(pfd[0]);
 		close(pfd[1]);
 		execv(argv[0], argv);
@@ -293,6 +308,15 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 			relay_output(pfd[0], acc, &len, sizeof(acc));
 		else if (r > 0 && (p.revents & (POLLHUP | POLLERR)))
 			break;
+		/*
+		 * A role stuck in D state outlives the workload and keeps the
+		 * pipe open: the workload's own exit ends the case.
+		 */
+		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;
+			drain_output(pfd[0], acc, &len, sizeof(acc));
+			break;
+		}
 		if (stop_signal && !stopping) {
 			/*
 			 * Let the workload stop its roles, remove its file and
@@ -315,7 +339,7 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 		}
 	}
 	close(pfd[0]);
-	if (child_reap(pid, 15000, &status) && child_kill_reap(pid, 5000, &status))
+	if (!exited && child_reap(pid, 15000, &status) && child_kill_reap(pid, 5000, &status))
 		snprintf(err, errlen, "workload %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot", pid);
 	if (err[0])
 		return -ETIMEDOUT;
