@@ -55,7 +55,9 @@ static atomic_int interrupted;
 
 static void on_interrupt(int sig)
 {
-	interrupted = sig;
+	/* the first one: Ctrl-C, then the runner's SIGTERM, is "signal 2" */
+	if (!interrupted)
+		interrupted = sig;
 }
 
 static void finish(struct wl *w, enum verdict v, const char *fmt, ...) __printf(3, 4);

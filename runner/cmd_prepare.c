@@ -388,7 +388,7 @@ static int unmount(struct prep *p)
 	if (!p->mounted)
 		return 0;
 	sync();
-	for (i = 0; i < 20; i++) {
+	for (i = 0; i < 12; i++) {	/* 3 s */
 		if (!umount2(p->dir, 0)) {
 			p->mounted = false;
 			printf("# prepare: unmounted %s\n", p->dir);

@@ -323,7 +323,7 @@ static int exec_case(char **argv, uint64_t deadline_ms, pid_t *wpid, char *err, 
 			 * write its result (what it saw so far, the proof steps
 			 * done); keep relaying its output meanwhile.
 			 */
-			kill(pid, SIGTERM);
+			kill(pid, stop_signal);	/* the same signal: its report names it */
 			stopping = true;
 			if (end > now_ns() + STOP_GRACE_MS * NSEC_PER_MSEC)
 				end = now_ns() + STOP_GRACE_MS * NSEC_PER_MSEC;
