@@ -408,7 +408,7 @@ static enum verdict apply_known(struct run *r, struct json_object *res, enum ver
 
 static void run_case(struct run *r, const struct suite_case *c)
 {
-	char prog[PATH_MAX], result[PATH_MAX + 64], name[160], err[512] = "";
+	char prog[PATH_MAX], result[PATH_MAX + 64] = "", name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
 	struct json_object *res = NULL;
 	pid_t pid = 0;
@@ -452,6 +452,8 @@ static void run_case(struct run *r, const struct suite_case *c)
 	json_object_array_add(r->cases, res);
 	return;
 error:
+	if (result[0])
+		unlink(result);	/* a workload past its deadline may have written it */
 	sweep_case_files(r, pid);
 	ktap_diag(&r->k, "error: %s", err);
 	ktap_result(&r->k, V_ERROR, name, err);
