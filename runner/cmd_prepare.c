@@ -84,13 +84,27 @@ static int parse_args(struct prep *p, int argc, char **argv)
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': p->dev = optarg; break;
-		case 'f': p->fs = optarg; break;
-		case 'm': p->dir = optarg; break;
-		case 'F': p->force = true; break;
-		case 'k': p->keep = true; break;
-		case 'a': p->allow_nodax = true; break;
-		case 'h': usage(stdout); return 1;
+		case 'd':
+			p->dev = optarg;
+			break;
+		case 'f':
+			p->fs = optarg;
+			break;
+		case 'm':
+			p->dir = optarg;
+			break;
+		case 'F':
+			p->force = true;
+			break;
+		case 'k':
+			p->keep = true;
+			break;
+		case 'a':
+			p->allow_nodax = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
 		default:
 			MSG("unknown or incomplete option '%s'\n", argv[optind - 1]);
 			usage(stderr);

@@ -4,7 +4,8 @@
 # non-block device, a device that cannot do DAX, a device with a
 # filesystem signature (unless --force), a mounted device and a non-empty
 # mount directory; with --force it formats, mounts, runs the command in the
-# mount, and unmounts; a mount it cannot unmount is reported with what to do.
+# mount, and unmounts (or leaves it mounted with --keep-mounted); a mount it
+# cannot unmount is reported with what to do.
 # Uses a 64 MiB file-backed loop device (no DAX: --allow-nodax).
 . "$(dirname "$0")/../lib.sh"
 
@@ -88,6 +89,13 @@ mount -o ro "$loop" "$dir/check" && {
 	expect_eq "--force: the command's file is on the new filesystem" "$(cat "$dir/check/f")" x
 	umount "$dir/check"
 }
+
+# --keep-mounted: left mounted, and the user is told how to unmount.
+out=$($P --device "$loop" --mount "$dir/mnt" --allow-nodax --force --keep-mounted 2>&1)
+expect_eq "--keep-mounted: exit 0" "$?" 0
+expect_eq "--keep-mounted: still mounted" "$(grep -c " $dir/mnt ext4 " /proc/self/mounts)" 1
+expect_match "--keep-mounted: says how to unmount" "$out" "umount $dir/mnt when done"
+umount "$dir/mnt"
 
 # A mount left busy (a process inside it) is reported, not lazily dropped.
 out=$($P --device "$loop" --mount "$dir/mnt" --allow-nodax --force -- \
