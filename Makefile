@@ -9,7 +9,7 @@ DESTDIR ?=
 SAN     ?=
 CC      ?= gcc
 
-PKGS    := liburing libpmem2 libndctl json-c inih
+PKGS    := liburing libpmem2 libndctl json-c inih blkid
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -58,7 +58,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(WHOLE_LIBA) $(LDLIBS) -lcmocka
 
-tests: $(UNIT_TESTS)
+# Helpers of the fault tests (tests/faults/), not tests themselves.
+FAULT_HELPERS := $(patsubst tests/faults/%.c,$(BUILD)/faults/%,$(wildcard tests/faults/*.c))
+
+$(BUILD)/faults/%: tests/faults/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+tests: $(UNIT_TESTS) $(FAULT_HELPERS)
 
 deps:
 	@sh scripts/deps.sh
@@ -66,7 +73,7 @@ deps:
 # The project's own tests: unit tests, the planted-stall tests, the same
 # under ASan+UBSan, and the VM test on the stock Debian kernel.
 check: deps
-	$(MAKE) all tests payload $(BUILD)/fuzz/fuzz_config
+	$(MAKE) all tests payload $(BUILD)/fuzz/fuzz_config $(BUILD)/fuzz/fuzz_cli
 	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
 	$(MAKE) BUILD=$(BUILD)/tsan SAN=thread all
 	TSAN_BUILD=$(BUILD)/tsan sh tests/run.sh $(BUILD) $(BUILD)/asan
@@ -98,18 +105,19 @@ clean:
 # Coverage-guided fuzzing of the parsers (clang libFuzzer + ASan/UBSan).
 # `make fuzz FUZZ_SECONDS=600` for a long run; make check runs a short pass.
 FUZZ_SECONDS ?= 20
-FUZZ_BIN := $(BUILD)/fuzz/fuzz_config
+FUZZ_TARGETS := fuzz_config fuzz_cli
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 FUZZ_LIB_SRCS := $(LIB_SRCS)
 
-$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(FUZZ_LIB_SRCS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS)
 	@mkdir -p $(dir $@)
 	clang -g -O1 -std=gnu11 -D_GNU_SOURCE= -fsanitize=fuzzer,address,undefined \
 		$(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -laio -pthread
 
-fuzz: $(FUZZ_BIN)
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
-		$(BUILD)/fuzz/corpus tests/fuzz/corpus
+# Each target keeps its corpus in tests/fuzz/corpus-<target without fuzz_>
+# (fuzz_config: tests/fuzz/corpus); new inputs go to $(BUILD)/fuzz/corpus-*.
+fuzz: $(FUZZ_BINS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) BUILD=$(BUILD) sh tests/fuzz/short.sh
 
 .PHONY: fuzz
 

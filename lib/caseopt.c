@@ -242,6 +242,21 @@ void case_opts_usage(const char *prog, const char *what)
 	fprintf(stderr, "\npin sources: %s\nbreakers:    %s\n", pin_names(), brk_names());
 }
 
+/*
+ * Name the argument getopt refused: an unknown short option inside a
+ * cluster ("-xh") leaves optind on the cluster, so say which letter.
+ */
+static void bad_option_msg(int argc, char **argv, char *err, size_t errlen)
+{
+	if (optopt && optopt != 'h')
+		snprintf(err, errlen, "unknown option '-%c' (options are long: --name=value)",
+			 optopt);
+	else if (optind > 0 && optind <= argc)
+		snprintf(err, errlen, "unknown or incomplete option '%s'", argv[optind - 1]);
+	else
+		snprintf(err, errlen, "unknown or incomplete option");
+}
+
 int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 			 char *err, size_t errlen)
 {
@@ -259,15 +274,19 @@ int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 	lopts[i++] = (struct option){ "help", no_argument, NULL, 'h' };
 	lopts[i] = (struct option){ NULL, 0, NULL, 0 };
 	opterr = 0;
-	optind = 1;
+	/*
+	 * 0, not 1: glibc then forgets where it was inside a cluster of short
+	 * options ("-xh") of an earlier call, which would point into that
+	 * call's freed argv (found by tests/fuzz/fuzz_cli.c).
+	 */
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "+h", lopts, &idx)) != -1) {
 		const char *v;
 
 		if (c == 'h')
 			return 1;
 		if (c == '?') {
-			snprintf(err, errlen, "unknown or incomplete option '%s'",
-				 argv[optind - 1]);
+			bad_option_msg(argc, argv, err, errlen);
 			return -EINVAL;
 		}
 		v = optarg ? optarg : "yes";

@@ -52,6 +52,9 @@ static void on_sigbus(int sig, siginfo_t *si, void *uc)
 		siglongjmp(*tls_jmp, 1);
 	/* Not in the window a truncate explains: die with the real signal. */
 	signal(sig, SIG_DFL);
+	/* A sent SIGBUS (kill, tgkill) does not come back on return: raise it. */
+	if (si->si_code <= 0)
+		raise(sig);
 }
 
 static void park(struct owner_thread *t, struct hb_slot *hb)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -10,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,6 +25,7 @@
 #include "pattern.h"
 #include "plant.h"
 #include "pmdtrace.h"
+#include "procinfo.h"
 #include "result.h"
 #include "roles.h"
 #include "target.h"
@@ -45,6 +48,8 @@ struct wl {
 	bool reaped[P__COUNT];
 	bool killed[P__COUNT];	/* killed on purpose by a proof step */
 	int status[P__COUNT];
+	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
+	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
 	struct pmd_trace pmd;
@@ -54,7 +59,9 @@ static atomic_int interrupted;
 
 static void on_interrupt(int sig)
 {
-	interrupted = sig;
+	/* the first one: Ctrl-C, then the runner's SIGTERM, is "signal 2" */
+	if (!interrupted)
+		interrupted = sig;
 }
 
 static void finish(struct wl *w, enum verdict v, const char *fmt, ...) __printf(3, 4);
@@ -162,6 +169,48 @@ static int fill_case_file(struct wl *w)
 	return prewrite_stable(w);
 }
 
+/*
+ * A full filesystem must be named as such. Mid-case it is otherwise
+ * invisible: a page fault that must allocate on a full filesystem raises
+ * SIGBUS, which the owner takes for an expected truncation SIGBUS.
+ */
+static int check_space(struct wl *w)
+{
+	struct statvfs sv;
+	uint64_t avail;
+
+	if (statvfs(w->o.dir, &sv))
+		return 0;	/* no answer: the writes will tell */
+	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail >= w->o.size)
+		return 0;
+	finish(w, V_ERROR, "ENOSPC: %s has %llu KiB free, the case file needs %llu KiB: "
+	       "free space or pass a smaller --size", w->o.dir,
+	       (unsigned long long)(avail >> 10), (unsigned long long)(w->o.size >> 10));
+	return -1;
+}
+
+/* Called from every monitor tick: statvfs is cheap next to a 50 ms tick. */
+static void watch_full(struct wl *w)
+{
+	struct statvfs sv;
+
+	if (!w->full_ns && !statvfs(w->o.dir, &sv) && !sv.f_bavail)
+		w->full_ns = now_ns();
+}
+
+static void check_full(struct wl *w)
+{
+	watch_full(w);
+	if (w->res.verdict != V_PASS || !w->full_ns)
+		return;
+	finish(w, V_ERROR, "ENOSPC: the filesystem of %s ran full %.1f s into the case "
+	       "(%llu owner SIGBUS may be failed allocations, not truncations): "
+	       "free space or pass a smaller --size", w->o.dir,
+	       ns_to_s(w->full_ns - w->start_ns),
+	       (unsigned long long)atomic_load(&w->sh->sigbus));
+}
+
 static int open_case_file(struct wl *w)
 {
 	int ret;
@@ -175,6 +224,8 @@ static int open_case_file(struct wl *w)
 		finish(w, V_SKIP, "%s", w->dax.why);
 		return -1;
 	}
+	if (check_space(w))
+		return -1;
 	snprintf(w->path, sizeof(w->path), "%s/daxstress-%d-%s.dat", w->o.dir,
 		 getpid(), w->desc->name);
 	w->fd = open(w->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -300,6 +351,7 @@ static int mon_check(void *ctx, char *why, size_t len)
 		snprintf(why, len, "interrupted by signal %d", atomic_load(&interrupted));
 		return 1;
 	}
+	watch_full(w);
 	if (atomic_load(&w->sh->error) > 0) {
 		strscpy_trunc(why, w->sh->errmsg, len);
 		return 1;
@@ -376,10 +428,36 @@ static const struct monitor_ops wl_monitor_ops = {
 
 /* ---- the end of a case ------------------------------------------------ */
 
+/* Describe the thread of pid that SIGKILL could not end: "thread 12 in D at wchan". */
+static void describe_stuck(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	struct task_snap snap;
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(buf, len, "state unknown");
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		pid_t tid = atoi(e->d_name);
+
+		if (tid <= 0 || task_snap_read(pid, tid, &snap) || snap.state == 'Z')
+			continue;
+		snprintf(buf, len, "thread %d in state %s at %s", tid,
+			 task_state_name(snap.state), snap.wchan[0] ? snap.wchan : "?");
+		if (snap.state == 'D')
+			break;
+	}
+	closedir(d);
+}
+
 static void stop_roles(struct wl *w)
 {
 	unsigned int wait_ms = 10000 + (unsigned int)w->o.grace_ms;
-	char state[600] = "";
+	char state[600] = "", how[128];
 	int i;
 
 	atomic_store(&w->sh->stop, 1);
@@ -387,17 +465,21 @@ static void stop_roles(struct wl *w)
 	for (i = 0; i < P__COUNT; i++) {
 		if (w->pid[i] <= 0 || w->reaped[i])
 			continue;
-		if (!child_reap(w->pid[i], wait_ms, &w->status[i]) ||
+		/* already sent SIGKILL by a proof step: no use waiting for a clean stop */
+		if (!child_reap(w->pid[i], w->killed[i] ? 1000 : wait_ms, &w->status[i]) ||
 		    !child_kill_reap(w->pid[i], 5000, &w->status[i])) {
 			w->reaped[i] = true;
 			continue;
 		}
 		w->killed[i] = true;
+		describe_stuck(w->pid[i], how, sizeof(how));
 		snprintf(state + strlen(state), sizeof(state) - strlen(state),
-			 "the %s process %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot to free it and %s; ",
-			 proc_name[i], w->pid[i], w->path);
+			 "the %s process %d cannot be killed (%s, stuck in the kernel): the machine needs a reboot to free it and %s; ",
+			 proc_name[i], w->pid[i], how, w->path);
 		w->res.needs_reboot = true;
 	}
+	if (state[0])
+		state[strlen(state) - 2] = '\0';	/* the last "; " */
 	strscpy_trunc(w->res.cleanup, state, sizeof(w->res.cleanup));
 }
 
@@ -407,6 +489,11 @@ static void check_exits(struct wl *w)
 	char desc[64];
 	int i;
 
+	/* A role SIGKILL cannot end is never a pass, whatever released the stall. */
+	if (w->res.needs_reboot && (w->res.verdict == V_PASS || w->res.verdict == V_KERNEL_WARNING)) {
+		finish(w, V_HANG, "a role stayed in the kernel after SIGKILL: %s", w->res.cleanup);
+		return;
+	}
 	if (atomic_load(&w->sh->unsupported)) {
 		finish(w, V_SKIP, "%s", w->sh->errmsg);
 		return;
@@ -518,6 +605,7 @@ static void run_monitor(struct wl *w)
 	uint64_t start = now_ns();
 
 	kmsg_rearm_warn_once();
+	w->start_ns = start;
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	if (w->o.monitor)
 		monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
@@ -586,6 +674,7 @@ static void run_case(struct wl *w)
 	pmd_end(w);
 	check_exits(w);
 	verify_data(w);
+	check_full(w);
 	collect_counters(w);
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <glob.h>
 #include <json.h>
 #include <limits.h>
 #include <poll.h>
@@ -308,14 +309,56 @@ static void relay_progress(struct run *r, int fd)
 		progress_feed(&r->prog, buf, (size_t)n);
 }
 
-/* The workload's stdout is out[1]; its progress pipe (lib/timeline.h) is fd 3. */
+/*
+ * A workload that was killed, or crashed, had no chance to remove its case
+ * file (DIR/daxstress-PID-NAME.dat, lib/workload.c): remove it for it, so
+ * that a run leaves nothing behind in the user's directory.
+ */
+static void sweep_case_files(struct run *r, pid_t pid)
+{
+	char pat[PATH_MAX + 64];
+	glob_t g;
+	size_t i;
+
+	snprintf(pat, sizeof(pat), "%s/daxstress-%d-*.dat", r->o.dir, (int)pid);
+	if (pid <= 0 || glob(pat, GLOB_NOSORT, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (unlink(g.gl_pathv[i]))
+			ktap_diag(&r->k, "cleanup: cannot remove %s: %s", g.gl_pathv[i],
+				  strerror(errno));
+		else
+			ktap_diag(&r->k, "cleanup: removed %s, left by the workload", g.gl_pathv[i]);
+	}
+	globfree(&g);
+}
+
+/* What is left in the pipe once the workload has exited. */
+static void drain_output(struct run *r, int fd, char *acc, size_t *len, size_t cap)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN))
+		relay_output(r, fd, acc, len, cap);
+}
+
+/* After Ctrl-C, how long a workload may take to stop and report. */
+#define STOP_GRACE_MS 30000
+
+/*
+ * The workload's stdout and stderr are out[1]; its progress pipe
+ * (lib/timeline.h) is fd 3. stderr goes into the relayed pipe too: a role
+ * stuck in D state outlives the workload with the fds it inherited, and
+ * must not hold our caller's stderr (a CI pipe would never end).
+ */
 static void __noreturn exec_child(struct run *r, char **argv, int out[2], int prog[2])
 {
 	/* Close before dup2 onto 3: one of these may be fd 3 itself. */
 	dup2(out[1], STDOUT_FILENO);
+	dup2(out[1], STDERR_FILENO);
 	close(out[0]);
 	close(prog[0]);
-	if (out[1] != STDOUT_FILENO)
+	if (out[1] != STDOUT_FILENO && out[1] != STDERR_FILENO)
 		close(out[1]);
 	if (prog[1] != 3) {
 		dup2(prog[1], 3);
@@ -329,42 +372,71 @@ static void __noreturn exec_child(struct run *r, char **argv, int out[2], int pr
 	_exit(127);
 }
 
+struct follow {
+	pid_t pid;
+	int out, prog;
+	int status;
+	bool exited;
+};
+
 /* Follow the workload until it ends; an error in err when it had to be stopped. */
-static void follow_case(struct run *r, pid_t pid, int out, int prog, uint64_t deadline_ms,
+static void follow_case(struct run *r, struct follow *f, uint64_t deadline_ms,
 			char *err, size_t errlen)
 {
 	uint64_t end = now_ns() + deadline_ms * NSEC_PER_MSEC;
+	bool stopping = false;
 	char acc[4096];
 	size_t len = 0;
 
 	for (;;) {
-		struct pollfd p[2] = { { .fd = out, .events = POLLIN }, { .fd = prog, .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = f->out, .events = POLLIN },
+				       { .fd = f->prog, .events = POLLIN } };
 		int n = poll(p, 2, 200);
 
 		if (n > 0 && (p[1].revents & POLLIN))
-			relay_progress(r, prog);
+			relay_progress(r, f->prog);
 		if (n > 0 && (p[0].revents & POLLIN))
-			relay_output(r, out, acc, &len, sizeof(acc));
+			relay_output(r, f->out, acc, &len, sizeof(acc));
 		else if (n > 0 && (p[0].revents & (POLLHUP | POLLERR)))
 			break;
-		if (stop_signal) {
-			kill(pid, SIGTERM);
-			snprintf(err, errlen, "interrupted by signal %d", (int)stop_signal);
+		/*
+		 * A role stuck in D state outlives the workload and keeps the
+		 * pipe open: the workload's own exit ends the case.
+		 */
+		if (waitpid(f->pid, &f->status, WNOHANG) == f->pid) {
+			f->exited = true;
+			drain_output(r, f->out, acc, &len, sizeof(acc));
 			break;
 		}
+		if (stop_signal && !stopping) {
+			/*
+			 * Let the workload stop its roles, remove its file and
+			 * write its result (what it saw so far, the proof steps
+			 * done); keep relaying its output meanwhile.
+			 */
+			kill(f->pid, stop_signal);	/* the same signal: its report names it */
+			stopping = true;
+			if (end > now_ns() + STOP_GRACE_MS * NSEC_PER_MSEC)
+				end = now_ns() + STOP_GRACE_MS * NSEC_PER_MSEC;
+		}
 		if (now_ns() > end) {
-			snprintf(err, errlen, "the workload did not finish within %llu s: killed",
-				 (unsigned long long)(deadline_ms / 1000));
+			if (stopping)
+				snprintf(err, errlen, "interrupted by signal %d; the workload did not stop within %d s: killed",
+					 (int)stop_signal, STOP_GRACE_MS / 1000);
+			else
+				snprintf(err, errlen, "the workload did not finish within %llu s: killed",
+					 (unsigned long long)(deadline_ms / 1000));
 			break;
 		}
 	}
 }
 
 /* Run the workload; 0 when it ended on its own, else why not in err. */
-static int exec_case(struct run *r, char **argv, uint64_t deadline_ms, char *err, size_t errlen)
+static int exec_case(struct run *r, char **argv, uint64_t deadline_ms, pid_t *wpid,
+		     char *err, size_t errlen)
 {
-	int out[2], prog[2], status = 0;
-	pid_t pid;
+	struct follow f = { 0 };
+	int out[2], prog[2];
 
 	if (pipe2(out, O_CLOEXEC))
 		return -errno;
@@ -373,22 +445,26 @@ static int exec_case(struct run *r, char **argv, uint64_t deadline_ms, char *err
 		close(out[1]);
 		return -errno;
 	}
-	pid = fork();
-	if (pid < 0)
+	f.pid = fork();
+	if (f.pid < 0)
 		return -errno;
-	if (!pid)
+	if (!f.pid)
 		exec_child(r, argv, out, prog);
+	*wpid = f.pid;
 	close(out[1]);
 	close(prog[1]);
-	follow_case(r, pid, out[0], prog[0], deadline_ms, err, errlen);
+	f.out = out[0];
+	f.prog = prog[0];
+	follow_case(r, &f, deadline_ms, err, errlen);
 	progress_end(&r->prog);
 	close(out[0]);
 	close(prog[0]);
-	if (child_reap(pid, 15000, &status) && child_kill_reap(pid, 5000, &status))
-		snprintf(err, errlen, "workload %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot", pid);
+	if (!f.exited && child_reap(f.pid, 15000, &f.status) &&
+	    child_kill_reap(f.pid, 5000, &f.status))
+		snprintf(err, errlen, "workload %d cannot be killed (stuck in the kernel, state D?): the machine needs a reboot", f.pid);
 	if (err[0])
 		return -ETIMEDOUT;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == EXIT_USAGE) {
+	if (WIFEXITED(f.status) && WEXITSTATUS(f.status) == EXIT_USAGE) {
 		snprintf(err, errlen, "the workload refused its options (see the message above)");
 		return -EINVAL;
 	}
@@ -503,10 +579,11 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 {
 	struct ktrace_snap tsnap;
 	bool traced;
-	char prog[PATH_MAX], result[PATH_MAX + 64], name[160], err[512] = "";
+	char prog[PATH_MAX], result[PATH_MAX + 64] = "", name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
 	struct json_object *res = NULL;
 	struct case_opts co;
+	pid_t pid = 0;
 	enum verdict v;
 
 	snprintf(name, sizeof(name), "%s.%s", r->dax.fstype, c->name);
@@ -527,12 +604,16 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 	progress_begin(&r->prog, name, ns_to_s(co.duration_ms * NSEC_PER_MSEC),
 		       ns_to_s(co.stall_ms * NSEC_PER_MSEC));
 	traced = trace_begin(&tsnap);
-	if (exec_case(r, argv, case_deadline_ms(&co), err, sizeof(err)))
+	if (exec_case(r, argv, case_deadline_ms(&co), &pid, err, sizeof(err)))
 		goto error;
+	sweep_case_files(r, pid);
 	res = json_object_from_file(result);
 	unlink(result);
 	if (!res) {
-		snprintf(err, sizeof(err), "the workload wrote no result (it crashed?)");
+		if (stop_signal)
+			snprintf(err, sizeof(err), "interrupted by signal %d", (int)stop_signal);
+		else
+			snprintf(err, sizeof(err), "the workload wrote no result (it crashed?)");
 		goto error;
 	}
 	if (traced)
@@ -549,12 +630,26 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 	ktap_result(&r->k, v, name, reason);
 	goto add;
 error:
+	if (result[0])
+		unlink(result);	/* a workload past its deadline may have written it */
+	sweep_case_files(r, pid);
 	ktap_diag(&r->k, "error: %s", err);
 	ktap_result(&r->k, V_ERROR, name, err);
 	res = error_case(name, c, r->dax.fstype, V_ERROR, err);
 add:
 	json_object_object_add(res, "suite_index", json_object_new_int((int)index));
 	json_object_array_add(r->cases, res);
+}
+
+/* A case the run never got to after Ctrl-C: in KTAP and in the report. */
+static void skip_interrupted(struct run *r, const struct suite_case *c)
+{
+	char name[160];
+
+	snprintf(name, sizeof(name), "%s.%s", r->dax.fstype, c->name);
+	ktap_result(&r->k, V_SKIP, name, "run interrupted");
+	json_object_array_add(r->cases, error_case(name, c, r->dax.fstype, V_SKIP,
+						   "run interrupted"));
 }
 
 /* ---- the report ------------------------------------------------------- */
@@ -678,7 +773,7 @@ int cmd_run(int argc, char **argv)
 		if (!shard_has(i, r.o.shard_k, r.o.shard_n))
 			continue;
 		if (stop_signal)
-			ktap_result(&r.k, V_SKIP, r.suite.cases[i].name, "run interrupted");
+			skip_interrupted(&r, &r.suite.cases[i]);
 		else
 			run_case(&r, &r.suite.cases[i], i);
 	}

@@ -10,5 +10,6 @@ int cmd_run(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_prepare(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "run a suite against a DAX directory, print KTAP, write a JSON report" },
+	{ "prepare", cmd_prepare, "format a named, unused device with ext4/xfs, mount it with DAX, run a command, unmount" },
 	{ "vm", cmd_vm, "boot a kernel with emulated NVDIMM and run a suite on ext4/xfs DAX inside" },
 	{ "repro", cmd_repro, "run the case of a repro bundle again; say whether it reproduced" },
 	{ "merge", cmd_merge, "join the JSON reports of --shard runs into one" },
@@ -27,7 +28,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: daxstress COMMAND [options]   (daxstress COMMAND --help)\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].help);
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].help);
 }
 
 int main(int argc, char **argv)
