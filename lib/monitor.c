@@ -103,6 +103,25 @@ static int stalled_worker(struct hb_region *hb, uint64_t min_ns)
 	return -1;
 }
 
+/*
+ * Stopping the pinners released a stalled pinner. Their last I/O completes
+ * only now, and a put that loses its wakeup strands a breaker only now (seen
+ * with fio, whose status stalled before its pins hit the 6.1 bio bug): watch
+ * the other workers for another stall timeout before calling it a long pin.
+ */
+static int stalled_after_release(struct hb_region *hb, const struct monitor_cfg *cfg,
+				 struct monitor_result *res)
+{
+	uint64_t end = now_ns() + cfg->stall_ns + cfg->grace_ns;
+	int other;
+
+	while ((other = stalled_worker(hb, cfg->grace_ns)) < 0 && now_ns() < end) {
+		timeline_tick(&res->tl, hb, now_ns());
+		sleep_ms(50);
+	}
+	return other;
+}
+
 static void switch_primary(struct hb_region *hb, int idx, struct monitor_result *res)
 {
 	struct hb_slot *s = &hb->slot[idx];
@@ -178,7 +197,7 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		how = ops->release_pins(ctx, cfg->grace_ns);
 		st->done = true;
 		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_RELEASE_PINS)) {
-			int other = s->role == ROLE_PINNER ? stalled_worker(hb, cfg->grace_ns) : -1;
+			int other = s->role == ROLE_PINNER ? stalled_after_release(hb, cfg, res) : -1;
 
 			if (other < 0) {
 				snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
