@@ -26,6 +26,7 @@
 #include "plant.h"
 #include "pmdtrace.h"
 #include "procinfo.h"
+#include "sigmatch.h"
 #include "result.h"
 #include "roles.h"
 #include "target.h"
@@ -454,6 +455,37 @@ static void describe_stuck(pid_t pid, char *buf, size_t len)
 	closedir(d);
 }
 
+/*
+ * The end of a case can strand a break as well: once the owner and the
+ * pinners have stopped, nothing refaults or re-pins, and a put that lost
+ * its wakeup leaves the break asleep with the page idle. A breaker thread
+ * still asleep in a break-layouts wait gets the proof's SA_RESTART signal;
+ * if that ends it, it was a missed wakeup. Only for a case that passed.
+ */
+static void prove_at_stop(struct wl *w)
+{
+	struct hb_region *hb = &w->sh->hb;
+	uint32_t i, n = atomic_load(&hb->used);
+	struct task_snap snap;
+	char where[128];
+
+	for (i = 0; i < n && w->res.verdict == V_PASS; i++) {
+		struct hb_slot *s = &hb->slot[i];
+
+		if (s->role != ROLE_BREAKER || atomic_load(&s->state) == HB_DONE ||
+		    task_snap_read(s->pid, s->tid, &snap) || !snap.alive ||
+		    !sig_match(snap.stack, snap.wchan, where, sizeof(where)))
+			continue;
+		if (mon_poke(w, s->pid, s->tid) ||
+		    child_reap(w->pid[P_BREAKER], 2000, &w->status[P_BREAKER]))
+			continue;
+		w->reaped[P_BREAKER] = true;
+		finish(w, V_MISSED_WAKEUP,
+		       "breaker %s still asleep in %s at the end of the case, every pin and mapping gone; a SA_RESTART signal made the call complete at once: missed wakeup",
+		       s->name, where);
+	}
+}
+
 static void stop_roles(struct wl *w)
 {
 	unsigned int wait_ms = 10000 + (unsigned int)w->o.grace_ms;
@@ -464,6 +496,11 @@ static void stop_roles(struct wl *w)
 	plant_futex_wake(&w->sh->plant_word);
 	for (i = 0; i < P__COUNT; i++) {
 		if (w->pid[i] <= 0 || w->reaped[i])
+			continue;
+		if (i == P_BREAKER && !w->killed[i] &&
+		    child_reap(w->pid[i], (unsigned int)w->o.grace_ms, &w->status[i]))
+			prove_at_stop(w);
+		if (w->reaped[i])
 			continue;
 		/* already sent SIGKILL by a proof step: no use waiting for a clean stop */
 		if (!child_reap(w->pid[i], w->killed[i] ? 1000 : wait_ms, &w->status[i]) ||
