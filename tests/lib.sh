@@ -26,3 +26,12 @@ jget() {
 }
 
 finish() { exit $((failures > 0)); }
+
+# pids of processes whose command line names directory $1
+procs_in() { pgrep -f -- "--dir=$1|--dir $1" | tr '\n' ' '; }
+
+# suite_two FILE D1 D2: two small pvm/punch cases, "first" for D1, "second" for D2
+suite_two() {
+	printf '[global]\nworkload = pin-truncate\npin = pvm\nbreak = punch\nsize = 8M\npin-size = 64k\n[first]\nduration = %s\n[second]\nduration = %s\n' \
+		"$2" "$3" > "$1"
+}

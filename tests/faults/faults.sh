@@ -12,21 +12,9 @@
 
 dir=$(mktemp -d /tmp/daxstress-faults.XXXXXX)
 WL=$BUILD/workloads/pin-truncate
-cat > "$dir/two.conf" <<'CONF'
-[global]
-workload = pin-truncate
-pin = pvm
-break = punch
-size = 8M
-pin-size = 64k
-[first]
-duration = 30s
-[second]
-duration = 2s
-CONF
+suite_two "$dir/two.conf" 30s 2s
 
-# pids of processes whose command line names this test directory
-procs() { pgrep -f -- "--dir=$dir|--dir $dir" | tr '\n' ' '; }
+procs() { procs_in "$dir"; }
 
 # 1. SIGKILL the first case's workload mid-case.
 "$DAXSTRESS" run --dir "$dir" --allow-nodax --suite "$dir/two.conf" --json "$dir/r.json" > "$dir/out" 2>&1 &

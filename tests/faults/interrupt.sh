@@ -16,20 +16,9 @@ case $BUILD in
 esac
 
 dir=$(mktemp -d /tmp/daxstress-intr.XXXXXX)
-cat > "$dir/two.conf" <<'CONF'
-[global]
-workload = pin-truncate
-pin = pvm
-break = punch
-size = 8M
-pin-size = 64k
-[first]
-duration = 20s
-[second]
-duration = 20s
-CONF
+suite_two "$dir/two.conf" 20s 20s
 
-procs() { pgrep -f -- "--dir=$dir|--dir $dir" | tr '\n' ' '; }
+procs() { procs_in "$dir"; }
 
 # interrupt WHEN SUITE: Ctrl-C WHEN seconds after the start; leaves $out, $rc
 interrupt() {
