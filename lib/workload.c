@@ -656,7 +656,7 @@ static void run_monitor(struct wl *w)
 	if (w->res.verdict == V_PASS && !w->res.reason[0])
 		finish(w, V_PASS, "no thread went %.1f s without progress in %.1f s",
 		       ns_to_s(w->o.stall_ms * NSEC_PER_MSEC), w->res.duration_s);
-	kmsg_mark("case %s end: %s", w->o.name, verdict_name(w->mon->verdict));
+	kmsg_mark("case %s end: %s", w->o.name, verdict_name(w->res.verdict));
 }
 
 static void pmd_begin(struct wl *w)
