@@ -18,7 +18,7 @@
 
 static const char *const tracefs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 
-static long vmstat(const char *key)
+static long vmstat_read(const char *key)
 {
 	char line[128], name[64];
 	long v = -1, n;
@@ -96,7 +96,7 @@ void pmd_trace_start(struct pmd_trace *t, ino_t ino)
 
 	memset(t, 0, sizeof(*t));
 	t->vmstat_fallback = -1;
-	t->vmstat_fallback0 = vmstat("thp_fault_fallback");
+	t->vmstat_fallback0 = vmstat_read("thp_fault_fallback");
 	t->ino = (unsigned long)ino;
 	if (!find_event(t)) {
 		snprintf(t->why, sizeof(t->why), "no writable tracefs event fs_dax/dax_pmd_fault_done (mount tracefs at /sys/kernel/tracing, run as root)");
@@ -149,7 +149,7 @@ static void count_line(struct pmd_trace *t, const char *line)
 void pmd_trace_stop(struct pmd_trace *t)
 {
 	char line[256], rm[100];
-	long v = vmstat("thp_fault_fallback");
+	long v = vmstat_read("thp_fault_fallback");
 	FILE *f;
 
 	if (v >= 0 && t->vmstat_fallback0 >= 0)

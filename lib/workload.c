@@ -185,8 +185,9 @@ static int check_space(struct wl *w)
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 	if (avail >= w->o.size)
 		return 0;
-	finish(w, V_ERROR, "ENOSPC: %s has %llu KiB free, the case file needs %llu KiB: "
-	       "free space or pass a smaller --size", w->o.dir,
+	finish(w, V_ERROR,
+	       "ENOSPC: %s has %llu KiB free, the case file needs %llu KiB: free space or pass a smaller --size",
+	       w->o.dir,
 	       (unsigned long long)(avail >> 10), (unsigned long long)(w->o.size >> 10));
 	return -1;
 }
@@ -205,9 +206,9 @@ static void check_full(struct wl *w)
 	watch_full(w);
 	if (w->res.verdict != V_PASS || !w->full_ns)
 		return;
-	finish(w, V_ERROR, "ENOSPC: the filesystem of %s ran full %.1f s into the case "
-	       "(%llu owner SIGBUS may be failed allocations, not truncations): "
-	       "free space or pass a smaller --size", w->o.dir,
+	finish(w, V_ERROR,
+	       "ENOSPC: the filesystem of %s ran full %.1f s into the case (%llu owner SIGBUS may be failed allocations, not truncations): free space or pass a smaller --size",
+	       w->o.dir,
 	       ns_to_s(w->full_ns - w->start_ns),
 	       (unsigned long long)atomic_load(&w->sh->sigbus));
 }
