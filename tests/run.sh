@@ -8,14 +8,17 @@ cd "$(dirname "$0")/.." || exit 1
 passed=0
 failed=0
 log=$(mktemp /tmp/daxstress-tests.XXXXXX)
+fails=$(mktemp /tmp/daxstress-fails.XXXXXX)
 
 count() {
 	p=$(grep -Ec '^ok( |$)' "$log")
 	f=$(grep -Ec '^not ok( |$)' "$log")
 	passed=$((passed + p))
 	failed=$((failed + f))
+	grep -E '^not ok( |$)' "$log" | sed "s|^|$2: |" >> "$fails"
 	if [ "$1" -ne 0 ] && [ "$f" -eq 0 ]; then
-		echo "not ok - $2 exited $1 without a failing assertion"
+		echo "not ok - $2 exited $1 without a failing assertion" |
+			tee -a "$fails"
 		failed=$((failed + 1))
 	fi
 	echo "== $2: $p passed, $f failed"
@@ -52,6 +55,11 @@ else
 		BUILD=$1 run "$t" sh "$t"
 	done
 fi
-rm -f "$log"
+# The failures again at the end, where a CI log's tail shows them.
+if [ -s "$fails" ]; then
+	echo "== failed assertions:"
+	sed 's/^/  /' "$fails"
+fi
+rm -f "$log" "$fails"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
