@@ -65,6 +65,8 @@ const struct opt_desc case_opt_table[] = {
 	{ "threads", OPT_U32, OFF(threads), 0, 1, 64, NULL, "pinner threads" },
 	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 0, 64, NULL,
 	  "mapping owner threads that keep the pages faulted (0: the owner only maps the file)" },
+	{ "break-pause", OPT_DURATION, OFF(break_pause_ms), 0, 0, 10 * 1000ULL, NULL,
+	  "sleep between one thread's breaks (0: none; a tight loop of breaks can starve the faults of owners and pinners)" },
 	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads" },
 	{ "duration", OPT_DURATION, OFF(duration_ms), 0, 100, 7 * 24 * 3600 * 1000ULL,
 	  NULL, "how long the case runs (30s, 2m)" },

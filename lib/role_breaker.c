@@ -51,6 +51,13 @@ static void *breaker_thread(void *arg)
 		ret = ops->op(&bt->benv, &rng);
 		hb_op_end(hb);
 		ls_break_leave(bt->env->o, sh);
+		/*
+		 * Each break takes the file's invalidate lock exclusively; back
+		 * to back they can keep every fault waiting (measured on 7.3:
+		 * owners at 1% of their rate, fio's first I/O not done in 8 s).
+		 */
+		if (bt->env->o->break_pause_ms)
+			sleep_ms(bt->env->o->break_pause_ms);
 	}
 	/* Refused on the very first try: the filesystem lacks the operation. */
 	if (ret == -EOPNOTSUPP && hb_ops(hb) == 1) {

@@ -5,8 +5,8 @@
  * (--iomem=mmapshared), so its in-flight requests hold the DAX pages. One
  * pin operation is one fio status report (--status-interval=1, JSON) that
  * shows more bytes moved: a fio that stops moving data stalls this thread
- * like any other pinner. Proof step 1 kills fio, which ends its pins (and
- * its own mapping). A job that fio refuses to start because the kernel
+ * like any other pinner. Proof step 1 stops fio (SIGSTOP), which ends its
+ * pins and keeps its own mapping; step 2 kills it. A job that fio refuses to start because the kernel
  * refuses a long-term pin (fixedbufs) is reported as such, not as a crash.
  */
 #include <errno.h>
@@ -160,6 +160,17 @@ static void fio_stop(struct fio_run *f)
 	f->pid = 0;
 }
 
+/*
+ * Proof step 1 releases the pins but keeps every mapping. fio maps the
+ * file too (its buffers), so it is stopped, not killed: its requests in
+ * flight complete and unpin, its mapping stays until step 2 kills it.
+ */
+static void fio_park(struct fio_run *f)
+{
+	if (f->pid > 0)
+		kill(-f->pid, SIGSTOP);
+}
+
 /* fio ended by itself: a refused long-term pin is an answer, anything else an error. */
 static int fio_ended(struct pin_env *env, struct pin_thread *t, struct fio_run *f)
 {
@@ -195,8 +206,12 @@ static int fio_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 		struct pollfd p = { .fd = f->out, .events = POLLIN };
 		ssize_t n;
 
-		if (atomic_load(&env->sh->stop) || atomic_load(&env->sh->pin_park)) {
+		if (atomic_load(&env->sh->stop)) {
 			fio_stop(f);
+			return 0;
+		}
+		if (atomic_load(&env->sh->pin_park)) {
+			fio_park(f);
 			return 0;
 		}
 		if (poll(&p, 1, 200) <= 0)
