@@ -52,63 +52,9 @@ die() { say "error: $*"; exit 1; }
 usage() { sed -n '3,30s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }'; }
 
-# --- Debian archive access, the same scheme as runner/vm/kernel.sh ----------
-
-# Suites to read for a Debian kernel version, "main-suites|security-suite".
-suites_for() {
-	case "$1" in
-	6.1)	echo "bookworm bookworm-updates|bookworm-security" ;;
-	6.12)	echo "trixie trixie-updates|trixie-security" ;;
-	7.2)	echo "sid|" ;;
-	7.3)	echo "trixie-backports|" ;;
-	*)	return 1 ;;
-	esac
-}
-
-# Mirror URI of the host's Debian (or -security) archive, from its apt sources.
-host_mirror() {
-	local want=$1 uri
-	uri=$(awk -v want="$want" '
-		/^URIs:/ { u = $2 }
-		/^Suites:/ { for (i = 2; i <= NF; i++) s[$i] = u }
-		/^deb / { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) break;
-			  s[$(i + 1)] = $i }
-		END { for (k in s) if (s[k] ~ /debian/ && (want == "security") == (k ~ /-security$/)) { print s[k]; exit } }
-	' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-	  /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
-	if [ -z "$uri" ]; then
-		[ "$want" = security ] && uri=http://deb.debian.org/debian-security ||
-			uri=http://deb.debian.org/debian
-	fi
-	echo "$uri"
-}
-
-# apt options that read a private list of suites instead of the host's.
-apt_opts() {
-	local dir=$1
-	printf '%s\n' -o "Dir::Etc::SourceList=$dir/sources.list" \
-		-o Dir::Etc::SourceParts=/dev/null \
-		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" \
-		-o APT::Sandbox::User=root -q
-}
-
-# Write the private sources.list of KEY and run apt-get update on it.
-apt_setup() {
-	local key=$1 suites=$2 sec=$3 dir=$APTCACHE/$1 mirror secmirror s
-	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-	mirror=${DAXSTRESS_DEBIAN_MIRROR:-$(host_mirror debian)}
-	secmirror=${DAXSTRESS_DEBIAN_SECURITY_MIRROR:-$(host_mirror security)}
-	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
-	{
-		for s in $suites; do
-			echo "deb [signed-by=$keyring] $mirror $s main"
-		done
-		[ -z "$sec" ] || echo "deb [signed-by=$keyring] $secmirror $sec main"
-	} >"$dir/sources.list"
-	say "apt update ($suites${sec:+ $sec}) from $mirror"
-	# shellcheck disable=SC2046
-	apt-get $(apt_opts "$dir") update >&2 || die "apt-get update failed"
-}
+# Debian archive access, shared with runner/vm/kernel.sh.
+# shellcheck source=../vm/debian-apt.sh
+. "$HERE/../vm/debian-apt.sh"
 
 # Lists present for KEY (any Packages file)?
 have_lists() {
