@@ -61,8 +61,11 @@ static void test_modes(void **state)
 	assert_int_equal(o.owners, 1);
 	assert_false(o.dax_flag);
 	assert_false(o.pmd);
+	assert_int_equal(o.break_pause_ms, 0);
 	assert_int_equal(parse(&o, err, sizeof(err), "--dir", "/mnt", "--map", "private-ro",
-			       "--owners=3", "--dax-flag", "--pmd=yes", "--break", "clone", NULL), 0);
+			       "--owners=3", "--dax-flag", "--pmd=yes", "--break", "clone",
+			       "--break-pause=2ms", NULL), 0);
+	assert_int_equal(o.break_pause_ms, 2);
 	assert_true(case_map_private_ro(&o));
 	assert_int_equal(o.owners, 3);
 	assert_true(o.dax_flag);
@@ -103,6 +106,7 @@ static void test_refused(void **state)
 	refused("owners: '9' is out of range", "--dir", "/x", "--owners", "9", NULL);
 	refused("pmd: 'maybe' is not yes or no", "--dir", "/x", "--pmd=maybe", NULL);
 	refused("unknown breaker 'umount'", "--dir", "/x", "--break", "umount", NULL);
+	refused("break-pause: '11s' is out of range", "--dir", "/x", "--break-pause", "11s", NULL);
 }
 
 static void test_pattern(void **state)
