@@ -168,8 +168,40 @@ overhead() {
 	fi
 }
 
+# Parallel files: OUT/files.txt, lines "files: RUN FILES COLLISIONS CALLS SECONDS VERDICTS".
+files() {
+	echo "## Parallel files"
+	echo
+	if [ ! -s "$OUT/files.txt" ]; then
+		echo "Not measured in this run (BENCH_SKIP=files, or the boot failed: $OUT/files.log)."
+		echo
+		return
+	fi
+	echo "Kernel: $(cat "$OUT/files.kernel" 2>/dev/null || echo '?'). One file serialises its"
+	echo "breaks (a break-layouts call holds the file's locks while it waits), so the"
+	echo "same case ($(cat "$OUT/files.opts" 2>/dev/null)) also ran on several files at once,"
+	echo "each its own pin-truncate process, in the same boot as the peer"
+	echo "(runner/vm/bench-files.sh), $(cat "$OUT/files.started" 2>/dev/null || echo "date not recorded")."
+	echo "Collisions summed over the files."
+	echo
+	echo "| run | files | collisions | break-layouts calls | s | collisions/s | × peer | verdicts |"
+	echo "|---|---|---|---|---|---|---|---|"
+	awk '$1 == "files:" && NF >= 7 && $2 != "overrun" {
+		rate = $6 > 0 ? $4 / $6 : 0
+		if ($2 == "peer503") peer = rate
+		x = "-"
+		if (peer > 0) x = sprintf("%.1f×", rate / peer)
+		printf "| %s | %s | %s | %s | %.1f | %.1f | %s | %s |\n", $2, $3, $4, $5, $6, rate, x, $7
+	}' "$OUT/files.txt"
+	echo
+	awk '$1 == "files:" && $2 == "overrun" && $3 > 0 {
+		print "Ring buffer overruns: " $3 " (collision counts are low by that many)."; print "" }' \
+		"$OUT/files.txt"
+}
+
 header
 collisions
+files
 detection
 overhead
 [ ! -f docs/bench-notes.md ] || cat docs/bench-notes.md

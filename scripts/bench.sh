@@ -11,11 +11,15 @@
 #  2. detection: the stock 6.1 O_DIRECT bug, BENCH_REPS times with the smoke
 #     suite's settings (before tuning) and with configs/bench-detect.conf's
 #     (after), and each cached planted-bug kernel BENCH_REPS times;
-#  3. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
+#  3. files: the best collision case on 1 and on BENCH_FILES files at once,
+#     with peer503 in the same boot (runner/vm/bench-files.sh): does the
+#     rate grow past one file's serialised breaks, or are the CPUs the limit?
+#  4. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
 # Unattended; one VM boot per suite, run one after another (TCG is slow and
 # the machine is shared). Settings (environment):
 #   BUILD=build  BENCH_REPS=10  BENCH_ACCEL=tcg  BENCH_DOC=docs/BENCHMARKS.md
-#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted
+#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted,files
+#   BENCH_FILES=6
 #   BENCH_REUSE=DIR (write the document from an earlier run's JSON, no VM)
 cd "$(dirname "$0")/.." || exit 1
 
@@ -89,14 +93,31 @@ vm() {
 	say "$name: exit $rc ($(grep -c '^ok\|^not ok' "$OUT/$name.log") cases)"
 }
 
-run_collisions() {
+# The kernel of the collision runs (its name in $OUT/$1.kernel): 6.1 with
+# the O_DIRECT wake fixed, else stock 6.12.
+collision_kernel() {
 	if k=$(cached_kernel 6.1-bio-release-devmap-wake); then
-		echo "6.1 with the bio wake fixed (build-6.1-bio-release-devmap-wake)" >"$OUT/collisions.kernel"
+		echo "6.1 with the bio wake fixed (build-6.1-bio-release-devmap-wake)" >"$OUT/$1.kernel"
 	else
 		k=debian:6.12
-		echo "stock 6.12 (build-6.1-bio-release-devmap-wake is not cached: make kernels)" >"$OUT/collisions.kernel"
+		echo "stock 6.12 (build-6.1-bio-release-devmap-wake is not cached: make kernels)" >"$OUT/$1.kernel"
 	fi
-	vm collisions "$k" configs/bench.conf --trace "$TRACE"
+	echo "$k"
+}
+
+run_collisions() {
+	vm collisions "$(collision_kernel collisions)" configs/bench.conf --trace "$TRACE"
+}
+
+# Options of bench.conf's best case (odirect-collapse), for the files step.
+FILES_OPTS=--pin=odirect,--break=collapse,--size=8M,--pin-size=16k,--break-size=4k,--threads=2,--owner-threads=0,--breakers=2
+
+run_files() {
+	date -u '+%Y-%m-%d %H:%M UTC' >"$OUT/files.started"
+	vm files "$(collision_kernel files)" configs/bench.conf --trace "$TRACE" --append \
+		"daxstress.cmd=/usr/libexec/daxstress/vm/bench-files.sh daxstress.files=${BENCH_FILES:-6} daxstress.files_opts=$FILES_OPTS"
+	grep -h '^files: ' "$OUT"/runs/latest/console.log | tr -d '\r' >"$OUT/files.txt"
+	echo "$FILES_OPTS" | tr ',' ' ' >"$OUT/files.opts"
 }
 
 run_detect() {
@@ -130,6 +151,7 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 skipped collisions || run_collisions
 skipped detect || run_detect
 skipped planted || run_planted
+skipped files || run_files
 [ -n "${BENCH_REUSE:-}" ] || hb_cost
 [ -f "$OUT/started" ] || echo "$started" >"$OUT/started"
 sh scripts/bench-report.sh "$OUT" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC" || exit 1
