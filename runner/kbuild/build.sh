@@ -125,7 +125,7 @@ source_tree() {
 	(cd "$tmp" && apt-get "${opts[@]}" download "$SRCPKG=$SRCVER" >&2) ||
 		die "apt-get download $SRCPKG=$SRCVER failed"
 	dpkg-deb -x "$tmp"/*.deb "$tmp/deb"
-	tarball=$(find "$tmp/deb/usr/src" -maxdepth 1 -name "$SRCPKG.tar.*" | head -n 1)
+	tarball=$(find "$tmp/deb/usr/src" -maxdepth 1 -name "$SRCPKG.tar.*" | sed -n 1p)
 	[ -n "$tarball" ] || die "no /usr/src/$SRCPKG.tar.* in the package"
 	say "unpack $(basename "$tarball")"
 	mkdir "$tmp/out"
@@ -182,7 +182,7 @@ config_hash() {
 		echo "recipe $RECIPE x86_64_defconfig kvm_guest.config"
 		cat "$FRAGMENT"
 		gcc -dumpfullversion 2>/dev/null || true
-		ld --version 2>/dev/null | head -n 1 || true
+		ld --version 2>/dev/null | sed -n 1p || true
 	} | sha256sum | cut -c1-12
 }
 
@@ -194,7 +194,7 @@ kmake() {
 configure() {
 	local obj=$WORK/obj cfg=$WORK/obj/.config kvm
 	kvm=$(find "$WORK/src/kernel/configs" "$WORK/src/arch/x86/configs" \
-		-name kvm_guest.config 2>/dev/null | head -n 1)
+		-name kvm_guest.config 2>/dev/null | sed -n 1p)
 	[ -n "$kvm" ] || die "no kvm_guest.config in $SRCPKG"
 	mkdir -p "$obj"
 	say "configure: x86_64_defconfig + $(basename "$kvm") + daxstress.config"
@@ -414,7 +414,7 @@ cp "$WORK/build.log" "$TMPOUT/build.log"
 	echo "config_hash = $CHASH"
 	echo "release = $REL"
 	echo "uts_version = $(sed -n 's/^#define UTS_VERSION "\(.*\)"$/\1/p' \
-		"$WORK/obj/include/generated/"{compile,utsversion}.h 2>/dev/null | head -n 1)"
+		"$WORK/obj/include/generated/"{compile,utsversion}.h 2>/dev/null | sed -n 1p)"
 	echo "build_s = $BUILD_S"
 	echo "total_s = $(elapsed "$T0")"
 	echo "jobs = $JOBS"

@@ -38,12 +38,15 @@ sections() {
 	awk '/^[ \t]*\[/ { s = $0; sub(/^[ \t]*\[/, "", s); sub(/\].*/, "", s); print s }' "$FILE"
 }
 
+# Readers take all their input: one that quits early (awk's exit, grep -q)
+# can leave the writer with SIGPIPE, which pipefail turns into a silent
+# exit of the whole script under load (measured: make prove lost two kernels).
 get() {
-	entries | awk -F '\t' -v s="$1" -v k="$2" '$1 == s && $2 == k { print $3; exit }'
+	entries | awk -F '\t' -v s="$1" -v k="$2" '$1 == s && $2 == k && !n++ { print $3 }'
 }
 
 has_section() {
-	sections | grep -qxF -- "$1"
+	sections | grep -xF -- "$1" >/dev/null
 }
 
 spec_of() {

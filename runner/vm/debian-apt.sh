@@ -26,7 +26,7 @@ host_mirror() {
 			  s[$(i + 1)] = $i }
 		END { for (k in s) if (s[k] ~ /debian/ && (want == "security") == (k ~ /-security$/)) { print s[k]; exit } }
 	' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
-	  /etc/apt/sources.list.d/*.list 2>/dev/null | head -n 1)
+	  /etc/apt/sources.list.d/*.list 2>/dev/null | sed -n 1p)
 	if [ -z "$uri" ]; then
 		[ "$want" = security ] && uri=http://deb.debian.org/debian-security ||
 			uri=http://deb.debian.org/debian

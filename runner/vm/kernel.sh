@@ -60,7 +60,7 @@ kernel_packages() {
 install_tree() {
 	local root=$1 dest=$2 moddir rel vmlinuz
 	moddir=$(find "$root/lib/modules" "$root/usr/lib/modules" -mindepth 1 \
-		-maxdepth 1 -type d 2>/dev/null | head -n 1)
+		-maxdepth 1 -type d 2>/dev/null | sed -n 1p)
 	[ -n "$moddir" ] || die "no lib/modules/<release> in the packages"
 	rel=$(basename "$moddir")
 	vmlinuz=$root/boot/vmlinuz-$rel
@@ -167,7 +167,7 @@ codename_version() {
 resolve_default() {
 	local pkg codename ver
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)/\1/p' | head -n 1)
+		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)/\1/p' | sed -n 1p)
 	if [ -z "$pkg" ]; then
 		# shellcheck disable=SC1091
 		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
@@ -190,7 +190,7 @@ bzimage_release() {
 	off=$(od -An -tu2 -j $((0x20e)) -N2 "$img" | tr -d ' ')
 	[ -n "$off" ] && [ "$off" -gt 0 ] || return 1
 	dd if="$img" bs=1 skip=$((off + 0x200)) count=256 2>/dev/null |
-		tr '\0' '\n' | head -n 1 | cut -d' ' -f1
+		tr '\0' '\n' | sed -n 1p | cut -d' ' -f1
 }
 
 # Copy the modules of a build tree (modules.order) into DEST/lib/modules/REL.
