@@ -9,8 +9,11 @@
  * fails. For the proof's unmap step the threads park and the mapping goes.
  * With owners > 1 the first owner forks the others; each maps the file
  * itself, and the unmap step is done when every one of them has unmapped.
- * With map = private-ro the mapping is MAP_PRIVATE and PROT_READ: the
- * threads read their pages instead of writing them.
+ * Only the first owner's threads write: the others read every page, so
+ * every page is mapped by every owner but still has one writer (two
+ * processes writing one page with their own generations tore it, and the
+ * check then reported data corruption). With map = private-ro the mapping
+ * is MAP_PRIVATE and PROT_READ: every thread reads.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -32,6 +35,7 @@ struct owner_thread {
 	const struct role_env *env;
 	struct dmap *map;
 	unsigned int idx;
+	bool writer;		/* the first owner's threads, on a shared mapping */
 	/* In memory, not registers: they stay valid across siglongjmp. */
 	uint64_t page;
 	uint64_t gen;
@@ -76,7 +80,7 @@ static void touch_page(struct owner_thread *t)
 	uint64_t sum = 0;
 	size_t i;
 
-	if (!t->map->private_ro) {
+	if (t->writer) {
 		pattern_fill(t->map->addr + t->page * PAT_PAGE, env->o->seed, t->page, t->gen);
 		return;
 	}
@@ -246,7 +250,9 @@ static void run_owner(const struct role_env *env, bool first)
 		sleep_ms(1);
 	th = calloc(env->o->owner_threads, sizeof(*th));
 	for (i = 0; th && i < env->o->owner_threads; i++) {
-		th[i] = (struct owner_thread){ .env = env, .map = &m, .idx = i };
+		th[i] = (struct owner_thread){
+			.env = env, .map = &m, .idx = i, .writer = first && !m.private_ro,
+		};
 		if (pthread_create(&th[i].th, NULL, owner_thread, &th[i])) {
 			shared_error(sh, "owner: cannot start thread %u", i);
 			_exit(1);
