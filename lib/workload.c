@@ -48,6 +48,7 @@ struct wl {
 	pid_t pid[P__COUNT];
 	bool reaped[P__COUNT];
 	bool killed[P__COUNT];	/* killed on purpose by a proof step */
+	char late[P__COUNT][128];	/* did not stop at the end: where it was */
 	int status[P__COUNT];
 	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
 	uint64_t start_ns;
@@ -504,8 +505,13 @@ static void stop_roles(struct wl *w)
 		if (w->reaped[i])
 			continue;
 		/* already sent SIGKILL by a proof step: no use waiting for a clean stop */
-		if (!child_reap(w->pid[i], w->killed[i] ? 1000 : wait_ms, &w->status[i]) ||
-		    !child_kill_reap(w->pid[i], 5000, &w->status[i])) {
+		if (!child_reap(w->pid[i], w->killed[i] ? 1000 : wait_ms, &w->status[i])) {
+			w->reaped[i] = true;
+			continue;
+		}
+		if (!w->killed[i])
+			describe_stuck(w->pid[i], w->late[i], sizeof(w->late[i]));
+		if (!child_kill_reap(w->pid[i], 5000, &w->status[i])) {
 			w->reaped[i] = true;
 			continue;
 		}
@@ -545,6 +551,12 @@ static void check_exits(struct wl *w)
 			continue;
 		if (w->res.verdict != V_PASS && w->res.verdict != V_KERNEL_WARNING)
 			continue;
+		if (w->late[i][0]) {
+			finish(w, V_ERROR, "the %s process did not stop within %llu s of the end of the case (%s); SIGKILL ended it: a stall at the end that the proof ladder did not examine (daxstress repro with a longer duration may catch it while it runs)",
+			       proc_name[i], (unsigned long long)(10 + w->o.grace_ms / 1000),
+			       w->late[i]);
+			return;
+		}
 		child_describe(w->status[i], desc, sizeof(desc));
 		finish(w, V_ERROR, "the %s process failed: %s", proc_name[i], desc);
 		return;
