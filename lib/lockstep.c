@@ -13,9 +13,12 @@
 #define LS_PIN_WAIT_MS	1000
 /*
  * A synchronous pin source cannot say when its pages are pinned: give its
- * get_user_pages() this long before the break unmaps the range.
+ * get_user_pages() this long before the break unmaps the range. At 2 ms a
+ * TCG guest was sometimes still faulting the pages in when the break began,
+ * a refault inside the wait that hung stock 7.3 (1 of 8 lockstep runs);
+ * lockstep cases pin through a 50 ms device, so 10 ms still meets the pin.
  */
-#define LS_SYNC_DELAY_US	2000
+#define LS_SYNC_DELAY_US	10000
 
 static bool ls_quit(struct wl_shared *sh)
 {
