@@ -488,9 +488,15 @@ static void prove_at_stop(struct wl *w)
 	}
 }
 
+/* How long a role may take to stop cleanly at the end of a case. */
+static unsigned int stop_wait_ms(const struct wl *w)
+{
+	return 10000 + (unsigned int)w->o.grace_ms;
+}
+
 static void stop_roles(struct wl *w)
 {
-	unsigned int wait_ms = 10000 + (unsigned int)w->o.grace_ms;
+	unsigned int wait_ms = stop_wait_ms(w);
 	char state[600] = "", how[128];
 	int i;
 
@@ -552,9 +558,8 @@ static void check_exits(struct wl *w)
 		if (w->res.verdict != V_PASS && w->res.verdict != V_KERNEL_WARNING)
 			continue;
 		if (w->late[i][0]) {
-			finish(w, V_ERROR, "the %s process did not stop within %llu s of the end of the case (%s); SIGKILL ended it: a stall at the end that the proof ladder did not examine (daxstress repro with a longer duration may catch it while it runs)",
-			       proc_name[i], (unsigned long long)(10 + w->o.grace_ms / 1000),
-			       w->late[i]);
+			finish(w, V_ERROR, "the %s process did not stop within %u s of the end of the case (%s); SIGKILL ended it: a stall at the end that the proof ladder did not examine (daxstress repro with a longer duration may catch it while it runs)",
+			       proc_name[i], stop_wait_ms(w) / 1000, w->late[i]);
 			return;
 		}
 		child_describe(w->status[i], desc, sizeof(desc));

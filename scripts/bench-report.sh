@@ -3,7 +3,7 @@
 # Description: docs/BENCHMARKS.md from the reports of a `make bench` run
 # (scripts/bench.sh): bench-report.sh OUT_DIR > BENCHMARKS.md.
 # Reads OUT/collisions.json, OUT/detect-*.json, OUT/planted-*.json,
-# OUT/hb_cost.txt; a part whose report is missing says why.
+# OUT/files.txt, OUT/hb_cost.txt; a part whose report is missing says why.
 OUT=$1
 [ -d "$OUT" ] || { echo "usage: bench-report.sh OUT_DIR" >&2; exit 2; }
 
@@ -50,15 +50,20 @@ long it takes to prove a missed wakeup; what the stall watch costs.
 EOF
 }
 
+# heading TITLE FILE WHY: a section's heading; 1 (after saying the part was
+# not measured, and WHY) when its input FILE is missing or empty.
+heading() {
+	echo "## $1"
+	echo
+	[ -s "$2" ] && return 0
+	echo "Not measured in this run${3:+ ($3)}."
+	echo
+	return 1
+}
+
 collisions() {
 	j=$OUT/collisions.json
-	echo "## Collision rate"
-	echo
-	if [ ! -f "$j" ]; then
-		echo "Not measured in this run (no $j)."
-		echo
-		return
-	fi
+	heading "Collision rate" "$j" "no $j" || return 0
 	echo "Kernel: $(cat "$OUT/collisions.kernel" 2>/dev/null || q "$j" .kernel_release),"
 	echo "suite configs/bench.conf. Rates per second; × peer = collisions/s over peer503's."
 	echo
@@ -134,13 +139,7 @@ detection() {
 
 overhead() {
 	j=$OUT/collisions.json
-	echo "## Overhead of the heartbeat and the monitor"
-	echo
-	if [ ! -f "$j" ]; then
-		echo "Not measured in this run."
-		echo
-		return
-	fi
+	heading "Overhead of the heartbeat and the monitor" "$j" || return 0
 	echo "The same case and seed with the monitor on and off (\`monitor = no\`:"
 	echo "no ticks, no kernel-log reads); operations per second of each role."
 	echo
@@ -170,13 +169,8 @@ overhead() {
 
 # Parallel files: OUT/files.txt, lines "files: RUN FILES COLLISIONS CALLS SECONDS VERDICTS".
 files() {
-	echo "## Parallel files"
-	echo
-	if [ ! -s "$OUT/files.txt" ]; then
-		echo "Not measured in this run (BENCH_SKIP=files, or the boot failed: $OUT/files.log)."
-		echo
-		return
-	fi
+	heading "Parallel files" "$OUT/files.txt" \
+		"BENCH_SKIP=files, or the boot failed: $OUT/files.log" || return 0
 	echo "Kernel: $(cat "$OUT/files.kernel" 2>/dev/null || echo '?'). One file serialises its"
 	echo "breaks (a break-layouts call holds the file's locks while it waits), so the"
 	echo "same case ($(cat "$OUT/files.opts" 2>/dev/null)) also ran on several files at once,"

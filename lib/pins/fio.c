@@ -6,8 +6,9 @@
  * pin operation is one fio status report (--status-interval=1, JSON) that
  * shows more bytes moved: a fio that stops moving data stalls this thread
  * like any other pinner. Proof step 1 stops fio (SIGSTOP), which ends its
- * pins and keeps its own mapping; step 2 kills it. A job that fio refuses to start because the kernel
- * refuses a long-term pin (fixedbufs) is reported as such, not as a crash.
+ * pins and keeps its own mapping; step 2 kills it. A job that fio refuses
+ * to start because the kernel refuses a long-term pin (fixedbufs) is
+ * reported as such, not as a crash.
  */
 #include <errno.h>
 #include <fcntl.h>
