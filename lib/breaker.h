@@ -35,6 +35,8 @@ struct brk_ops {
 	int (*op)(struct brk_env *env, struct rng *rng);
 	/* Break the whole break region once, for the read-back-zero check. */
 	int (*final)(struct brk_env *env);
+	/* Release what the ops set up in env->priv (optional). */
+	void (*done)(struct brk_env *env);
 };
 
 /* fallocate(mode) that returns -errno. */

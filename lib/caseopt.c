@@ -54,6 +54,8 @@ const struct opt_desc case_opt_table[] = {
 	{ "break", OPT_STR, OFF(brk), SZ(brk), 0, 0, check_brk, "breaker" },
 	{ "target", OPT_STR, OFF(target), SZ(target), 0, 0, NULL,
 	  "O_DIRECT target on a non-DAX device or filesystem (default /dev/nullb0)" },
+	{ "scratch-dev", OPT_STR, OFF(scratch_dev), SZ(scratch_dev), 0, 0, NULL,
+	  "evict-umount: an unmounted DAX pmem device holding ext4 or xfs, mounted and unmounted by the case, never formatted (default: $DAXSTRESS_SCRATCH_DEV)" },
 	{ "size", OPT_SIZE, OFF(size), 0, 4ULL << 20, 64ULL << 30, NULL,
 	  "case file size, a multiple of 2M" },
 	{ "pin-size", OPT_SIZE, OFF(pin_size), 0, 4096, 256ULL << 20, NULL,

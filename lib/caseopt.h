@@ -20,6 +20,7 @@ struct case_opts {
 	char pin[32];
 	char brk[32];
 	char target[PATH_MAX];
+	char scratch_dev[PATH_MAX];
 	char result[PATH_MAX];
 	char name[128];
 	char fio_job[64];

@@ -59,6 +59,8 @@ static void *breaker_thread(void *arg)
 		if (bt->env->o->break_pause_ms)
 			sleep_ms(bt->env->o->break_pause_ms);
 	}
+	if (ops->done)
+		ops->done(&bt->benv);
 	/* Refused on the very first try: the filesystem lacks the operation. */
 	if (ret == -EOPNOTSUPP && hb_ops(hb) == 1) {
 		atomic_store(&sh->unsupported, 1);

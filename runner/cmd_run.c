@@ -44,6 +44,7 @@ struct run_opts {
 	char json[PATH_MAX];
 	char junit[PATH_MAX];
 	char target[PATH_MAX];
+	char scratch_dev[PATH_MAX];
 	char known[PATH_MAX];
 	char bundles[PATH_MAX];
 	char html[PATH_MAX];
@@ -80,11 +81,15 @@ static void usage(FILE *f)
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
 		"                     [--junit FILE] [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
 		"                     [--bundles DIR] [--html DIR] [--shard K/N] [--quiet] [--sysrq-w]\n"
+		"                     [--scratch-dev DEV]\n"
 		"  --dir DIR          a directory on a DAX mount (ext4 -o dax, xfs -o dax=always)\n"
 		"  --suite NAME|FILE  configs/NAME.conf or a suite file (default: smoke)\n"
 		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
 		"  --junit FILE       write JUnit XML here, for CI systems\n"
 		"  --target DEV|FILE  O_DIRECT target for odirect pins (default /dev/nullb0)\n"
+		"  --scratch-dev DEV  for evict-umount: an unmounted DAX pmem device holding ext4\n"
+		"                     or xfs, mounted and unmounted, never formatted (default:\n"
+		"                     $DAXSTRESS_SCRATCH_DEV)\n"
 		"  --known-issues F   known kernel bugs to report as XFAIL (default configs/known-issues)\n"
 		"  --allow-nodax      run on a non-DAX directory (tests only; cases say dax: false)\n"
 		"  --bundles DIR      write a repro bundle per failing case here (default: bundles/\n"
@@ -137,6 +142,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "json", required_argument, NULL, 'j' },
 		{ "junit", required_argument, NULL, 'J' },
 		{ "target", required_argument, NULL, 't' },
+		{ "scratch-dev", required_argument, NULL, 'D' },
 		{ "known-issues", required_argument, NULL, 'k' },
 		{ "allow-nodax", no_argument, NULL, 'a' },
 		{ "bundles", required_argument, NULL, 'b' },
@@ -159,6 +165,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		case 'j': ret |= set_path(o->json, optarg, "--json"); break;
 		case 'J': ret |= set_path(o->junit, optarg, "--junit"); break;
 		case 't': ret |= set_path(o->target, optarg, "--target"); break;
+		case 'D': ret |= set_path(o->scratch_dev, optarg, "--scratch-dev"); break;
 		case 'k': ret |= set_path(o->known, optarg, "--known-issues"); break;
 		case 'a': o->allow_nodax = true; break;
 		case 'b': ret |= set_path(o->bundles, optarg, "--bundles"); break;
@@ -256,6 +263,10 @@ static void build_argv(struct run *r, const struct suite_case *c, const char *pr
 		argv[n++] = "--allow-nodax";
 	if (r->o.target[0]) {
 		snprintf(store[n], sizeof(store[0]), "--target=%s", r->o.target);
+		argv[n] = store[n], n++;
+	}
+	if (r->o.scratch_dev[0]) {
+		snprintf(store[n], sizeof(store[0]), "--scratch-dev=%s", r->o.scratch_dev);
 		argv[n] = store[n], n++;
 	}
 	for (i = 0; i < c->nkv; i++) {

@@ -210,6 +210,9 @@ int vm_build_initrd(struct vm_ctx *c)
 		return access(c->o->initrd, R_OK) ? -errno : 0;
 	}
 	snprintf(script, sizeof(script), "%s/initramfs.sh", c->vmdir);
+	/* xfs-exchange is made by trixie's mkfs.xfs (xfsprogs.sh), only then in the image */
+	if (vm_wants_fs(c, "xfs-exchange"))
+		setenv("DAXSTRESS_VM_NEW_XFSPROGS", "1", 1);
 	ret = vm_run_capture(argv, c->base_initrd, sizeof(c->base_initrd));
 	if (ret)
 		vm_msg("cannot build the initramfs for %s", c->release);
@@ -264,6 +267,8 @@ static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
 		vm_env_add(m, "DAXSTRESS_SHARD", c->o->shard);
 	if (c->trace)
 		vm_env_add(m, "DAXSTRESS_TRACE", "/etc/daxstress/trace");
+	if (c->scratch[0])
+		vm_env_add(m, "DAXSTRESS_NVDIMMS", "2");
 	if (fclose(m)) {
 		free(env);
 		return -ENOMEM;
@@ -353,6 +358,26 @@ int vm_make_initrd(struct vm_ctx *c)
 
 /* ---- pmem backing file, locked so that parallel runs each get their own ---- */
 
+/* The scratch NVDIMM's image, under the main image's lock (slot i). */
+static int vm_open_scratch(struct vm_ctx *c, const char *dir, int i, bool create)
+{
+	int fd, ret = 0;
+
+	c->scratch[0] = '\0';
+	if (c->o->virtio_pmem)
+		return 0;
+	snprintf(c->scratch, sizeof(c->scratch), "%s/nvdimm-%d-scratch.img", dir, i);
+	if (!create)
+		return 0;
+	fd = open(c->scratch, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	if (ftruncate(fd, VM_SCRATCH_BYTES))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int vm_open_pmem(struct vm_ctx *c, bool lock)
 {
 	const char *kind = c->o->virtio_pmem ? "virtio-pmem" : "nvdimm";
@@ -366,7 +391,7 @@ int vm_open_pmem(struct vm_ctx *c, bool lock)
 	for (i = 0; i < VM_PMEM_SLOTS; i++) {
 		snprintf(c->pmem, sizeof(c->pmem), "%s/%s-%d.img", dir, kind, i);
 		if (!lock)
-			return 0;
+			return vm_open_scratch(c, dir, i, false);
 		fd = open(c->pmem, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return -errno;
@@ -380,7 +405,7 @@ int vm_open_pmem(struct vm_ctx *c, bool lock)
 			return ret;
 		}
 		c->pmem_fd = fd;
-		return 0;
+		return vm_open_scratch(c, dir, i, true);
 	}
 	return -EBUSY;
 }

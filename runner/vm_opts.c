@@ -33,7 +33,7 @@ static const struct vm_optdesc {
 	{ "kernel", 1, OPT_KERNEL, "SPEC",
 	  "debian:6.1|6.12|7.2|7.3, default, a bzImage or a build tree (default: default)" },
 	{ "modules", 1, OPT_MODULES, "DIR", "modules for a bzImage kernel (lib/modules/<release>)" },
-	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated (default: ext4,xfs)" },
+	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated: ext4, xfs, ext4-inode, xfs-inode (dax=inode), xfs-exchange (default: ext4,xfs)" },
 	{ "suite", 1, OPT_SUITE, "NAME|FILE", "suite to run in the guest (default: smoke)" },
 	{ "json", 1, OPT_JSON, "FILE", "also write the merged report here" },
 	{ "timeout", 1, OPT_TIMEOUT, "S", "whole-run deadline (default: 1800)" },
@@ -187,10 +187,15 @@ int vm_parse_opts(struct vm_opts *o, int argc, char **argv)
 	return err;
 }
 
-/* ext4-inode and xfs-inode: the same filesystems mounted with dax=inode. */
+/*
+ * ext4-inode and xfs-inode: the same filesystems mounted with dax=inode;
+ * xfs-exchange: xfs with the exchange-range feature (a newer mkfs.xfs).
+ */
 static bool vm_fs_known(const char *fs)
 {
-	static const char *const known[] = { "ext4", "xfs", "ext4-inode", "xfs-inode" };
+	static const char *const known[] = {
+		"ext4", "xfs", "ext4-inode", "xfs-inode", "xfs-exchange",
+	};
 	size_t i;
 
 	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
@@ -206,7 +211,7 @@ int vm_split_fs(struct vm_ctx *c)
 	snprintf(buf, sizeof(buf), "%s", c->o->fs);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!vm_fs_known(tok)) {
-			vm_msg("--fs: unsupported filesystem '%s' (ext4, xfs; ext4-inode and xfs-inode mount with dax=inode)", tok);
+			vm_msg("--fs: unsupported filesystem '%s' (ext4, xfs; ext4-inode and xfs-inode mount with dax=inode; xfs-exchange has the exchange-range feature)", tok);
 			return -EINVAL;
 		}
 		if (c->nfs == VM_MAX_FS)
@@ -218,4 +223,14 @@ int vm_split_fs(struct vm_ctx *c)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+bool vm_wants_fs(const struct vm_ctx *c, const char *fs)
+{
+	int i;
+
+	for (i = 0; i < c->nfs; i++)
+		if (!strcmp(c->fs[i], fs))
+			return true;
+	return false;
 }

@@ -23,9 +23,15 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#define VM_MAX_FS		4
+#define VM_MAX_FS		5
 #define VM_PMEM_SIZE		"2G"
 #define VM_PMEM_BYTES		(2LL << 30)
+/*
+ * A second, smaller NVDIMM: the scratch device that evict-umount mounts and
+ * unmounts (the first holds the suite's own mount). xfs needs 300 MiB.
+ */
+#define VM_SCRATCH_SIZE		"1G"
+#define VM_SCRATCH_BYTES	(1LL << 30)
 #define VM_LINE_MAX		8192
 #define VM_DIR_MAX		2048	/* directories; file paths in them: PATH_MAX */
 
@@ -161,6 +167,7 @@ struct vm_ctx {
 	char initrd[PATH_MAX];
 	char rundir[VM_DIR_MAX];
 	char pmem[PATH_MAX];
+	char scratch[PATH_MAX];	/* "" with virtio-pmem */
 	char qemu_log[PATH_MAX];
 	int pmem_fd;
 	char fs[VM_MAX_FS][16];
@@ -185,6 +192,7 @@ char *vm_slurp(const char *path, size_t *len);
 void vm_usage(FILE *f);
 int vm_parse_opts(struct vm_opts *o, int argc, char **argv);
 int vm_split_fs(struct vm_ctx *c);
+bool vm_wants_fs(const struct vm_ctx *c, const char *fs);
 
 /* vm_guest.c */
 int vm_find_exedir(struct vm_ctx *c);

@@ -121,6 +121,13 @@ int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
 			pmem, VM_PMEM_SIZE);
 	err |= strv_opt(a, "-device", "%s,id=nv1,memdev=mem1",
 			c->o->virtio_pmem ? "virtio-pmem-pci" : "nvdimm");
+	if (c->scratch[0]) {
+		vm_qemu_escape(c->scratch, pmem, sizeof(pmem));
+		err |= strv_opt(a, "-object",
+				"memory-backend-file,id=mem2,share=on,mem-path=%s,size=%s",
+				pmem, VM_SCRATCH_SIZE);
+		err |= strv_opt(a, "-device", "nvdimm,id=nv2,memdev=mem2");
+	}
 	err |= strv_opt(a, "-kernel", "%s/vmlinuz", c->kdir);
 	err |= strv_opt(a, "-initrd", "%s", c->initrd);
 	err |= strv_opt(a, "-append", "%s", cmd);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * evict-close, evict-unlink: the last reference to an inode goes while
- * some of its DAX pages are still held. Each op makes a small file beside
- * the case file, writes it, maps it, vmsplices 1 MiB of the mapping into a
- * pipe (page references), unmaps it, and drops the inode while a drainer
- * thread empties the pipe HOLD_MS later:
- *   evict-close:  an O_TMPFILE file, evicted by its last close();
- *   evict-unlink: a named file, closed first and evicted by unlink().
+ * evict-close, evict-unlink, evict-umount: the last reference to an inode
+ * goes while some of its DAX pages are still held. Each op makes a small
+ * file, writes it, maps it, vmsplices 1 MiB of the mapping into a pipe
+ * (page references), unmaps it, and drops the inode while a drainer thread
+ * empties the pipe HOLD_MS later:
+ *   evict-close:  an O_TMPFILE beside the case file, evicted by its last close();
+ *   evict-unlink: a named file beside it, closed first and evicted by unlink();
+ *   evict-umount: a named file on the scratch filesystem (scratch.h), closed
+ *                 and evicted by unmounting the whole filesystem, which is
+ *                 mounted again for the next op.
  * 7.x waits in dax_break_layout_final (TASK_UNINTERRUPTIBLE: state D, seen
  * by the hung-task detector) until the references are gone; a lost wake
  * there never ends, and the monitor reports a D-state hang. 6.1 and 6.12 do
@@ -26,17 +29,21 @@
 #include <unistd.h>
 
 #include "../breaker.h"
+#include "../scratch.h"
 
 #define EVICT_LEN	(2u << 20)	/* one PMD's worth of file */
 #define SPLICE_LEN	(1u << 20)	/* the default pipe-max-size */
 #define HOLD_MS		20
+
+enum evict_how { EVICT_CLOSE, EVICT_UNLINK, EVICT_UMOUNT };
 
 struct evict {
 	int pipe[2];
 	size_t cap;
 	char *sink;
 	uint64_t ops;
-	char path[PATH_MAX];	/* evict-unlink's file */
+	char path[PATH_MAX];	/* evict-unlink's and evict-umount's file */
+	struct scratch sc;	/* evict-umount's filesystem */
 };
 
 struct drain {
@@ -65,6 +72,58 @@ static struct evict *evict_get(struct brk_env *env)
 	return e->sink ? e : NULL;
 }
 
+static void evict_done(struct brk_env *env)
+{
+	struct evict *e = env->priv;
+
+	if (!e)
+		return;
+	scratch_close(&e->sc);
+	close(e->pipe[0]);
+	close(e->pipe[1]);
+	free(e->sink);
+	free(e);
+	env->priv = NULL;
+}
+
+/*
+ * The first evict-umount op: the scratch device the case or the
+ * environment names. None named is a SKIP that says how to name one.
+ */
+static int scratch_setup(struct brk_env *env, struct evict *e)
+{
+	const char *dev = env->o->scratch_dev[0] ? env->o->scratch_dev : getenv(SCRATCH_DEV_ENV);
+	char err[512];
+	int ret;
+
+	if (!dev || !dev[0])
+		return brk_unsupported(env, -ENODEV, "evict-umount: no scratch device: name an unmounted DAX-capable pmem device holding ext4 or xfs with scratch-dev (or $%s); the case mounts and unmounts it and never formats it", SCRATCH_DEV_ENV);
+	if (env->o->breakers > 1) {
+		shared_error(env->sh, "evict-umount needs breakers = 1: one thread mounts and unmounts the scratch device");
+		return -EINVAL;
+	}
+	ret = scratch_open(&e->sc, dev, err, sizeof(err));
+	if (ret) {
+		shared_error(env->sh, "evict-umount: %s", err);
+		return ret;
+	}
+	snprintf(e->path, sizeof(e->path), "%s/daxstress-evict", e->sc.mnt);
+	return 0;
+}
+
+static int scratch_mount_again(struct brk_env *env, struct evict *e)
+{
+	char err[512];
+	int ret;
+
+	if (!e->ops && (ret = scratch_setup(env, e)))
+		return ret;
+	ret = scratch_mount(&e->sc, err, sizeof(err));
+	if (ret)
+		shared_error(env->sh, "evict-umount: %s", err);
+	return ret;
+}
+
 static void *drain_thread(void *arg)
 {
 	struct drain *d = arg;
@@ -82,14 +141,21 @@ static void *drain_thread(void *arg)
 	return NULL;
 }
 
-static int create_file(struct brk_env *env, struct evict *e, bool named)
+/* The file to evict: an fd, or -errno. */
+static int create_file(struct brk_env *env, struct evict *e, enum evict_how how)
 {
 	char dir[PATH_MAX];
+	int fd, ret;
 
-	if (named)
-		return open(e->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	strscpy_trunc(dir, env->path, sizeof(dir));
-	return open(dirname(dir), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (how == EVICT_UMOUNT && (ret = scratch_mount_again(env, e)))
+		return ret;
+	if (how != EVICT_CLOSE) {
+		fd = open(e->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	} else {
+		strscpy_trunc(dir, env->path, sizeof(dir));
+		fd = open(dirname(dir), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	}
+	return fd < 0 ? -errno : fd;
 }
 
 /* Map the file and put page references of it into the pipe. Bytes, -errno. */
@@ -111,16 +177,18 @@ static ssize_t hold_pages(struct evict *e, int fd)
 	return n;
 }
 
-/* The last reference goes now: close (tmpfile) or close then unlink. */
-static int drop_inode(struct evict *e, int fd, bool named)
+/* The last reference goes now: close, then unlink or unmount. */
+static int drop_inode(struct evict *e, int fd, enum evict_how how)
 {
 	close(fd);
-	if (named && unlink(e->path))
+	if (how == EVICT_UNLINK && unlink(e->path))
 		return -errno;
+	if (how == EVICT_UMOUNT)
+		return scratch_umount(&e->sc);
 	return 0;
 }
 
-static int evict_op(struct brk_env *env, bool named)
+static int evict_op(struct brk_env *env, enum evict_how how)
 {
 	struct evict *e = evict_get(env);
 	struct drain d = { .e = e };
@@ -129,12 +197,12 @@ static int evict_op(struct brk_env *env, bool named)
 
 	if (!e)
 		return -ENOMEM;
-	fd = create_file(env, e, named);
+	fd = create_file(env, e, how);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	ret = brk_fill(fd, EVICT_LEN);
 	if (!ret && !e->ops++ && !env->o->allow_nodax && !brk_fd_is_dax(fd))
-		ret = brk_unsupported(env, -EINVAL, "evict: a new file in %s is not DAX (a dax=inode mount without the directory's DAX flag?)", env->path);
+		ret = brk_unsupported(env, -EINVAL, "evict: a new file in the directory of %s is not DAX (a dax=inode mount without the directory's DAX flag?)", env->path);
 	d.n = ret ? 0 : hold_pages(e, fd);
 	if (d.n < 0) {
 		ret = (int)d.n;
@@ -143,35 +211,50 @@ static int evict_op(struct brk_env *env, bool named)
 	if (pthread_create(&th, NULL, drain_thread, &d)) {
 		/* No drainer: empty the pipe first, or the inode would wait forever. */
 		drain_thread(&d);
-		drop_inode(e, fd, named);
+		drop_inode(e, fd, how);
 		return ret ? ret : -EAGAIN;
 	}
 	/* Pages are still referenced from the pipe while the inode goes. */
-	ret = drop_inode(e, fd, named) ?: ret;
+	ret = drop_inode(e, fd, how) ?: ret;
 	pthread_join(th, NULL);
 	return ret ? ret : d.ret;
 }
 
 static int evict_close_op(struct brk_env *env, struct rng *rng)
 {
-	return evict_op(env, false);
+	return evict_op(env, EVICT_CLOSE);
 }
 
 static int evict_unlink_op(struct brk_env *env, struct rng *rng)
 {
-	return evict_op(env, true);
+	return evict_op(env, EVICT_UNLINK);
+}
+
+static int evict_umount_op(struct brk_env *env, struct rng *rng)
+{
+	return evict_op(env, EVICT_UMOUNT);
 }
 
 static const struct brk_ops brk_evict_close_ops = {
 	.name = "evict-close",
 	.help = "last close() of an unlinked DAX file while vmsplice still holds its pages (inode eviction)",
 	.op = evict_close_op,
+	.done = evict_done,
 };
 
 static const struct brk_ops brk_evict_unlink_ops = {
 	.name = "evict-unlink",
 	.help = "unlink() of a closed DAX file while vmsplice still holds its pages (inode eviction)",
 	.op = evict_unlink_op,
+	.done = evict_done,
+};
+
+static const struct brk_ops brk_evict_umount_ops = {
+	.name = "evict-umount",
+	.help = "umount of the scratch filesystem (scratch-dev) right after the last close of a file whose pages vmsplice still holds",
+	.op = evict_umount_op,
+	.done = evict_done,
 };
 BREAKER(brk_evict_close_ops);
 BREAKER(brk_evict_unlink_ops);
+BREAKER(brk_evict_umount_ops);

@@ -13,6 +13,7 @@
 # Environment: DAXSTRESS_VM_MODULES  extra modules to include (space separated)
 #              DAXSTRESS_VM_TOOLS    extra host programs to include (full paths)
 #              DAXSTRESS_VM_NO_FIO=1 leave fio (and its ~80 MB of libraries) out
+#              DAXSTRESS_VM_NEW_XFSPROGS=1 add trixie's mkfs.xfs (xfsprogs.sh)
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
 
@@ -84,6 +85,17 @@ payload_list() {
 	fi
 }
 
+# DAXSTRESS_VM_NEW_XFSPROGS=1: trixie's mkfs.xfs with its own C library
+# under /opt/xfsprogs (xfsprogs.sh), for the xfs-exchange filesystem.
+new_xfsprogs() {
+	local x t
+	[ -n "${DAXSTRESS_VM_NEW_XFSPROGS:-}" ] || return 0
+	x=$("$HERE/xfsprogs.sh") || die "cannot fetch trixie's xfsprogs (needed for xfs-exchange)"
+	(cd "$x" && find sbin lib -type f | LC_ALL=C sort) | while read -r t; do
+		printf '%s\t/opt/xfsprogs/%s\n' "$x/$t" "$t"
+	done
+}
+
 # "source TAB guest-path" for busybox, the tools, their libraries and the init.
 file_list() {
 	local t
@@ -98,6 +110,7 @@ file_list() {
 	while IFS="$(printf '\t')" read -r t _; do
 		[ -L "$t" ] || ! is_elf "$t" || elfs+=("$t")
 	done <"$WORK/payload"
+	new_xfsprogs
 	[ ${#elfs[@]} -eq 0 ] && return 0
 	printf '%s\n' "${elfs[@]}" | libs_of | while read -r t; do
 		printf '%s\t%s\n' "$t" "$(guest_path "$t")"
