@@ -116,8 +116,11 @@ static int scratch_mount_again(struct brk_env *env, struct evict *e)
 	char err[512];
 	int ret;
 
-	if (!e->ops && (ret = scratch_setup(env, e)))
-		return ret;
+	if (!e->ops) {
+		ret = scratch_setup(env, e);
+		if (ret)
+			return ret;
+	}
 	ret = scratch_mount(&e->sc, err, sizeof(err));
 	if (ret)
 		shared_error(env->sh, "evict-umount: %s", err);
@@ -147,8 +150,11 @@ static int create_file(struct brk_env *env, struct evict *e, enum evict_how how)
 	char dir[PATH_MAX];
 	int fd, ret;
 
-	if (how == EVICT_UMOUNT && (ret = scratch_mount_again(env, e)))
-		return ret;
+	if (how == EVICT_UMOUNT) {
+		ret = scratch_mount_again(env, e);
+		if (ret)
+			return ret;
+	}
 	if (how != EVICT_CLOSE) {
 		fd = open(e->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	} else {
