@@ -43,7 +43,7 @@ static int exchange_op(struct brk_env *env, struct rng *rng)
 	/* The ioctl's file is file2: the case file. */
 	ret = ioctl(env->fd, XFS_IOC_EXCHANGE_RANGE, &x) ? -errno : 0;
 	if (ret == -EOPNOTSUPP && !r->ops)
-		return brk_unsupported(env, ret, "XFS_IOC_EXCHANGE_RANGE refused on the first try with EOPNOTSUPP: the filesystem lacks the exchange-range feature (mkfs.xfs -i exchange=1 needs xfsprogs 6.10 or later; ext4 has no exchange-range)");
+		return brk_unsupported(env, ret, "XFS_IOC_EXCHANGE_RANGE refused on the first try with EOPNOTSUPP: the filesystem lacks the exchange-range feature (mkfs.xfs -i exchange=1 needs xfsprogs 6.10 or later, which daxstress vm --fs xfs-exchange brings; ext4 has no exchange-range)");
 	return brk_remap_result(env, r, "XFS_IOC_EXCHANGE_RANGE", ret);
 }
 
