@@ -60,6 +60,13 @@ expect_eq "no filesystem on it: error" "$(field empty verdict)" error
 expect_match "no filesystem on it: says it must hold ext4 or xfs" \
 	"$(field empty reason)" "did not mount as ext4 or xfs.*never formats"
 
+# daxstress run --scratch-dev passes the device to every case
+printf '[global]\nworkload = pin-truncate\npin = pvm\nbreak = evict-umount\nsize = 4M\n[um]\nduration = 1s\n' >"$dir/um.conf"
+"$DAXSTRESS" run --dir "$dir/case" --allow-nodax --suite "$dir/um.conf" --scratch-dev /dev/null \
+	--json "$dir/run.json" --quiet >/dev/null 2>&1
+expect_match "run --scratch-dev reaches the case" "$(jget "$dir/run.json" um reason)" \
+	"/dev/null is not a block device"
+
 mkfs.xfs -q -f "$loop" || not_ok "mkfs.xfs on the test's own loop device"
 mount "$loop" "$dir/other"
 wl mounted --scratch-dev "$loop" >/dev/null
