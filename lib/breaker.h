@@ -16,6 +16,7 @@
 
 #define BRK_F_PLANT	(1u << 0)	/* pairs with a PIN_F_PLANT pin source */
 #define BRK_F_WHOLE	(1u << 1)	/* breaks the whole file: no stable region */
+#define BRK_F_HOLD	(1u << 2)	/* holds pages itself: the hold option applies */
 
 struct brk_env {
 	const struct case_opts *o;
@@ -24,6 +25,8 @@ struct brk_env {
 	const char *path;	/* the case file, for breakers that reopen it */
 	uint64_t size;
 	uint64_t brk_start;	/* breaks stay inside [brk_start, size) */
+	int target_fd;		/* O_DIRECT target for hold = odirect, else -1 */
+	uint64_t target_size;
 	void *priv;		/* per-thread state of the breaker, set up by its op */
 };
 

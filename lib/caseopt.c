@@ -47,6 +47,14 @@ static int check_map(const char *v, char *err, size_t len)
 	return -EINVAL;
 }
 
+static int check_hold(const char *v, char *err, size_t len)
+{
+	if (!strcmp(v, "vmsplice") || !strcmp(v, "odirect"))
+		return 0;
+	snprintf(err, len, "hold '%s' must be vmsplice or odirect", v);
+	return -EINVAL;
+}
+
 const struct opt_desc case_opt_table[] = {
 	{ "dir", OPT_STR, OFF(dir), SZ(dir), 0, 0, NULL,
 	  "directory on a DAX mount for the case file (default: $DAXSTRESS_DIR, else " DEFAULT_DAX_DIR ")" },
@@ -90,6 +98,8 @@ const struct opt_desc case_opt_table[] = {
 	  "breaks only while pins are held, pins only between breaks (no refault during a break)" },
 	{ "map", OPT_STR, OFF(map), SZ(map), 0, 0, check_map,
 	  "owner mapping: shared (read-write) or private-ro (MAP_PRIVATE, PROT_READ; owners only read)" },
+	{ "hold", OPT_STR, OFF(hold), SZ(hold), 0, 0, check_hold,
+	  "evict-* breakers: hold the file's pages with vmsplice (page references) or an O_DIRECT read from the target in flight (GUP pins)" },
 	{ "owners", OPT_U32, OFF(owners), 0, 1, 8, NULL,
 	  "mapping owner processes sharing the file" },
 	{ "dax-flag", OPT_BOOL, OFF(dax_flag), 0, 0, 1, NULL,
@@ -106,6 +116,7 @@ void case_opts_defaults(struct case_opts *o)
 	strscpy_trunc(o->pin, "pvm", sizeof(o->pin));
 	strscpy_trunc(o->brk, "truncate", sizeof(o->brk));
 	strscpy_trunc(o->fio_job, "libaio", sizeof(o->fio_job));
+	strscpy_trunc(o->hold, "vmsplice", sizeof(o->hold));
 	o->size = 64ULL << 20;
 	o->pin_size = 1ULL << 20;
 	o->break_size = 2ULL << 20;

@@ -40,6 +40,7 @@ struct case_opts {
 	bool lockstep;
 	/* mappings and modes */
 	char map[16];		/* "shared" or "private-ro" */
+	char hold[16];		/* evict-*: "vmsplice" or "odirect" */
 	uint32_t owners;	/* mapping owner processes */
 	bool dax_flag;		/* set FS_XFLAG_DAX on the case file (dax=inode) */
 	bool pmd;		/* lay the file out for 2 MiB faults and report them */
@@ -50,6 +51,12 @@ struct case_opts {
 static inline bool case_map_private_ro(const struct case_opts *o)
 {
 	return o->map[0] == 'p';
+}
+
+/* The eviction breakers hold their pages with an O_DIRECT read in flight. */
+static inline bool case_hold_odirect(const struct case_opts *o)
+{
+	return o->hold[0] == 'o';
 }
 
 enum opt_type { OPT_STR, OPT_SIZE, OPT_U32, OPT_U64, OPT_DURATION, OPT_BOOL };

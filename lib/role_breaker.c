@@ -94,6 +94,7 @@ void role_breaker(const struct role_env *env)
 		th[i].benv = (struct brk_env){
 			.o = env->o, .sh = env->sh, .fd = env->fd, .path = env->path,
 			.size = env->size, .brk_start = env->brk_start,
+			.target_fd = env->target_fd, .target_size = env->target_size,
 		};
 		if (pthread_create(&th[i].th, NULL, breaker_thread, &th[i])) {
 			shared_error(env->sh, "breaker: cannot start thread %u", i);

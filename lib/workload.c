@@ -263,7 +263,8 @@ static int open_target(struct wl *w)
 	uint64_t need = w->o.pin_size * 8;
 	int ret;
 
-	if (!(w->env.pin->flags & PIN_F_TARGET))
+	/* the pinner's O_DIRECT side, or the eviction breakers' (hold = odirect) */
+	if (!(w->env.pin->flags & PIN_F_TARGET) && !case_hold_odirect(&w->o))
 		return 0;
 	ret = target_open(&w->tgt, w->o.target, need < (4u << 20) ? 4u << 20 : need,
 			  err, sizeof(err));
@@ -583,6 +584,7 @@ static void verify_data(struct wl *w)
 	struct brk_env benv = {
 		.o = &w->o, .sh = w->sh, .fd = w->fd,
 		.size = w->env.size, .brk_start = w->env.brk_start,
+		.target_fd = w->env.target_fd, .target_size = w->env.target_size,
 	};
 	char msg[256];
 	int ret;
@@ -868,6 +870,11 @@ static int resolve(struct wl *w, char *err, size_t len)
 	w->env.target_fd = -1;
 	if (!!(w->env.pin->flags & PIN_F_PLANT) != !!(w->env.brk->flags & BRK_F_PLANT)) {
 		snprintf(err, len, "the planted pin sources (plant-*) and the plant-wait breaker only work with each other");
+		return -EINVAL;
+	}
+	if (case_hold_odirect(&w->o) && !(w->env.brk->flags & BRK_F_HOLD)) {
+		snprintf(err, len, "hold = odirect is for the breakers that hold pages themselves (evict-close, evict-unlink, evict-umount), not %s",
+			 w->o.brk);
 		return -EINVAL;
 	}
 	if (!w->o.seed)

@@ -15,10 +15,16 @@
  * there never ends, and the monitor reports a D-state hang. 6.1 and 6.12 do
  * not wait at evict and may WARN in dax_disassociate_entry (pages still
  * referenced when their entry goes), reported as kernel-warning.
+ * With hold = odirect the pages are held by GUP pins instead: a libaio
+ * O_DIRECT read from the case's target into the mapping is in flight while
+ * the inode goes (use a slow target, e.g. the VM's /dev/nullb-slow, so that
+ * it still is), and its completion is reaped afterwards. The last unpin
+ * must then wake the eviction.
  * The case file itself is never broken here.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libaio.h>
 #include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
@@ -41,6 +47,8 @@ struct evict {
 	int pipe[2];
 	size_t cap;
 	char *sink;
+	io_context_t aio;	/* hold = odirect */
+	struct iocb cb;
 	uint64_t ops;
 	char path[PATH_MAX];	/* evict-unlink's and evict-umount's file */
 	struct scratch sc;	/* evict-umount's filesystem */
@@ -69,7 +77,9 @@ static struct evict *evict_get(struct brk_env *env)
 	e->sink = malloc(e->cap);
 	snprintf(e->path, sizeof(e->path), "%s.evict%d", env->path, gettid());
 	env->priv = e;
-	return e->sink ? e : NULL;
+	if (case_hold_odirect(env->o) && io_setup(1, &e->aio))
+		e->aio = NULL;
+	return e->sink && (e->aio || !case_hold_odirect(env->o)) ? e : NULL;
 }
 
 static void evict_done(struct brk_env *env)
@@ -79,6 +89,8 @@ static void evict_done(struct brk_env *env)
 	if (!e)
 		return;
 	scratch_close(&e->sc);
+	if (e->aio)
+		io_destroy(e->aio);
 	close(e->pipe[0]);
 	close(e->pipe[1]);
 	free(e->sink);
@@ -127,11 +139,30 @@ static int scratch_mount_again(struct brk_env *env, struct evict *e)
 	return ret;
 }
 
+/* hold = odirect: the read's completion is the release; wait for it. */
+static int reap_read(struct evict *e)
+{
+	struct io_event ev;
+	int n;
+
+	do {
+		n = io_getevents(e->aio, 1, 1, &ev, NULL);
+	} while (n == -EINTR);
+	if (n != 1)
+		return n < 0 ? n : -EIO;
+	return (long)ev.res < 0 ? (int)(long)ev.res : 0;
+}
+
 static void *drain_thread(void *arg)
 {
 	struct drain *d = arg;
 	ssize_t got = 0, r;
 
+	if (d->e->aio) {
+		if (d->n)
+			d->ret = reap_read(d->e);
+		return NULL;
+	}
 	sleep_ms(HOLD_MS);
 	while (got < d->n) {
 		r = read(d->e->pipe[0], d->e->sink, d->e->cap);
@@ -164,8 +195,21 @@ static int create_file(struct brk_env *env, struct evict *e, enum evict_how how)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Map the file and put page references of it into the pipe. Bytes, -errno. */
-static ssize_t hold_pages(struct evict *e, int fd)
+/* Start an O_DIRECT read from the target into map: pins until it completes. */
+static ssize_t pin_by_read(struct brk_env *env, struct evict *e, char *map, size_t len)
+{
+	struct iocb *cbp = &e->cb;
+	int n;
+
+	if (env->target_size < len)
+		return -ENOSPC;
+	io_prep_pread(&e->cb, env->target_fd, map, len, 0);
+	n = io_submit(e->aio, 1, &cbp);
+	return n == 1 ? (ssize_t)len : n < 0 ? n : -EAGAIN;
+}
+
+/* Map the file and hold pages of it (pipe or read in flight). Bytes, -errno. */
+static ssize_t hold_pages(struct brk_env *env, struct evict *e, int fd)
 {
 	size_t len = e->cap > SPLICE_LEN ? SPLICE_LEN : e->cap;
 	struct iovec iov;
@@ -175,10 +219,14 @@ static ssize_t hold_pages(struct evict *e, int fd)
 	map = mmap(NULL, EVICT_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED)
 		return -errno;
-	iov = (struct iovec){ map, len };
-	n = vmsplice(e->pipe[1], &iov, 1, 0);
-	if (n < 0)
-		n = -errno;
+	if (e->aio) {
+		n = pin_by_read(env, e, map, SPLICE_LEN);
+	} else {
+		iov = (struct iovec){ map, len };
+		n = vmsplice(e->pipe[1], &iov, 1, 0);
+		if (n < 0)
+			n = -errno;
+	}
 	munmap(map, EVICT_LEN);
 	return n;
 }
@@ -209,7 +257,7 @@ static int evict_op(struct brk_env *env, enum evict_how how)
 	ret = brk_fill(fd, EVICT_LEN);
 	if (!ret && !e->ops++ && !env->o->allow_nodax && !brk_fd_is_dax(fd))
 		ret = brk_unsupported(env, -EINVAL, "evict: a new file in the directory of %s is not DAX (a dax=inode mount without the directory's DAX flag?)", env->path);
-	d.n = ret ? 0 : hold_pages(e, fd);
+	d.n = ret ? 0 : hold_pages(env, e, fd);
 	if (d.n < 0) {
 		ret = (int)d.n;
 		d.n = 0;
@@ -244,6 +292,7 @@ static int evict_umount_op(struct brk_env *env, struct rng *rng)
 static const struct brk_ops brk_evict_close_ops = {
 	.name = "evict-close",
 	.help = "last close() of an unlinked DAX file while vmsplice still holds its pages (inode eviction)",
+	.flags = BRK_F_HOLD,
 	.op = evict_close_op,
 	.done = evict_done,
 };
@@ -251,6 +300,7 @@ static const struct brk_ops brk_evict_close_ops = {
 static const struct brk_ops brk_evict_unlink_ops = {
 	.name = "evict-unlink",
 	.help = "unlink() of a closed DAX file while vmsplice still holds its pages (inode eviction)",
+	.flags = BRK_F_HOLD,
 	.op = evict_unlink_op,
 	.done = evict_done,
 };
@@ -258,6 +308,7 @@ static const struct brk_ops brk_evict_unlink_ops = {
 static const struct brk_ops brk_evict_umount_ops = {
 	.name = "evict-umount",
 	.help = "umount of the scratch filesystem (scratch-dev) right after the last close of a file whose pages vmsplice still holds",
+	.flags = BRK_F_HOLD,
 	.op = evict_umount_op,
 	.done = evict_done,
 };

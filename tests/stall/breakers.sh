@@ -3,7 +3,8 @@
 # Description: breaker threads on a non-DAX directory. Several collapse or
 # insert breakers on one file race on its size (one shifts while another
 # picks a range from the old size) and must still pass; break-pause must
-# space one thread's breaks by at least the pause.
+# space one thread's breaks by at least the pause. The eviction breakers
+# hold their pages with an O_DIRECT read in flight when told to.
 . "$(dirname "$0")/../lib.sh"
 
 dir=$(mktemp -d /tmp/daxstress-breakers.XXXXXX)
@@ -26,6 +27,24 @@ b=$(jq -r .counters.break_ops "$dir/pause.json")
 [ "${b:-0}" -ge 1 ] && [ "$b" -le 11 ] &&
 	ok "break-pause 100ms: $b breaks in 1 s" ||
 	not_ok "break-pause 100ms: '$b' breaks in 1 s (expected 1 to 11)"
+
+# hold = odirect: the eviction breakers pin with an O_DIRECT read in flight
+# (the target is a file the case creates; /tmp may be tmpfs, without O_DIRECT)
+tdir=$(mktemp -d /var/tmp/daxstress-hold.XXXXXX)
+for brk in evict-close evict-unlink; do
+	"$WL" --dir "$dir" --allow-nodax --pin pvm --break $brk --hold odirect \
+		--target "$tdir/target" --size 8M --owner-threads 0 --duration 1s \
+		--result "$dir/hold-$brk.json" >/dev/null 2>&1
+	expect_eq "$brk, hold odirect: pass" "$(jq -r .verdict "$dir/hold-$brk.json")" pass
+	b=$(jq -r .counters.break_ops "$dir/hold-$brk.json")
+	[ "${b:-0}" -ge 10 ] && ok "$brk, hold odirect: $b evictions with a read in flight" ||
+		not_ok "$brk, hold odirect: only '$b' evictions"
+done
+expect_eq "hold odirect: the case removed the target file it made" "$(ls "$tdir")" ""
+rm -rf "$tdir"
+out=$("$WL" --dir "$dir" --allow-nodax --break punch --hold odirect --duration 1s 2>&1)
+expect_eq "hold odirect with punch: refused (exit 2)" "$?" 2
+expect_match "hold odirect with punch: says which breakers take it" "$out" "evict-close, evict-unlink, evict-umount"
 
 rm -rf "$dir"
 finish
