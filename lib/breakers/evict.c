@@ -79,7 +79,9 @@ static struct evict *evict_get(struct brk_env *env)
 	env->priv = e;
 	if (case_hold_odirect(env->o) && io_setup(1, &e->aio))
 		e->aio = NULL;
-	return e->sink && (e->aio || !case_hold_odirect(env->o)) ? e : NULL;
+	if (!e->sink || (case_hold_odirect(env->o) && !e->aio))
+		return NULL;
+	return e;
 }
 
 static void evict_done(struct brk_env *env)
