@@ -80,6 +80,7 @@ void role_breaker(const struct role_env *env)
 	struct sigaction sa;
 	unsigned int i;
 
+	role_set_name("ds-break");
 	sig_sh = env->sh;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_proof_signal;

@@ -266,6 +266,7 @@ static void run_owner(const struct role_env *env, bool first)
 
 void role_owner(const struct role_env *env)
 {
+	role_set_name("ds-owner");
 	spawn_owners(env);
 	run_owner(env, true);
 }

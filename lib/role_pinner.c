@@ -69,6 +69,7 @@ void role_pinner(const struct role_env *env)
 	unsigned int i;
 	int ret;
 
+	role_set_name("ds-pin");
 	p.penv = (struct pin_env){
 		.o = env->o, .sh = env->sh, .fd = env->fd, .path = env->path, .dax = env->dax,
 		.size = env->size, .brk_start = env->brk_start,

@@ -8,6 +8,8 @@
 #ifndef DS_ROLES_H
 #define DS_ROLES_H
 
+#include <sys/prctl.h>
+
 #include "breaker.h"
 #include "pin.h"
 
@@ -28,6 +30,16 @@ struct role_env {
 
 /* The signal the monitor sends in the last proof step. */
 #define PROOF_SIGNAL SIGUSR2
+
+/*
+ * Name the role's process (ds-owner, ds-pin, ds-break; its threads inherit
+ * it), so that hung-task reports, kprobe filters on comm and ps tell the
+ * roles apart.
+ */
+static inline void role_set_name(const char *name)
+{
+	prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 void __noreturn role_owner(const struct role_env *env);
 void __noreturn role_pinner(const struct role_env *env);
