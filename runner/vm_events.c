@@ -238,7 +238,8 @@ static void vm_event(struct vm_ctx *c, const char *line)
 	}
 }
 
-static void vm_json_append(struct vm_fs *fs, const char *line)
+/* A piece of a long line gets no newline: JSON strings must stay whole. */
+static void vm_json_append(struct vm_fs *fs, const char *line, unsigned int flags)
 {
 	size_t len = strlen(line);
 	char *j = realloc(fs->json, fs->json_len + len + 2);
@@ -247,20 +248,21 @@ static void vm_json_append(struct vm_fs *fs, const char *line)
 		return;
 	memcpy(j + fs->json_len, line, len);
 	fs->json_len += len;
-	j[fs->json_len++] = '\n';
+	if (!(flags & VM_LINE_PARTIAL))
+		j[fs->json_len++] = '\n';
 	j[fs->json_len] = '\0';
 	fs->json = j;
 }
 
-static void vm_data_line(struct vm_ctx *c, const char *line)
+static void vm_data_line(struct vm_ctx *c, const char *line, unsigned int flags)
 {
 	c->a.t_last = vm_now();
-	if (!strncmp(line, VM_MARK, strlen(VM_MARK))) {
+	if (!(flags & VM_LINE_CONT) && !strncmp(line, VM_MARK, strlen(VM_MARK))) {
 		vm_event(c, line + strlen(VM_MARK));
 	} else if (c->a.bundles) {
 		vm_bundles_line(c, line);
 	} else if (c->a.in_json) {
-		vm_json_append(c->a.cur, line);
+		vm_json_append(c->a.cur, line, flags);
 	} else if (c->a.in_ktap) {
 		printf("%s\n", line);
 		fflush(stdout);
@@ -284,7 +286,7 @@ static const char *const vm_fatal_patterns[] = {
 	"invalid opcode: ",
 };
 
-static void vm_console_line(struct vm_ctx *c, const char *line)
+static void vm_console_line(struct vm_ctx *c, const char *line, unsigned int flags)
 {
 	size_t i;
 
@@ -302,7 +304,7 @@ static void vm_console_line(struct vm_ctx *c, const char *line)
 
 /* Read what the file grew by and hand out complete lines. */
 static void vm_follow(struct vm_ctx *c, int fd, struct vm_lines *lb,
-		      void (*fn)(struct vm_ctx *c, const char *line))
+		      void (*fn)(struct vm_ctx *c, const char *line, unsigned int flags))
 {
 	char *start, *nl;
 	ssize_t n;
@@ -312,7 +314,8 @@ static void vm_follow(struct vm_ctx *c, int fd, struct vm_lines *lb,
 	for (;;) {
 		if (lb->len == sizeof(lb->buf) - 1) {
 			lb->buf[lb->len] = '\0';
-			fn(c, lb->buf);
+			fn(c, lb->buf, VM_LINE_PARTIAL | (lb->cont ? VM_LINE_CONT : 0));
+			lb->cont = true;
 			lb->len = 0;
 		}
 		n = read(fd, lb->buf + lb->len, sizeof(lb->buf) - 1 - lb->len);
@@ -324,7 +327,8 @@ static void vm_follow(struct vm_ctx *c, int fd, struct vm_lines *lb,
 			*nl = '\0';
 			if (nl > start && nl[-1] == '\r')
 				nl[-1] = '\0';
-			fn(c, start);
+			fn(c, start, lb->cont ? VM_LINE_CONT : 0);
+			lb->cont = false;
 			start = nl + 1;
 		}
 		lb->len -= (size_t)(start - lb->buf);

@@ -95,9 +95,18 @@ struct vm_trace_status {
 	char note[192];
 };
 
+/*
+ * A line reader. A line longer than the buffer is handed out in pieces:
+ * every piece but the last has VM_LINE_PARTIAL, every one but the first
+ * VM_LINE_CONT (a report's JSON can hold a long kernel trace string).
+ */
+#define VM_LINE_PARTIAL		(1u << 0)
+#define VM_LINE_CONT		(1u << 1)
+
 struct vm_lines {
 	char buf[VM_LINE_MAX];
 	size_t len;
+	bool cont;	/* the next piece continues a long line */
 };
 
 struct vm_fs {
