@@ -122,6 +122,40 @@ static int stalled_after_release(struct hb_region *hb, const struct monitor_cfg 
 	return other;
 }
 
+/*
+ * A stalled pinner spinning in the kernel: three samples 20 ms apart all
+ * find it running (R) inside get_user_pages. A long pin sleeps (D or S) in
+ * its I/O; a thread that runs without ever completing is caught in a loop.
+ * Its name goes to name.
+ */
+static bool spinning_pinner(struct hb_region *hb, const struct monitor_cfg *cfg,
+			    char *name, size_t len)
+{
+	uint32_t i, n = atomic_load(&hb->used);
+	uint64_t now = now_ns();
+	struct task_snap snap;
+	int k;
+
+	for (i = 0; i < n; i++) {
+		struct hb_slot *s = &hb->slot[i];
+
+		if (s->role != ROLE_PINNER || hb_stalled_for(s, now) < cfg->stall_ns)
+			continue;
+		for (k = 0; k < 3; k++) {
+			if (k)
+				sleep_ms(20);
+			if (task_snap_read(s->pid, s->tid, &snap) || snap.state != 'R' ||
+			    !strstr(snap.stack, "get_user_pages"))
+				break;
+		}
+		if (k == 3) {
+			snprintf(name, len, "%s %s", hb_role_name(s->role), s->name);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void switch_primary(struct hb_region *hb, int idx, struct monitor_result *res)
 {
 	struct hb_slot *s = &hb->slot[idx];
@@ -191,14 +225,24 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 	st = &res->step[STEP_RELEASE_PINS];
 	if (ops->release_pins) {
+		char spinner[64], what[256];
+		bool spinning, killed = false;
 		const char *how;
 
+		spinning = spinning_pinner(hb, cfg, spinner, sizeof(spinner));
 		step_begin(res, st);
-		how = ops->release_pins(ctx, cfg->grace_ns);
+		how = ops->release_pins(ctx, cfg->grace_ns, &killed);
 		st->done = true;
 		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_RELEASE_PINS)) {
 			int other = s->role == ROLE_PINNER ? stalled_after_release(hb, cfg, res) : -1;
 
+			if (other < 0 && spinning && killed) {
+				snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
+				snprintf(what, sizeof(what), "%s spun in the kernel (state R, in get_user_pages) without completing its pin, and only SIGKILL ended it: a livelock, not a long pin",
+					 spinner);
+				set_reason(res, V_LIVELOCK, what);
+				return;
+			}
 			if (other < 0) {
 				snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
 				set_reason(res, V_PASS, "released once the pins were gone: a long pin, not a lost wakeup");

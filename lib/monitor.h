@@ -5,7 +5,9 @@
  * records every thread's kernel state and then proves what kind of stall it
  * is, stopping at the first step that releases the thread:
  *
- *   1. release every pin and wait:        released -> a long pin (pass)
+ *   1. release every pin and wait:        released -> a long pin (pass),
+ *      or a livelock if a stalled pinner was spinning in GUP (state R) and
+ *      only SIGKILL ended it
  *   2. every mapping of the file goes:    released -> blocked-by-mapping
  *   3. SA_RESTART signal to the thread:   released -> missed-wakeup
  *   4. nothing released it:               hang (S or D state)
@@ -32,9 +34,10 @@ struct monitor_ops {
 	/*
 	 * Step 1: end every pin, ideally without touching any mapping (pinners
 	 * stop and park; killing them would also drop their own mappings, which
-	 * on 7.x is what step 2 tests). Returns a note on how it was done.
+	 * on 7.x is what step 2 tests). Returns a note on how it was done;
+	 * *killed says the pinners would not stop and had to be killed.
 	 */
-	const char *(*release_pins)(void *ctx, uint64_t timeout_ns);
+	const char *(*release_pins)(void *ctx, uint64_t timeout_ns, bool *killed);
 	/* Step 2: make every mapping of the file go away; 0 when done. */
 	int (*unmap_all)(void *ctx, uint64_t timeout_ns);
 	int (*poke)(void *ctx, pid_t pid, pid_t tid);

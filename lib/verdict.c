@@ -11,6 +11,7 @@ static const char *const names[V__COUNT] = {
 	[V_XFAIL] = "xfail",
 	[V_KERNEL_WARNING] = "kernel-warning",
 	[V_BLOCKED_BY_MAPPING] = "blocked-by-mapping",
+	[V_LIVELOCK] = "livelock",
 	[V_MISSED_WAKEUP] = "missed-wakeup",
 	[V_HANG] = "hang",
 	[V_DATA_CORRUPTION] = "data-corruption",
@@ -20,8 +21,8 @@ static const char *const names[V__COUNT] = {
 /* Severity order used when one case produces several findings. */
 static const int severity[V__COUNT] = {
 	[V_PASS] = 0, [V_SKIP] = 1, [V_XFAIL] = 2, [V_ERROR] = 3,
-	[V_KERNEL_WARNING] = 4, [V_BLOCKED_BY_MAPPING] = 5,
-	[V_MISSED_WAKEUP] = 6, [V_HANG] = 7, [V_DATA_CORRUPTION] = 8,
+	[V_KERNEL_WARNING] = 4, [V_BLOCKED_BY_MAPPING] = 5, [V_LIVELOCK] = 6,
+	[V_MISSED_WAKEUP] = 7, [V_HANG] = 8, [V_DATA_CORRUPTION] = 9,
 };
 
 const char *verdict_name(enum verdict v)

@@ -386,7 +386,7 @@ static void kill_pinners(struct wl *w)
 }
 
 /* Pinner threads finish their I/O and park; their mappings stay. */
-static const char *mon_release_pins(void *ctx, uint64_t timeout_ns)
+static const char *mon_release_pins(void *ctx, uint64_t timeout_ns, bool *killed)
 {
 	struct wl *w = ctx;
 	uint64_t end = now_ns() + timeout_ns;
@@ -394,6 +394,7 @@ static const char *mon_release_pins(void *ctx, uint64_t timeout_ns)
 	atomic_store(&w->sh->pin_park, 1);
 	while (atomic_load(&w->sh->pin_parked) < w->o.threads) {
 		if (now_ns() > end || w->reaped[P_PINNER]) {
+			*killed = !w->reaped[P_PINNER];
 			kill_pinners(w);
 			return "pinners did not stop in time: killed (their mappings went too)";
 		}

@@ -94,6 +94,11 @@ static void test_verdict_names(void **state)
 	assert_false(verdict_is_failure(V_XFAIL));
 	assert_int_equal(verdict_worse(V_KERNEL_WARNING, V_MISSED_WAKEUP), V_MISSED_WAKEUP);
 	assert_int_equal(verdict_worse(V_DATA_CORRUPTION, V_HANG), V_DATA_CORRUPTION);
+	assert_int_equal(verdict_worse(V_BLOCKED_BY_MAPPING, V_LIVELOCK), V_LIVELOCK);
+	assert_int_equal(verdict_worse(V_LIVELOCK, V_MISSED_WAKEUP), V_MISSED_WAKEUP);
+	assert_true(verdict_is_failure(V_LIVELOCK));
+	assert_int_equal(verdict_parse("livelock", &v), 0);
+	assert_int_equal(v, V_LIVELOCK);
 }
 
 int main(void)
