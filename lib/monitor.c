@@ -123,32 +123,45 @@ static int stalled_after_release(struct hb_region *hb, const struct monitor_cfg 
 }
 
 /*
- * A stalled pinner spinning in the kernel: three samples 20 ms apart all
- * find it running (R) inside get_user_pages. A long pin sleeps (D or S) in
- * its I/O; a thread that runs without ever completing is caught in a loop.
- * Its name goes to name.
+ * Is this stalled pinner spinning in the kernel? Ten samples 20 ms apart
+ * must all find it running (R), and the stacks must show get_user_pages:
+ * at least one does, and none shows anything else (a task on a CPU shows
+ * an empty stack). A long pin sleeps (D or S) in its I/O; a thread that
+ * keeps running without ever completing is caught in a loop.
  */
+bool monitor_pinner_spins(const struct hb_slot *s)
+{
+	struct task_snap snap;
+	bool seen = false;
+	int k;
+
+	for (k = 0; k < 10; k++) {
+		if (k)
+			sleep_ms(20);
+		if (task_snap_read(s->pid, s->tid, &snap) || snap.state != 'R')
+			return false;
+		if (!snap.stack[0])
+			continue;
+		if (!strstr(snap.stack, "get_user_pages"))
+			return false;
+		seen = true;
+	}
+	return seen;
+}
+
+/* A stalled pinner spinning in GUP; its name goes to name. */
 static bool spinning_pinner(struct hb_region *hb, const struct monitor_cfg *cfg,
 			    char *name, size_t len)
 {
 	uint32_t i, n = atomic_load(&hb->used);
 	uint64_t now = now_ns();
-	struct task_snap snap;
-	int k;
 
 	for (i = 0; i < n; i++) {
 		struct hb_slot *s = &hb->slot[i];
 
 		if (s->role != ROLE_PINNER || hb_stalled_for(s, now) < cfg->stall_ns)
 			continue;
-		for (k = 0; k < 3; k++) {
-			if (k)
-				sleep_ms(20);
-			if (task_snap_read(s->pid, s->tid, &snap) || snap.state != 'R' ||
-			    !strstr(snap.stack, "get_user_pages"))
-				break;
-		}
-		if (k == 3) {
+		if (monitor_pinner_spins(s)) {
 			snprintf(name, len, "%s %s", hb_role_name(s->role), s->name);
 			return true;
 		}

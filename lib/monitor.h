@@ -95,6 +95,13 @@ const char *proof_step_name(enum proof_step_id id);
  * Watch from now until end_ns (CLOCK_MONOTONIC) or a verdict. start_ns is
  * the case start, for the detection time. Fills res; returns res->verdict.
  */
+/*
+ * A pinner thread spinning in the kernel: running (R) in ten samples 20 ms
+ * apart, with get_user_pages in the stacks that could be read (a GUP loop,
+ * not a long pin, which sleeps). Takes about 200 ms.
+ */
+bool monitor_pinner_spins(const struct hb_slot *s);
+
 enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			 const struct monitor_ops *ops, void *ctx,
 			 uint64_t start_ns, uint64_t end_ns,

@@ -49,6 +49,7 @@ struct wl {
 	bool reaped[P__COUNT];
 	bool killed[P__COUNT];	/* killed on purpose by a proof step */
 	char late[P__COUNT][128];	/* did not stop at the end: where it was */
+	char spun[24];			/* a pinner thread that spun in GUP at the end */
 	int status[P__COUNT];
 	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
 	uint64_t start_ns;
@@ -490,6 +491,22 @@ static void prove_at_stop(struct wl *w)
 	}
 }
 
+/* A pinner that would not stop at the end: is one of its threads spinning in GUP? */
+static void find_spinning_pinner(struct wl *w)
+{
+	struct hb_region *hb = &w->sh->hb;
+	uint32_t i, n = atomic_load(&hb->used);
+
+	for (i = 0; i < n; i++) {
+		struct hb_slot *s = &hb->slot[i];
+
+		if (s->role == ROLE_PINNER && monitor_pinner_spins(s)) {
+			strscpy_trunc(w->spun, s->name, sizeof(w->spun));
+			return;
+		}
+	}
+}
+
 /* How long a role may take to stop cleanly at the end of a case. */
 static unsigned int stop_wait_ms(const struct wl *w)
 {
@@ -519,6 +536,8 @@ static void stop_roles(struct wl *w)
 		}
 		if (!w->killed[i])
 			describe_stuck(w->pid[i], w->late[i], sizeof(w->late[i]));
+		if (i == P_PINNER && !w->killed[i])
+			find_spinning_pinner(w);
 		if (!child_kill_reap(w->pid[i], 5000, &w->status[i])) {
 			w->reaped[i] = true;
 			continue;
@@ -559,6 +578,11 @@ static void check_exits(struct wl *w)
 			continue;
 		if (w->res.verdict != V_PASS && w->res.verdict != V_KERNEL_WARNING)
 			continue;
+		if (i == P_PINNER && w->spun[0]) {
+			finish(w, V_LIVELOCK, "pinner %s did not stop within %u s of the end of the case: it spun in the kernel (state R, in get_user_pages) without completing its pin, and only SIGKILL ended it: a livelock",
+			       w->spun, stop_wait_ms(w) / 1000);
+			return;
+		}
 		if (w->late[i][0]) {
 			finish(w, V_ERROR, "the %s process did not stop within %u s of the end of the case (%s); SIGKILL ended it: a stall at the end that the proof ladder did not examine (daxstress repro with a longer duration may catch it while it runs)",
 			       proc_name[i], stop_wait_ms(w) / 1000, w->late[i]);
