@@ -37,7 +37,8 @@ m=@@DAXSTRESS
 } >"\$data"
 EOF2
 chmod +x "$dir/qemu"
-out=$(DAXSTRESS_QEMU=$dir/qemu "$DAXSTRESS" vm --kernel debian:6.1 --fs ext4 --accel tcg \
+# the sanitizer build lives in build/asan, away from runner/vm: name it
+out=$(DAXSTRESS_QEMU=$dir/qemu DAXSTRESS_VMDIR=$(pwd)/runner/vm "$DAXSTRESS" vm --kernel debian:6.1 --fs ext4 --accel tcg \
 	--results "$dir/res" --timeout 120 2>&1)
 rc=$?
 rep=$(ls "$dir"/res/*/report.json 2>/dev/null | head -n 1)
