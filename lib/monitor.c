@@ -129,7 +129,7 @@ static int stalled_after_release(struct hb_region *hb, const struct monitor_cfg 
  * an empty stack). A long pin sleeps (D or S) in its I/O; a thread that
  * keeps running without ever completing is caught in a loop.
  */
-bool monitor_pinner_spins(const struct hb_slot *s)
+static bool pinner_spins(const struct hb_slot *s)
 {
 	struct task_snap snap;
 	bool seen = false;
@@ -149,9 +149,7 @@ bool monitor_pinner_spins(const struct hb_slot *s)
 	return seen;
 }
 
-/* A stalled pinner spinning in GUP; its name goes to name. */
-static bool spinning_pinner(struct hb_region *hb, const struct monitor_cfg *cfg,
-			    char *name, size_t len)
+int monitor_spinning_pinner(struct hb_region *hb, uint64_t min_stalled_ns)
 {
 	uint32_t i, n = atomic_load(&hb->used);
 	uint64_t now = now_ns();
@@ -159,14 +157,11 @@ static bool spinning_pinner(struct hb_region *hb, const struct monitor_cfg *cfg,
 	for (i = 0; i < n; i++) {
 		struct hb_slot *s = &hb->slot[i];
 
-		if (s->role != ROLE_PINNER || hb_stalled_for(s, now) < cfg->stall_ns)
-			continue;
-		if (monitor_pinner_spins(s)) {
-			snprintf(name, len, "%s %s", hb_role_name(s->role), s->name);
-			return true;
-		}
+		if (s->role == ROLE_PINNER && hb_stalled_for(s, now) >= min_stalled_ns &&
+		    pinner_spins(s))
+			return (int)i;
 	}
-	return false;
+	return -1;
 }
 
 static void switch_primary(struct hb_region *hb, int idx, struct monitor_result *res)
@@ -238,21 +233,21 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 	st = &res->step[STEP_RELEASE_PINS];
 	if (ops->release_pins) {
-		char spinner[64], what[256];
-		bool spinning, killed = false;
+		int spinner = monitor_spinning_pinner(hb, cfg->stall_ns);
+		bool killed = false;
 		const char *how;
+		char what[256];
 
-		spinning = spinning_pinner(hb, cfg, spinner, sizeof(spinner));
 		step_begin(res, st);
 		how = ops->release_pins(ctx, cfg->grace_ns, &killed);
 		st->done = true;
 		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_RELEASE_PINS)) {
 			int other = s->role == ROLE_PINNER ? stalled_after_release(hb, cfg, res) : -1;
 
-			if (other < 0 && spinning && killed) {
+			if (other < 0 && spinner >= 0 && killed) {
 				snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
-				snprintf(what, sizeof(what), "%s spun in the kernel (state R, in get_user_pages) without completing its pin, and only SIGKILL ended it: a livelock, not a long pin",
-					 spinner);
+				snprintf(what, sizeof(what), "pinner %s spun in the kernel (state R, in get_user_pages) without completing its pin, and only SIGKILL ended it: a livelock, not a long pin",
+					 hb->slot[spinner].name);
 				set_reason(res, V_LIVELOCK, what);
 				return;
 			}

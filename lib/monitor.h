@@ -96,11 +96,12 @@ const char *proof_step_name(enum proof_step_id id);
  * the case start, for the detection time. Fills res; returns res->verdict.
  */
 /*
- * A pinner thread spinning in the kernel: running (R) in ten samples 20 ms
- * apart, with get_user_pages in the stacks that could be read (a GUP loop,
- * not a long pin, which sleeps). Takes about 200 ms.
+ * The slot of a pinner thread, stalled at least min_stalled_ns, that spins
+ * in the kernel: running (R) in ten samples 20 ms apart, with get_user_pages
+ * in the stacks that could be read (a GUP loop, not a long pin, which
+ * sleeps). -1 if none. About 200 ms per pinner examined.
  */
-bool monitor_pinner_spins(const struct hb_slot *s);
+int monitor_spinning_pinner(struct hb_region *hb, uint64_t min_stalled_ns);
 
 enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			 const struct monitor_ops *ops, void *ctx,

@@ -491,22 +491,6 @@ static void prove_at_stop(struct wl *w)
 	}
 }
 
-/* A pinner that would not stop at the end: is one of its threads spinning in GUP? */
-static void find_spinning_pinner(struct wl *w)
-{
-	struct hb_region *hb = &w->sh->hb;
-	uint32_t i, n = atomic_load(&hb->used);
-
-	for (i = 0; i < n; i++) {
-		struct hb_slot *s = &hb->slot[i];
-
-		if (s->role == ROLE_PINNER && monitor_pinner_spins(s)) {
-			strscpy_trunc(w->spun, s->name, sizeof(w->spun));
-			return;
-		}
-	}
-}
-
 /* How long a role may take to stop cleanly at the end of a case. */
 static unsigned int stop_wait_ms(const struct wl *w)
 {
@@ -536,8 +520,13 @@ static void stop_roles(struct wl *w)
 		}
 		if (!w->killed[i])
 			describe_stuck(w->pid[i], w->late[i], sizeof(w->late[i]));
-		if (i == P_PINNER && !w->killed[i])
-			find_spinning_pinner(w);
+		/* a pinner that would not stop: is one of its threads spinning in GUP? */
+		if (i == P_PINNER && !w->killed[i]) {
+			int sp = monitor_spinning_pinner(&w->sh->hb, 0);
+
+			if (sp >= 0)
+				strscpy_trunc(w->spun, w->sh->hb.slot[sp].name, sizeof(w->spun));
+		}
 		if (!child_kill_reap(w->pid[i], 5000, &w->status[i])) {
 			w->reaped[i] = true;
 			continue;
