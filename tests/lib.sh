@@ -35,3 +35,32 @@ suite_two() {
 	printf '[global]\nworkload = pin-truncate\npin = pvm\nbreak = punch\nsize = 8M\npin-size = 64k\n[first]\nduration = %s\n[second]\nduration = %s\n' \
 		"$2" "$3" > "$1"
 }
+
+# vm_run RES ARGS...: daxstress vm with its results under RES; the output is
+# shown indented and kept in RES/out.txt. Leaves $rc and $rep (report.json).
+vm_run() {
+	vm_res=$1
+	shift
+	"$DAXSTRESS" vm --results "$vm_res" "$@" >"$vm_res/out.txt" 2>&1
+	rc=$?
+	sed 's/^/    /' "$vm_res/out.txt"
+	rep=$(ls "$vm_res"/*/report.json 2>/dev/null | head -n 1)
+}
+
+# need_report: the test fails and ends here if vm_run left no report.json.
+need_report() {
+	[ -f "$rep" ] && return 0
+	not_ok "no report.json under $vm_res"
+	finish
+}
+
+# loop_device NAME DIR SIZE: a loop device over a new sparse DIR/img in
+# $loop; with none free the test NAME is a SKIP that says so (DIR removed).
+loop_device() {
+	truncate -s "$3" "$2/img"
+	loop=$(losetup -f --show "$2/img" 2>/dev/null)
+	[ -n "$loop" ] && return 0
+	echo "ok - $1 # SKIP no free loop device (losetup -f failed)"
+	rm -rf "$2"
+	exit 0
+}

@@ -15,13 +15,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v losetup > /dev/null; then
 fi
 dir=$(mktemp -d /tmp/daxstress-prepare.XXXXXX)
 mkdir "$dir/mnt" "$dir/other"
-truncate -s 64M "$dir/img"
-loop=$(losetup -f --show "$dir/img" 2>/dev/null)
-if [ -z "$loop" ]; then
-	echo "ok - prepare # SKIP no free loop device (losetup -f failed)"
-	rm -rf "$dir"
-	exit 0
-fi
+loop_device prepare "$dir" 64M
 cleanup() {
 	[ -n "${sleeper:-}" ] && kill "$sleeper" 2>/dev/null
 	umount "$dir/mnt" 2>/dev/null

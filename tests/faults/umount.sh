@@ -15,13 +15,7 @@ fi
 dir=$(mktemp -d /tmp/daxstress-umount.XXXXXX)
 mkdir "$dir/case" "$dir/other" "$dir/tmp"
 # 320 MiB: mkfs.xfs refuses less than 300 MiB; sparse, so it costs nothing
-truncate -s 320M "$dir/img"
-loop=$(losetup -f --show "$dir/img" 2>/dev/null)
-if [ -z "$loop" ]; then
-	echo "ok - evict-umount # SKIP no free loop device (losetup -f failed)"
-	rm -rf "$dir"
-	exit 0
-fi
+loop_device evict-umount "$dir" 320M
 cleanup() {
 	umount "$dir/other" 2>/dev/null
 	for m in "$dir"/tmp/daxstress-scratch.*; do

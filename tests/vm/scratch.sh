@@ -22,16 +22,9 @@ grace = 2s
 pin = pvm
 break = evict-umount
 SUITE
-"$DAXSTRESS" vm --kernel debian:6.1 --fs ext4 --suite "$res/umount.conf" --results "$res" \
-	--timeout 600 >"$res/out.txt" 2>&1
-rc=$?
-sed 's/^/    /' "$res/out.txt"
-rep=$(ls "$res"/*/report.json 2>/dev/null | head -n 1)
+vm_run "$res" --kernel debian:6.1 --fs ext4 --suite "$res/umount.conf" --timeout 600
 expect_eq "vm exits 0 (the warning is a known issue)" "$rc" 0
-if [ ! -f "$rep" ]; then
-	not_ok "no report.json under $res"
-	finish
-fi
+need_report
 sectors=$(sed -nE 's/.*fsdax [0-9.]+ s: pmem[0-9]+ [a-z]+ ([0-9]+);.*/\1/p' "$res/out.txt")
 [ "${sectors:-0}" -gt 3000000 ] && ok "the suite's filesystem is on the 2 GiB NVDIMM ($sectors sectors)" ||
 	not_ok "the suite's filesystem is on a device of '$sectors' sectors, not the 2 GiB one"

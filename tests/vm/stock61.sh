@@ -9,16 +9,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 res=$(mktemp -d /tmp/daxstress-vmtest.XXXXXX)
-"$DAXSTRESS" vm --kernel debian:6.1 --fs ext4,xfs --suite smoke --results "$res" \
-	--timeout 900 > "$res/out.txt" 2>&1
-rc=$?
-sed 's/^/    /' "$res/out.txt"
-rep=$(ls "$res"/*/report.json 2>/dev/null | head -n 1)
+vm_run "$res" --kernel debian:6.1 --fs ext4,xfs --suite smoke --timeout 900
 expect_eq "vm exits 0" "$rc" 0
-if [ ! -f "$rep" ]; then
-	not_ok "no report.json under $res"
-	finish
-fi
+need_report
 expect_eq "guest run completed" "$(jq -r .status "$rep")" completed
 expect_match "kernel is the stock 6.1" "$(jq -r .kernel_release "$rep")" '^6\.1\.'
 for fs in ext4 xfs; do
