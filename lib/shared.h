@@ -28,6 +28,8 @@ struct wl_shared {
 	int32_t owner_pid;
 	_Atomic uint32_t plant_word;	/* planted stalls: 1 = "page pinned" */
 	_Atomic uint32_t plant_waiters;
+	_Atomic int32_t plant_sleeper_pid;	/* the plant-wait thread: the planted drop */
+	_Atomic int32_t plant_sleeper_tid;	/* waits until /proc shows it asleep on the word */
 	_Atomic uint64_t sigbus;	/* owner faults in a truncated range */
 	_Atomic uint64_t pin_efault;	/* pins that hit a truncated range */
 	_Atomic uint64_t signals;	/* proof signals received */

@@ -12,6 +12,8 @@ static int plant_wait_op(struct brk_env *env, struct rng *rng)
 	struct wl_shared *sh = env->sh;
 
 	(void)rng;
+	atomic_store(&sh->plant_sleeper_pid, getpid());
+	atomic_store(&sh->plant_sleeper_tid, gettid());
 	atomic_fetch_add(&sh->plant_waiters, 1);
 	while (atomic_load(&sh->plant_word) == 1 && !atomic_load(&sh->stop))
 		plant_futex_wait(&sh->plant_word, 1);

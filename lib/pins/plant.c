@@ -6,8 +6,11 @@
  * plant-stuck never releases it. Both then park as idle so the monitor
  * judges the breaker, not them.
  */
-#include "../plant.h"
+#include <stdio.h>
+
 #include "../pin.h"
+#include "../plant.h"
+#include "../procinfo.h"
 
 #define CLEAN_CYCLES 10
 
@@ -20,14 +23,47 @@ static void hold_and_release(struct wl_shared *sh, unsigned int ms, bool wake)
 		plant_futex_wake(&sh->plant_word);
 }
 
-/* Wait until the breaker is asleep on the word, so the release is really missed. */
-static void wait_for_sleeper(struct wl_shared *sh)
+/*
+ * Is the plant-wait thread asleep in FUTEX_WAIT on the word, expecting 1?
+ * Its syscall file ("202 0xWORD 0x0 0x1 ...") shows the call and its
+ * arguments while it is inside it, and state S that it sleeps there, so a
+ * drop after this is missed for certain. A counter of waiters cannot say
+ * that: the thread may have counted itself in and not yet have slept
+ * (under load it once read the word only after the drop, and the planted
+ * missed wakeup passed).
+ */
+static bool sleeper_asleep(struct wl_shared *sh)
 {
-	int i;
+	pid_t pid = atomic_load(&sh->plant_sleeper_pid);
+	pid_t tid = atomic_load(&sh->plant_sleeper_tid);
+	unsigned long long nr, addr, op, val;
+	char path[64], buf[256];
+	struct task_snap snap;
 
-	for (i = 0; i < 5000 && !atomic_load(&sh->plant_waiters); i++)
-		sleep_ms(1);
-	sleep_ms(200);
+	if (pid <= 0 || tid <= 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/syscall", pid, tid);
+	if (read_text_file(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%llu %llx %llx %llx", &nr, &addr, &op, &val) != 4)
+		return false;
+	if (nr != SYS_futex || addr != (uintptr_t)&sh->plant_word ||
+	    (op & FUTEX_CMD_MASK) != FUTEX_WAIT || val != 1)
+		return false;
+	return !task_snap_read(pid, tid, &snap) && snap.state == 'S';
+}
+
+/* Wait until the breaker provably sleeps on the word (two looks 10 ms apart). */
+static bool wait_for_sleeper(struct wl_shared *sh)
+{
+	int seen = 0;
+
+	while (!atomic_load(&sh->stop) && !atomic_load(&sh->pin_park)) {
+		seen = sleeper_asleep(sh) ? seen + 1 : 0;
+		if (seen == 2)
+			return true;
+		sleep_ms(10);
+	}
+	return false;
 }
 
 static void park(struct pin_env *env, struct pin_thread *t)
@@ -51,9 +87,14 @@ static int plant_cycle(struct pin_env *env, struct pin_thread *t, int flaw)
 		sleep_ms(5);
 		return 0;
 	}
+	/*
+	 * From here on nothing wakes the word: this thread only parks, the
+	 * other threads never touched it, and only the end of the case
+	 * (stop_roles) wakes it. So no proof step before the signal can
+	 * release the sleeper.
+	 */
 	atomic_store(&sh->plant_word, 1);
-	wait_for_sleeper(sh);
-	if (flaw == 1)
+	if (wait_for_sleeper(sh) && flaw == 1)
 		atomic_store(&sh->plant_word, 0);	/* no FUTEX_WAKE: the planted bug */
 	park(env, t);
 	return 0;
