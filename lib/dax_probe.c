@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <libmount/libmount.h>
 
 #include "dax_probe.h"
 #include "util.h"
@@ -27,45 +28,31 @@ const char *dax_mode_name(enum dax_mode mode)
 	}
 }
 
-static bool has_option(const char *opts, const char *want)
-{
-	size_t n = strlen(want);
-	const char *p = opts;
-
-	while (p && *p) {
-		if (!strncmp(p, want, n) && (p[n] == ',' || p[n] == '\0'))
-			return true;
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return false;
-}
-
+/*
+ * What the dax mount option asks for. libmount finds the option and its
+ * value the way mount(8) does; "dax" alone is the old spelling of always.
+ */
 static enum dax_mode mode_from_options(const char *opts)
 {
-	if (has_option(opts, "dax") || has_option(opts, "dax=always"))
+	char *val = NULL;
+	size_t len = 0;
+
+	if (!opts || mnt_optstr_get_option(opts, "dax", &val, &len))
+		return DAX_MOUNT_NONE;
+	if (!val || !len || (len == 6 && !strncmp(val, "always", 6)))
 		return DAX_MOUNT_ALWAYS;
-	if (has_option(opts, "dax=inode"))
+	if (len == 5 && !strncmp(val, "inode", 5))
 		return DAX_MOUNT_INODE;
-	return DAX_MOUNT_NONE;
+	return DAX_MOUNT_NONE;	/* dax=never */
 }
 
-/* Unescape the octal escapes (\040 for space) that mountinfo uses. */
-static void unescape(char *s)
+static bool dax_never(const char *opts)
 {
-	char *d = s;
+	char *val = NULL;
+	size_t len = 0;
 
-	while (*s) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
-		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
-			s += 4;
-		} else {
-			*d++ = *s++;
-		}
-	}
-	*d = '\0';
+	return opts && !mnt_optstr_get_option(opts, "dax", &val, &len) &&
+	       val && len == 5 && !strncmp(val, "never", 5);
 }
 
 static bool path_under(const char *path, const char *mnt)
@@ -77,37 +64,47 @@ static bool path_under(const char *path, const char *mnt)
 	return !strncmp(path, mnt, n) && (path[n] == '/' || path[n] == '\0');
 }
 
-/*
- * Pick the mountinfo line with the same device and the longest mount point
- * that is a prefix of the path (bind mounts share a device).
- */
-static int parse_mountinfo_line(char *line, dev_t dev, const char *real,
-				struct dax_info *info, size_t *best)
+static void take_fs(struct libmnt_fs *fs, struct dax_info *info)
 {
-	char mnt[PATH_MAX], mopts[512], fstype[64], source[256], sopts[512];
-	unsigned int maj, min;
-	char *dash;
-	size_t len;
+	const char *src = mnt_fs_get_source(fs);
+	const char *vfs = mnt_fs_get_vfs_options(fs);
+	const char *fso = mnt_fs_get_fs_options(fs);
 
-	if (sscanf(line, "%*u %*u %u:%u %*s %4095s %511s", &maj, &min, mnt, mopts) != 4)
-		return 0;
-	dash = strstr(line, " - ");
-	if (!dash || sscanf(dash + 3, "%63s %255s %511s", fstype, source, sopts) != 3)
-		return 0;
-	if (makedev(maj, min) != dev)
-		return 0;
-	unescape(mnt);
-	if (!path_under(real, mnt))
-		return 0;
-	len = strlen(mnt);
-	if (*best && len < *best)
-		return 0;
-	*best = len;
-	strscpy_trunc(info->mountpoint, mnt, sizeof(info->mountpoint));
-	strscpy_trunc(info->fstype, fstype, sizeof(info->fstype));
-	strscpy_trunc(info->source, source, sizeof(info->source));
-	snprintf(info->options, sizeof(info->options), "%s,%s", mopts, sopts);
-	return 1;
+	strscpy_trunc(info->mountpoint, mnt_fs_get_target(fs), sizeof(info->mountpoint));
+	strscpy_trunc(info->fstype, mnt_fs_get_fstype(fs) ?: "", sizeof(info->fstype));
+	/* mountinfo spells a missing source "none"; keep saying so */
+	strscpy_trunc(info->source, src ?: "none", sizeof(info->source));
+	/* both halves as the kernel shows them, so "rw" stays in twice */
+	snprintf(info->options, sizeof(info->options), "%s,%s", vfs ?: "", fso ?: "");
+}
+
+/*
+ * The mount with the same device and the longest mount point that is a
+ * prefix of the path (bind mounts share a device). Not
+ * mnt_table_find_mountpoint(): it goes by path alone, and when no target
+ * matches as written it canonicalizes every mount point, which can block
+ * on a dead network mount.
+ */
+static struct libmnt_fs *find_mount(struct libmnt_table *tb, dev_t dev, const char *real)
+{
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs, *best = NULL;
+	size_t best_len = 0;
+
+	if (!it)
+		return NULL;
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *target = mnt_fs_get_target(fs);
+
+		if (mnt_fs_get_devno(fs) != dev || !target || !path_under(real, target))
+			continue;
+		if (best && strlen(target) < best_len)
+			continue;
+		best = fs;
+		best_len = strlen(target);
+	}
+	mnt_free_iter(it);
+	return best;
 }
 
 /*
@@ -147,7 +144,7 @@ static bool bdev_dax(dev_t dev)
 static void xfs_default_inode(struct dax_info *info, dev_t dev)
 {
 	if (info->mode == DAX_MOUNT_NONE && !strcmp(info->fstype, "xfs") &&
-	    !has_option(info->options, "dax=never") && bdev_dax(dev))
+	    !dax_never(info->options) && bdev_dax(dev))
 		info->mode = DAX_MOUNT_INODE;
 }
 
@@ -173,41 +170,47 @@ static void explain_mount(struct dax_info *info, const char *path)
 	}
 }
 
-int dax_probe_mount(const char *path, struct dax_info *info)
+int dax_probe_mount_table(const char *mountinfo, const char *path, struct dax_info *info)
 {
-	char real[PATH_MAX], *line = NULL;
-	size_t cap = 0, best = 0;
+	struct libmnt_table *tb = NULL;
+	struct libmnt_fs *fs;
+	char real[PATH_MAX];
 	struct stat st;
-	FILE *f;
-	int found = 0;
+	int ret;
 
 	memset(info, 0, sizeof(*info));
 	if (!realpath(path, real) || stat(real, &st)) {
-		int err = errno;
-
-		snprintf(info->why, sizeof(info->why), "%s: %s", path, strerror(err));
-		return -err;
+		ret = -errno;
+		snprintf(info->why, sizeof(info->why), "%s: %s", path, strerror(-ret));
+		return ret;
 	}
-	f = fopen("/proc/self/mountinfo", "re");
-	if (!f) {
+	tb = mnt_new_table();
+	ret = tb ? mnt_table_parse_file(tb, mountinfo) : -ENOMEM;
+	if (ret) {
 		snprintf(info->why, sizeof(info->why),
-			 "cannot read /proc/self/mountinfo: %s (is /proc mounted?)",
-			 strerror(errno));
-		return -ENOENT;
+			 "cannot read %s: %s (is /proc mounted?)", mountinfo, strerror(-ret));
+		ret = -ENOENT;
+		goto out;
 	}
-	while (getline(&line, &cap, f) > 0)
-		found |= parse_mountinfo_line(line, st.st_dev, real, info, &best);
-	free(line);
-	fclose(f);
-	if (!found) {
+	fs = find_mount(tb, st.st_dev, real);
+	if (!fs) {
 		snprintf(info->why, sizeof(info->why),
-			 "%s: no mount found for it in /proc/self/mountinfo", path);
-		return -ENOENT;
+			 "%s: no mount found for it in %s", path, mountinfo);
+		ret = -ENOENT;
+		goto out;
 	}
+	take_fs(fs, info);
 	info->mode = mode_from_options(info->options);
 	xfs_default_inode(info, st.st_dev);
 	explain_mount(info, path);
-	return 0;
+out:
+	mnt_unref_table(tb);
+	return ret;
+}
+
+int dax_probe_mount(const char *path, struct dax_info *info)
+{
+	return dax_probe_mount_table("/proc/self/mountinfo", path, info);
 }
 
 int dax_probe_fd(int fd, const char *path, struct dax_info *info)

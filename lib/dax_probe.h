@@ -27,6 +27,11 @@ struct dax_info {
 
 /* Mount-level probe of a file or directory. Returns 0 or -errno. */
 int dax_probe_mount(const char *path, struct dax_info *info);
+/*
+ * The same with the mount table read from mountinfo (a file in the
+ * /proc/self/mountinfo format; tests give a made-up one).
+ */
+int dax_probe_mount_table(const char *mountinfo, const char *path, struct dax_info *info);
 /* Mount-level probe plus statx of an open file. */
 int dax_probe_fd(int fd, const char *path, struct dax_info *info);
 /* One-line description for logs: "ext4 on /dev/pmem0 (dax=always)". */
