@@ -18,7 +18,22 @@ struct ini_state {
 	inifile_fn fn;
 	void *user;
 	char msg[384];
+	int header_line;		/* line of the last [section] header */
+	char header[INI_MAX_LINE];	/* its name: inih cuts names at 49 characters */
+	inifile_line_fn line_fn;	/* instead of fn: also gets the line */
 };
+
+static void keep_header(struct ini_state *st, const char *buf)
+{
+	const char *h = buf + strspn(buf, " \t\v\f\r") + 1;
+	size_t n = strcspn(h, "]");
+
+	if (n >= sizeof(st->header))
+		n = sizeof(st->header) - 1;
+	memcpy(st->header, h, n);
+	st->header[n] = '\0';
+	st->header_line = st->line;
+}
 
 static void skip_rest(struct ini_state *st)
 {
@@ -64,9 +79,27 @@ static char *read_line(char *buf, int size, void *stream)
 			st->text++;
 	}
 	st->line++;
-	if (buf[strspn(buf, " \t\v\f\r")] == '[')
+	if (buf[strspn(buf, " \t\v\f\r")] == '[') {
 		st->headers++;
+		keep_header(st, buf);
+	}
 	return buf;
+}
+
+/*
+ * The handler: a key gets its own line, a section start its header's; a
+ * line handler gets the whole section name where inih cut it.
+ */
+static int call_fn(struct ini_state *st, const char *section, const char *key,
+		   const char *val)
+{
+	if (st->line_fn) {
+		if (!strncmp(st->header, section, strlen(section)))
+			section = st->header;
+		return st->line_fn(st->user, key ? st->line : st->header_line, section,
+				   key, val, st->msg, sizeof(st->msg));
+	}
+	return st->fn(st->user, section, key, val, st->msg, sizeof(st->msg));
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *val)
@@ -90,14 +123,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if (st->headers != st->headers_seen || !st->started) {
 		st->headers_seen = st->headers;
 		st->started = 1;
-		if (st->fn(st->user, section, NULL, NULL, st->msg, sizeof(st->msg)))
+		if (call_fn(st, section, NULL, NULL))
 			goto fail;
 	}
 	if (!*val) {
 		snprintf(st->msg, sizeof(st->msg), "key '%s' has no value", key);
 		goto fail;
 	}
-	if (st->fn(st->user, section, key, val, st->msg, sizeof(st->msg)))
+	if (call_fn(st, section, key, val))
 		goto fail;
 	return 1;
 fail:
@@ -105,27 +138,57 @@ fail:
 	return 0;
 }
 
+static int parse_state(struct ini_state *st, const char *name, char *err, size_t errlen)
+{
+	int ret = ini_parse_stream(read_line, st, on_key, st);
+
+	if (!st->failed && st->long_line) {
+		st->failed = st->long_line;
+		snprintf(st->msg, sizeof(st->msg), "line is too long (at most %d characters)",
+			 INI_MAX_LINE - 2);
+	}
+	/* inih returns the first bad line; an earlier one than ours is a syntax error */
+	if (ret > 0 && (!st->failed || ret < st->failed)) {
+		st->failed = ret;
+		snprintf(st->msg, sizeof(st->msg),
+			 "cannot parse this line: expected [section], key = value, or a # comment");
+	}
+	if (!st->failed)
+		return 0;
+	snprintf(err, errlen, "%s:%d: %s", name, st->failed, st->msg);
+	return -EINVAL;
+}
+
+int inifile_parse_lines(const char *name, FILE *f, const char *text, inifile_line_fn fn,
+			void *user, char *err, size_t errlen)
+{
+	struct ini_state st = { .f = f, .text = text ? text : "", .line_fn = fn, .user = user };
+
+	return parse_state(&st, name, err, errlen);
+}
+
+int inifile_parse_path_lines(const char *path, inifile_line_fn fn, void *user, char *err,
+			     size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = inifile_parse_lines(path, f, NULL, fn, user, err, errlen);
+	fclose(f);
+	return ret;
+}
+
 int inifile_parse(const char *name, FILE *f, const char *text, inifile_fn fn,
 		  void *user, char *err, size_t errlen)
 {
 	struct ini_state st = { .f = f, .text = text ? text : "", .fn = fn, .user = user };
-	int ret = ini_parse_stream(read_line, &st, on_key, &st);
 
-	if (!st.failed && st.long_line) {
-		st.failed = st.long_line;
-		snprintf(st.msg, sizeof(st.msg), "line is too long (at most %d characters)",
-			 INI_MAX_LINE - 2);
-	}
-	/* inih returns the first bad line; an earlier one than ours is a syntax error */
-	if (ret > 0 && (!st.failed || ret < st.failed)) {
-		st.failed = ret;
-		snprintf(st.msg, sizeof(st.msg),
-			 "cannot parse this line: expected [section], key = value, or a # comment");
-	}
-	if (!st.failed)
-		return 0;
-	snprintf(err, errlen, "%s:%d: %s", name, st.failed, st.msg);
-	return -EINVAL;
+	return parse_state(&st, name, err, errlen);
 }
 
 int inifile_parse_path(const char *path, inifile_fn fn, void *user, char *err,

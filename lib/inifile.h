@@ -24,4 +24,18 @@ int inifile_parse(const char *name, FILE *f, const char *text, inifile_fn fn,
 int inifile_parse_path(const char *path, inifile_fn fn, void *user, char *err,
 		       size_t errlen);
 
+/*
+ * An inifile_fn that is also told the line: the key's, or at a section
+ * start (key == NULL) the line of the [section] header. It gets section
+ * names whole (inih's own handler gets at most 49 characters).
+ */
+typedef int (*inifile_line_fn)(void *user, int line, const char *section,
+			       const char *key, const char *val, char *err,
+			       size_t errlen);
+
+int inifile_parse_lines(const char *name, FILE *f, const char *text,
+			inifile_line_fn fn, void *user, char *err, size_t errlen);
+int inifile_parse_path_lines(const char *path, inifile_line_fn fn, void *user,
+			     char *err, size_t errlen);
+
 #endif

@@ -11,5 +11,6 @@ int cmd_vm(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
+int cmd_kernels(int argc, char **argv);
 
 #endif

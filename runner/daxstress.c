@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "vm", cmd_vm, "boot a kernel with emulated NVDIMM and run a suite on ext4/xfs DAX inside" },
 	{ "repro", cmd_repro, "run the case of a repro bundle again; say whether it reproduced" },
 	{ "merge", cmd_merge, "join the JSON reports of --shard runs into one" },
+	{ "kernels", cmd_kernels, "the kernel table (configs/kernels): entries, where Debian ships debian:VER" },
 };
 
 static void usage(FILE *f)
