@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <libmount/libmount.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "../lib/dax_probe.h"
+#include "../lib/ndns.h"
 #include "../lib/util.h"
 #include "commands.h"
 
@@ -45,6 +47,7 @@ struct prep {
 	char sysfs[PATH_MAX];	/* /sys/devices/.../block/NAME */
 	bool dax_capable;
 	bool mounted;
+	struct ndns_info ns;	/* the NVDIMM namespace behind dev, if any */
 };
 
 static void usage(FILE *f)
@@ -130,6 +133,17 @@ static int parse_args(struct prep *p, int argc, char **argv)
 
 /* ---- is the device free to format? ------------------------------------ */
 
+/* The disk a partition belongs to (libblkid asks sysfs); devno itself otherwise. */
+static dev_t whole_disk(dev_t devno)
+{
+	dev_t whole = 0;
+	char name[64];
+
+	if (blkid_devno_to_wholedisk(devno, name, sizeof(name), &whole) || !whole)
+		return devno;
+	return whole;
+}
+
 static int find_device(struct prep *p)
 {
 	char link[64], attr[PATH_MAX + 16];
@@ -148,11 +162,11 @@ static int find_device(struct prep *p)
 		MSG("refusing %s: %s is missing (%s)\n", p->dev, link, strerror(errno));
 		return -1;
 	}
-	snprintf(attr, sizeof(attr), "%s/partition", p->sysfs);
-	if (!access(attr, F_OK)) {
+	if (whole_disk(p->rdev) != p->rdev) {
 		MSG("refusing %s: it is a partition; name the whole device\n", p->dev);
 		return -1;
 	}
+	ndns_lookup_devno(p->rdev, &p->ns);
 	snprintf(attr, sizeof(attr), "%s/queue/dax", p->sysfs);
 	f = fopen(attr, "re");
 	if (f) {
@@ -162,49 +176,43 @@ static int find_device(struct prep *p)
 	}
 	p->dax_capable = v == 1;
 	if (!p->dax_capable && !p->allow_nodax) {
-		MSG("refusing %s: it cannot do DAX (%s is 0): use a pmem device "
-		    "(fsdax namespace), or --allow-nodax for tests\n", p->dev, attr);
+		if (p->ns.why[0] && p->ns.ns[0])	/* a namespace in the wrong mode: say how to fix it */
+			MSG("refusing %s: it cannot do DAX (%s is 0): %s\n", p->dev, attr, p->ns.why);
+		else
+			MSG("refusing %s: it cannot do DAX (%s is 0): use a pmem device "
+			    "(fsdax namespace), or --allow-nodax for tests\n", p->dev, attr);
 		return -1;
 	}
 	return 0;
 }
 
-/* Is maj:min the device itself or one of its partitions? */
-static bool is_ours(const struct prep *p, unsigned int maj, unsigned int min)
-{
-	char link[64], real[PATH_MAX];
-	size_t n = strlen(p->sysfs);
-
-	if (makedev(maj, min) == p->rdev)
-		return true;
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", maj, min);
-	if (!realpath(link, real))
-		return false;
-	/* a partition's sysfs directory lies inside its disk's */
-	return !strncmp(real, p->sysfs, n) && real[n] == '/';
-}
-
+/* libmount reads the table; a mount of the device or of a partition of it counts. */
 static int check_not_mounted(const struct prep *p)
 {
-	char line[4096], point[PATH_MAX];
-	unsigned int maj, min;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	int busy = 0;
+	struct libmnt_table *tb = mnt_new_table();
+	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	int ret = tb && it ? mnt_table_parse_file(tb, "/proc/self/mountinfo") : -ENOMEM;
 
-	if (!f) {
-		MSG("cannot read /proc/self/mountinfo: %s\n", strerror(errno));
-		return -1;
+	if (ret) {
+		MSG("cannot read /proc/self/mountinfo: %s\n", strerror(-ret));
+		ret = -1;
+		goto out;
 	}
-	while (!busy && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3)
-			continue;
-		if (is_ours(p, maj, min)) {
-			MSG("refusing %s: it is mounted on %s; unmount it first\n", p->dev, point);
-			busy = -1;
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		dev_t dev = mnt_fs_get_devno(fs);
+
+		if (major(dev) && whole_disk(dev) == p->rdev) {
+			MSG("refusing %s: it is mounted on %s; unmount it first\n", p->dev,
+			    mnt_fs_get_target(fs));
+			ret = -1;
+			break;
 		}
 	}
-	fclose(f);
-	return busy;
+out:
+	mnt_free_iter(it);
+	mnt_unref_table(tb);
+	return ret;
 }
 
 static int check_no_holders(const struct prep *p)
@@ -420,9 +428,13 @@ static int unmount(struct prep *p)
 
 static int checks(struct prep *p)
 {
+	char ns[256];
+
 	if (find_device(p) || check_not_mounted(p) || check_no_holders(p) ||
 	    check_exclusive(p) || check_dir(p))
 		return -1;
+	ndns_describe(&p->ns, ns, sizeof(ns));
+	printf("# prepare: %s%s %s\n", p->dev, p->ns.ns[0] ? " is" : ":", ns);
 	return check_blank(p);
 }
 
