@@ -92,6 +92,8 @@ const struct opt_desc case_opt_table[] = {
 	  "watch for stalls (no: benchmarks only, to measure what the watch costs)" },
 	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here" },
 	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
+	{ "trace-instance", OPT_STR, OFF(trace_instance), SZ(trace_instance), 0, 0, NULL,
+	  "the run's tracefs instance, whose PMD fault hist the case reads (set by daxstress run)" },
 	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
 	  "fio pin: job in configs/fio/NAME.fio, or a path" },
 	{ "lockstep", OPT_BOOL, OFF(lockstep), 0, 0, 1, NULL,

@@ -23,6 +23,7 @@ struct case_opts {
 	char scratch_dev[PATH_MAX];
 	char result[PATH_MAX];
 	char name[128];
+	char trace_instance[48];	/* the run's tracefs instance (lib/tracing.h) */
 	char fio_job[64];
 	uint64_t size;
 	uint64_t pin_size;

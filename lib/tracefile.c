@@ -214,7 +214,7 @@ int trace_load(struct trace_file *t, const char *path, char *err, size_t errlen)
 	return ret;
 }
 
-int trace_write_guest(const struct trace_file *t, char **out, size_t *len)
+int trace_format(const struct trace_file *t, char **out, size_t *len)
 {
 	FILE *f = open_memstream(out, len);
 	unsigned int i;
@@ -222,10 +222,9 @@ int trace_write_guest(const struct trace_file *t, char **out, size_t *len)
 	if (!f)
 		return -ENOMEM;
 	for (i = 0; i < t->nprobes; i++) {
-		fprintf(f, "probe %s\n", t->probe[i].line);
+		fprintf(f, "%s\n", t->probe[i].line);
 		if (t->probe[i].filter[0])
-			fprintf(f, "filter %s/%s %s\n", t->probe[i].group, t->probe[i].name,
-				t->probe[i].filter);
+			fprintf(f, "filter %s %s\n", t->probe[i].name, t->probe[i].filter);
 	}
 	fprintf(f, "keep %llu\n", (unsigned long long)t->keep);
 	return fclose(f) ? -ENOMEM : 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Trace files for `daxstress vm --trace FILE`: the kprobes the guest
- * registers through tracefs, the filters that decide which hits are kept in
+ * Trace files for `daxstress run|vm --trace FILE`: the kprobes a run
+ * registers in its private tracefs instance (lib/tracing.h), the filters that decide which hits are kept in
  * the ring buffer, and how much of the raw trace each case keeps.
  *
  *	# comment
@@ -44,7 +44,7 @@ struct trace_file {
 int trace_parse_string(struct trace_file *t, const char *name, const char *text,
 		       char *err, size_t errlen);
 int trace_load(struct trace_file *t, const char *path, char *err, size_t errlen);
-/* The guest's form: one "probe LINE", "filter NAME EXPR" or "keep BYTES" per line. */
-int trace_write_guest(const struct trace_file *t, char **out, size_t *len);
+/* The file again, in its own format and without comments (what the guest parses). */
+int trace_format(const struct trace_file *t, char **out, size_t *len);
 
 #endif

@@ -701,7 +701,7 @@ static void pmd_begin(struct wl *w)
 		snprintf(w->res.pmd_why, sizeof(w->res.pmd_why), "fstat: %s", strerror(errno));
 		return;
 	}
-	pmd_trace_start(&w->pmd, st.st_ino);
+	pmd_trace_start(&w->pmd, st.st_ino, w->o.trace_instance);
 }
 
 static void pmd_end(struct wl *w)

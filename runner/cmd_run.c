@@ -29,7 +29,7 @@
 #include "../lib/jsonutil.h"
 #include "../lib/junit.h"
 #include "../lib/known.h"
-#include "../lib/ktrace.h"
+#include "../lib/tracing.h"
 #include "../lib/ktap.h"
 #include "../lib/result.h"
 #include "../lib/suite.h"
@@ -48,6 +48,7 @@ struct run_opts {
 	char known[PATH_MAX];
 	char bundles[PATH_MAX];
 	char html[PATH_MAX];
+	char trace[PATH_MAX];
 	unsigned int shard_k, shard_n;	/* n == 0: the whole suite */
 	bool allow_nodax;
 	bool quiet;
@@ -66,6 +67,8 @@ struct run {
 	struct json_object *cases;
 	char tmpdir[PATH_MAX];
 	struct progress prog;
+	struct tracing tr;
+	struct trace_file *tf;	/* --trace */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -81,7 +84,7 @@ static void usage(FILE *f)
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
 		"                     [--junit FILE] [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
 		"                     [--bundles DIR] [--html DIR] [--shard K/N] [--quiet] [--sysrq-w]\n"
-		"                     [--scratch-dev DEV]\n"
+		"                     [--scratch-dev DEV] [--trace FILE]\n"
 		"  --dir DIR          a directory on a DAX mount (ext4 -o dax, xfs -o dax=always)\n"
 		"  --suite NAME|FILE  configs/NAME.conf or a suite file (default: smoke)\n"
 		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
@@ -90,6 +93,8 @@ static void usage(FILE *f)
 		"  --scratch-dev DEV  for evict-umount: an unmounted DAX pmem device holding ext4\n"
 		"                     or xfs, mounted and unmounted, never formatted (default:\n"
 		"                     $DAXSTRESS_SCRATCH_DEV)\n"
+		"  --trace FILE       kprobes to count per case (configs/trace/*.trace), in a\n"
+		"                     private tracefs instance; the host's tracing is not touched\n"
 		"  --known-issues F   known kernel bugs to report as XFAIL (default configs/known-issues)\n"
 		"  --allow-nodax      run on a non-DAX directory (tests only; cases say dax: false)\n"
 		"  --bundles DIR      write a repro bundle per failing case here (default: bundles/\n"
@@ -150,6 +155,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "sysrq-w", no_argument, NULL, 'w' },
+		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -172,6 +178,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		case 'H': ret |= set_path(o->html, optarg, "--html"); break;
 		case 'q': o->quiet = true; break;
 		case 'w': o->sysrq_w = true; break;
+		case 'T': ret |= set_path(o->trace, optarg, "--trace"); break;
 		case 'S':
 			if (shard_parse(optarg, &o->shard_k, &o->shard_n, err, sizeof(err))) {
 				fprintf(stderr, "daxstress run: %s\n", err);
@@ -269,6 +276,10 @@ static void build_argv(struct run *r, const struct suite_case *c, const char *pr
 		snprintf(store[n], sizeof(store[0]), "--scratch-dev=%s", r->o.scratch_dev);
 		argv[n] = store[n], n++;
 	}
+	/* "-": the run has no PMD fault hist; the case must not make its own */
+	snprintf(store[n], sizeof(store[0]), "--trace-instance=%s",
+		 r->tr.pmd_hist ? r->tr.instance : "-");
+	argv[n] = store[n], n++;
 	for (i = 0; i < c->nkv; i++) {
 		snprintf(store[n], sizeof(store[0]), "--%s=%s", c->kv[i].key, c->kv[i].val);
 		argv[n] = store[n], n++;
@@ -558,37 +569,61 @@ static void write_bundle(struct run *r, const struct suite_case *c, struct json_
 }
 
 /*
- * Kernel-side counts around one case, when the guest init registered kprobes
- * (daxstress vm --trace) and said where tracefs is. They include the case's
- * set-up and final check, which break layouts too; rates use duration_s.
+ * The run's tracing, in its private instance (lib/tracing.h): the PMD fault
+ * hist every case reads, and the --trace kprobes. Each probe's fate is a
+ * KTAP diagnostic "trace: NAME ok|failed WHY", which `daxstress vm` reads.
  */
-static bool trace_begin(struct ktrace_snap *before)
+static int trace_load_file(struct run *r)
 {
-	const char *tfs = getenv("DAXSTRESS_TRACEFS");
-	int ret;
+	char err[512];
 
-	if (!tfs || !*tfs)
-		return false;
-	ret = ktrace_begin(tfs, before);
-	if (ret)
-		fprintf(stderr, "daxstress run: no kernel counts: %s: %s\n", tfs, strerror(-ret));
-	return !ret;
+	if (!r->o.trace[0])
+		return 0;
+	r->tf = calloc(1, sizeof(*r->tf));
+	if (!r->tf || trace_load(r->tf, r->o.trace, err, sizeof(err))) {
+		fprintf(stderr, "daxstress run: --trace: %s\n", r->tf ? err : strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
 }
 
-static void trace_end(struct json_object *res, const struct ktrace_snap *before)
+static void trace_setup(struct run *r)
 {
-	const char *keep = getenv("DAXSTRESS_TRACE_KEEP");
-	uint64_t k = 0;
+	unsigned int i;
 
-	if (keep && parse_size(keep, &k))
-		k = 0;
-	json_object_object_add(res, "kernel_trace",
-			       ktrace_end(getenv("DAXSTRESS_TRACEFS"), before, (size_t)k));
+	if (tracing_open(&r->tr)) {
+		if (r->tf)
+			ktap_diag(&r->k, "trace: - failed %s", r->tr.why);
+		return;
+	}
+	if (r->tr.reaped)
+		ktap_diag(&r->k, "trace: removed %u tracefs instances and kprobes left by killed runs",
+			  r->tr.reaped);
+	if (tracing_pmd_hist(&r->tr))
+		ktap_diag(&r->k, "no PMD fault count: %s", r->tr.why);
+	if (!r->tf)
+		return;
+	tracing_add_probes(&r->tr, r->tf);
+	for (i = 0; i < r->tr.nprobes; i++)
+		ktap_diag(&r->k, "trace: %s %s%s%s", r->tr.probe[i].name,
+			  r->tr.probe[i].ok ? "ok" : "failed",
+			  r->tr.probe[i].ok ? "" : " ", r->tr.probe[i].note);
+}
+
+/*
+ * Kernel-side counts around one case. They include the case's set-up and
+ * final check, which break layouts too; rates use duration_s.
+ */
+static bool trace_begin(struct run *r, uint64_t *hits, uint64_t *missed)
+{
+	if (!r->tf || !r->tr.inst)
+		return false;
+	return !tracing_case_begin(&r->tr, hits, missed);
 }
 
 static void run_case(struct run *r, const struct suite_case *c, unsigned int index)
 {
-	struct ktrace_snap tsnap;
+	uint64_t hits[TRACE_MAX_PROBES], missed[TRACE_MAX_PROBES];
 	bool traced;
 	char prog[PATH_MAX], result[PATH_MAX + 64] = "", name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
@@ -614,7 +649,7 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 	case_resolved(c, &co);
 	progress_begin(&r->prog, name, ns_to_s(co.duration_ms * NSEC_PER_MSEC),
 		       ns_to_s(co.stall_ms * NSEC_PER_MSEC));
-	traced = trace_begin(&tsnap);
+	traced = trace_begin(r, hits, missed);
 	if (exec_case(r, argv, case_deadline_ms(&co), &pid, err, sizeof(err)))
 		goto error;
 	sweep_case_files(r, pid);
@@ -628,7 +663,7 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 		goto error;
 	}
 	if (traced)
-		trace_end(res, &tsnap);
+		json_object_object_add(res, "kernel_trace", tracing_case_end(&r->tr, hits, missed));
 	if (verdict_parse(json_str(res, "verdict"), &v))
 		v = V_ERROR;
 	strscpy_trunc(reason, json_str(res, "reason"), sizeof(reason));
@@ -764,6 +799,8 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "daxstress run: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (trace_load_file(&r))
+		return EXIT_USAGE;
 	snprintf(r.tmpdir, sizeof(r.tmpdir), "/tmp/daxstress-run.XXXXXX");
 	if (!mkdtemp(r.tmpdir)) {
 		fprintf(stderr, "daxstress run: cannot create a temporary directory: %s\n", strerror(errno));
@@ -780,6 +817,7 @@ int cmd_run(int argc, char **argv)
 	ktap_plan(&r.k, shard_count(&r));
 	ktap_diag(&r.k, "daxstress run: suite %s, dir %s (%s, %s), kernel %s",
 		  r.o.suite, r.o.dir, r.dax.fstype, dax_mode_name(r.dax.mode), r.kver);
+	trace_setup(&r);
 	for (i = 0; i < r.suite.ncases; i++) {
 		if (!shard_has(i, r.o.shard_k, r.o.shard_n))
 			continue;
@@ -788,6 +826,8 @@ int cmd_run(int argc, char **argv)
 		else
 			run_case(&r, &r.suite.cases[i], i);
 	}
+	tracing_close(&r.tr);
+	free(r.tf);
 	ktap_totals(&r.k);
 	write_reports(&r);
 	json_object_put(r.cases);

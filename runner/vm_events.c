@@ -185,12 +185,6 @@ static void ev_error(struct vm_ctx *c, double t, const char *args)
 	snprintf(c->a.reason, sizeof(c->a.reason), "guest: %s", args);
 }
 
-static void ev_trace(struct vm_ctx *c, double t, const char *args)
-{
-	(void)t;
-	vm_trace_event(c, args);
-}
-
 static void ev_done(struct vm_ctx *c, double t, const char *args)
 {
 	(void)t;
@@ -216,7 +210,6 @@ static const struct vm_event {
 	{ "BUNDLES-BEGIN", ev_bundles_begin },
 	{ "BUNDLES-END", ev_bundles_end },
 	{ "FS-END", ev_fs_end },
-	{ "TRACE", ev_trace },
 	{ "ERROR", ev_error },
 	{ "DONE", ev_done },
 };
@@ -264,6 +257,9 @@ static void vm_data_line(struct vm_ctx *c, const char *line, unsigned int flags)
 	} else if (c->a.in_json) {
 		vm_json_append(c->a.cur, line, flags);
 	} else if (c->a.in_ktap) {
+		/* daxstress run --trace says what became of each probe */
+		if (!(flags & VM_LINE_CONT) && !strncmp(line, "# trace: ", 9))
+			vm_trace_event(c, line + 9);
 		printf("%s\n", line);
 		fflush(stdout);
 		if (c->ktap) {

@@ -2,9 +2,10 @@
 /*
  * daxstress vm --trace FILE: kprobes registered in the guest and counted per
  * case. The file is checked here, before any boot, and handed to the guest
- * as /etc/daxstress/trace; the guest init registers each probe and says
- * which took (TRACE events); `daxstress run` in the guest adds each case's
- * counts to its result (lib/ktrace.c). report.json gets the probe list.
+ * as /etc/daxstress/trace; `daxstress run --trace` there registers each
+ * probe in its private tracefs instance (lib/tracing.h), says which took
+ * in KTAP diagnostics ("# trace: NAME ok|failed WHY") and adds each case's
+ * counts to its result. report.json gets the probe list.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -38,26 +39,7 @@ int vm_trace_guest_file(const struct vm_ctx *c, char **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
-	return c->trace ? trace_write_guest(c->trace, data, len) : 0;
-}
-
-/* "NAME ok" or "NAME failed WHY" ("-" names the whole set-up). */
-void vm_trace_event(struct vm_ctx *c, const char *args)
-{
-	struct vm_attempt *a = &c->a;
-	struct vm_trace_status *st;
-	char name[64], word[16];
-	int off = 0;
-
-	if (a->ntstat == (int)(sizeof(a->tstat) / sizeof(a->tstat[0])) ||
-	    sscanf(args, "%63s %15s %n", name, word, &off) < 2)
-		return;
-	st = &a->tstat[a->ntstat++];
-	snprintf(st->name, sizeof(st->name), "%s", name);
-	st->ok = !strcmp(word, "ok");
-	snprintf(st->note, sizeof(st->note), "%s", off ? args + off : "");
-	if (!st->ok)
-		vm_msg("trace: probe %s not registered: %s", name, st->note);
+	return c->trace ? trace_format(c->trace, data, len) : 0;
 }
 
 static const struct vm_trace_status *vm_trace_find(const struct vm_attempt *a, const char *name)
@@ -68,6 +50,28 @@ static const struct vm_trace_status *vm_trace_find(const struct vm_attempt *a, c
 		if (!strcmp(a->tstat[i].name, name))
 			return &a->tstat[i];
 	return NULL;
+}
+
+/* "NAME ok" or "NAME failed WHY" ("-" names the whole set-up). */
+void vm_trace_event(struct vm_ctx *c, const char *args)
+{
+	struct vm_attempt *a = &c->a;
+	struct vm_trace_status *st;
+	char name[64], word[16];
+	int off = 0;
+
+	if (sscanf(args, "%63s %15s %n", name, word, &off) < 2)
+		return;
+	st = (struct vm_trace_status *)vm_trace_find(a, name);
+	if (!st && a->ntstat == (int)(sizeof(a->tstat) / sizeof(a->tstat[0])))
+		return;
+	if (!st)
+		st = &a->tstat[a->ntstat++];
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	st->ok = !strcmp(word, "ok");
+	snprintf(st->note, sizeof(st->note), "%s", off ? args + off : "");
+	if (!st->ok)
+		vm_msg("trace: probe %s not registered: %s", name, st->note);
 }
 
 static json_object *vm_probe_json(const struct vm_attempt *a, const struct trace_probe *p)

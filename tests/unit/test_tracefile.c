@@ -43,10 +43,21 @@ static void test_good(void **state)
 	assert_int_equal(t.probe[1].kind, 'r');
 	assert_string_equal(t.probe[2].symbol, "ext4:ext4_break_layouts+4");
 	assert_int_equal(t.keep, 16384);
-	assert_int_equal(trace_write_guest(&t, &out, &len), 0);
-	assert_non_null(strstr(out, "probe r:dsbusy dax_layout_busy_page_range ret=$retval\n"
-				    "filter kprobes/dsbusy ret != 0\n"));
+	assert_int_equal(trace_format(&t, &out, &len), 0);
+	assert_non_null(strstr(out, "r:dsbusy dax_layout_busy_page_range ret=$retval\n"
+				    "filter dsbusy ret != 0\n"));
 	assert_non_null(strstr(out, "keep 16384\n"));
+	/* What the guest gets parses back to the same probes. */
+	{
+		struct trace_file again;
+		char why[256] = "";
+
+		assert_int_equal(trace_parse_string(&again, "guest", out, why, sizeof(why)), 0);
+		assert_int_equal(again.nprobes, t.nprobes);
+		assert_string_equal(again.probe[1].line, t.probe[1].line);
+		assert_string_equal(again.probe[0].filter, t.probe[0].filter);
+		assert_int_equal(again.keep, t.keep);
+	}
 	free(out);
 }
 
