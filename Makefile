@@ -78,6 +78,15 @@ check: deps
 	$(MAKE) BUILD=$(BUILD)/tsan SAN=thread all
 	TSAN_BUILD=$(BUILD)/tsan sh tests/run.sh $(BUILD) $(BUILD)/asan
 
+# Every host test N times in both builds with load beside it (LOAD=hog: a
+# busy loop per CPU; twin: a second copy; none), then a flake table.
+N ?= 20
+LOAD ?= hog
+check-soak: deps
+	$(MAKE) all tests
+	$(MAKE) BUILD=$(BUILD)/asan SAN=address,undefined all tests
+	N=$(N) LOAD=$(LOAD) BUILDS="$(BUILD) $(BUILD)/asan" sh tests/soak.sh
+
 # The guest gets the installed tree; the launcher finds $(BUILD)/payload itself.
 payload: all
 	rm -rf $(BUILD)/payload
@@ -99,7 +108,7 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all tests deps check run payload install clean
+.PHONY: all tests deps check check-soak run payload install clean
 .SECONDARY:
 
 # Coverage-guided fuzzing of the parsers (clang libFuzzer + ASan/UBSan).
