@@ -23,9 +23,10 @@ FS=${FS:-ext4,xfs}
 RESULTS=${RESULTS:-/tmp/daxstress-prove}
 matrix=runner/kbuild/matrix.sh
 exp=configs/expectations
-ini() { $matrix --file "$exp" "$@"; }
-kernels=${KERNELS:-$(ini --list | awk '$1 != "global" { print $1 }')}
-suites=${SUITES:-$(ini --show global | sed -n 's/^suites = //p' | tr ',' ' ')}
+# INI files are read by daxstress kernels (lib/inifile.c), as everywhere.
+ini() { ini_f=$1; shift; "$BUILD/daxstress" kernels --file "$ini_f" "$@"; }
+kernels=${KERNELS:-$(ini "$exp" --sections | grep -vx global)}
+suites=${SUITES:-$(ini "$exp" --get global suites | tr ',' ' ')}
 rows=$RESULTS/rows.tsv
 mkdir -p "$RESULTS"
 [ "${TABLE_ONLY:-0}" = 1 ] || : > "$rows"
@@ -34,7 +35,7 @@ start=$(date +%s)
 
 # expect_of ENTRY SUITE CASE -> the verdict, or nothing
 expect_of() {
-	ini --show "$1" 2>/dev/null | awk -v c="$2.$3" -v d="$2.*" '
+	ini "$exp" --show "$1" 2>/dev/null | awk -v c="$2.$3" -v d="$2.*" '
 		$1 == c { v = $3 } $1 == d { dv = $3 }
 		END { print (v != "" ? v : dv) }'
 }
@@ -61,7 +62,7 @@ run_one() {	# run_one ENTRY SPEC REP SUITE
 # "suite.case" for every case of the suites, one a line.
 suite_cases() {
 	for s in $suites; do
-		awk -F'[][]' -v s="$s" '/^\[/ && $2 != "global" { print s "." $2 }' "configs/$s.conf"
+		ini "configs/$s.conf" --sections | grep -vx global | sed "s/^/$s./"
 	done
 }
 
@@ -71,7 +72,7 @@ for k in $kernels; do
 	spec=$($matrix --spec "$k" 2>"$RESULTS/$k/spec.log") ||
 		{ echo "prove: $k: no kernel (see $RESULTS/$k/spec.log)" >&2; mismatch=1; continue; }
 	# An entry may name its own suites (a kernel where a suite proves nothing).
-	ksuites=${SUITES:-$(ini --show "$k" | sed -n 's/^suites = //p' | tr ',' ' ')}
+	ksuites=${SUITES:-$(ini "$exp" --get "$k" suites | tr ',' ' ')}
 	r=1
 	while [ "$r" -le "$REPS" ]; do
 		for s in ${ksuites:-$suites}; do

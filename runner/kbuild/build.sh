@@ -3,8 +3,10 @@
 # Description: build a small test kernel (built-in DAX/NVDIMM/ext4/xfs) from
 # Debian's linux-source package, optionally with a patch, cached.
 #
-# Usage: build.sh --source debian:6.1|debian:6.12|debian:7.2|debian:7.3|debian:VER@SUITE
+# Usage: build.sh --source debian:VER[@SUITE]
 #                 [--patch NAME|FILE] [--jobs N] [--force] [--prepare] [--print-dir]
+#   --source       linux-source-VER from the suites configs/kernels gives
+#                  debian:VER (daxstress kernels --resolve debian:VER), or SUITE
 #   --patch NAME   configs/kernel-patches/NAME.patch (or a patch file), applied with -p1;
 #                  A+B applies A, then B
 #   --jobs N       make -jN (default 2)
@@ -49,7 +51,7 @@ OPTIONAL="XFS_ONLINE_SCRUB DEV_DAX_PMEM"
 
 say() { printf 'build.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
-usage() { sed -n '3,30s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '3,32s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }'; }
 
 # Debian archive access, shared with runner/vm/kernel.sh.
@@ -77,34 +79,32 @@ newest_version() {
 
 # --- source ------------------------------------------------------------------
 
-# Sets SRCPKG, SRCVER, APTDIR for the spec in $1.
+# Sets SRCPKG, SRCVER, APTDIR for the spec in $1: the first suite set of the
+# kernel table that has the package.
 resolve_source() {
-	local spec=$1 ver suite="" pair suites sec key
-	case "$spec" in
-	debian:*) ver=${spec#debian:} ;;
-	*) die "unknown source '$spec' (debian:6.1, debian:6.12, debian:7.2, debian:7.3, debian:VER@SUITE)" ;;
-	esac
-	case "$ver" in *@*) suite=${ver#*@}; ver=${ver%@*} ;; esac
-	if [ -n "$suite" ]; then
-		pair="$suite|"
-	else
-		pair=$(suites_for "$ver") || die "unknown Debian kernel '$ver' (use debian:VER@SUITE)"
-	fi
-	suites=${pair%|*}
-	sec=${pair#*|}
-	key=$(echo "$suites $sec" | tr ' ' '+')
-	APTDIR=$APTCACHE/$key
-	SRCPKG=linux-source-$ver
+	local spec=$1 suites key
+	local -a groups
+	debian_resolve "$spec"
+	SRCPKG=$KSOURCE
+	SRCVER=""
 	mkdir -p "$CACHE/kernels"
-	if [ -n "${DAXSTRESS_KBUILD_REFRESH:-}" ] || ! have_lists "$key"; then
-		# kernel.sh holds this lock while it runs apt on the same lists
-		exec 8>"$CACHE/kernels/.lock"
-		flock 8
-		apt_setup "$key" "$suites" "$sec"
-		flock -u 8
-	fi
-	SRCVER=$(newest_version "$APTDIR" "$SRCPKG") ||
-		die "no $SRCPKG in $suites $sec (DAXSTRESS_KBUILD_REFRESH=1 reads the archive again)"
+	mapfile -t groups <<<"$KGROUPS"
+	for suites in "${groups[@]}"; do
+		key=$(apt_key "$suites")
+		APTDIR=$APTCACHE/$key
+		if [ -n "${DAXSTRESS_KBUILD_REFRESH:-}" ] || ! have_lists "$key"; then
+			# kernel.sh holds this lock while it runs apt on the same lists
+			exec 8>"$CACHE/kernels/.lock"
+			flock 8
+			apt_setup "$key" "$suites"
+			flock -u 8
+		fi
+		if SRCVER=$(newest_version "$APTDIR" "$SRCPKG"); then
+			return
+		fi
+		say "no $SRCPKG in $suites"
+	done
+	die "no $SRCPKG in any of: $(echo "$KGROUPS" | paste -sd';' -) (DAXSTRESS_KBUILD_REFRESH=1 reads the archive again)"
 }
 
 # The unpacked, never modified tree of SRCPKG SRCVER; fetched once.

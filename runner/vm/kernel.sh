@@ -3,7 +3,11 @@
 # Description: resolve a kernel for the daxstress VM into a cache directory.
 #
 # Usage: kernel.sh SPEC [MODULES_DIR]
-#   SPEC  debian:6.1 | debian:6.12 | debian:7.2 | debian:7.3 | debian:VER@SUITE
+#   SPEC  debian:VER         a Debian kernel by version: the suites of its
+#                            configs/kernels entry, else the first of its
+#                            [debian-search] suite sets that has it
+#                            (daxstress kernels --list, --resolve debian:VER)
+#         debian:VER@SUITE   the newest linux-image-VER.* of exactly SUITE
 #         default            the host release's kernel (its linux-image-amd64)
 #         /path/to/bzImage   [MODULES_DIR: lib/modules/<release> or a root holding it]
 #         /path/to/linux     a build tree (arch/x86/boot/bzImage, modules if built)
@@ -25,12 +29,15 @@ die() { say "error: $*"; exit 1; }
 # shellcheck source=debian-apt.sh
 . "$(dirname "$0")/debian-apt.sh"
 
-# Newest linux-image-<abi>-amd64 whose version is VER.x, from the private lists.
+# Newest package named like PATTERN (or PATTERN-unsigned) whose version is
+# VER.x, from the private lists.
 newest_image() {
-	local dir=$1 ver=$2 best="" bestv="" name v
+	local dir=$1 ver=$2 pat=$3 best="" bestv="" name v
 	# shellcheck disable=SC2046
 	while read -r name v; do
 		case "$v" in "$ver".*|"$ver"-*|"$ver"~*|"$ver"+*) ;; *) continue ;; esac
+		# shellcheck disable=SC2254
+		case "$name" in $pat|$pat-unsigned) ;; *) continue ;; esac
 		if [ -z "$bestv" ] || dpkg --compare-versions "$v" gt "$bestv"; then
 			best=$name
 			bestv=$v
@@ -130,51 +137,41 @@ fetch_debian() {
 	echo "$kdir"
 }
 
+# The suite sets of the kernel table in turn; the first with the package wins.
 resolve_debian() {
-	local spec=$1 ver suite pair suites sec key dir pkg
-	ver=${spec#debian:}
-	suite=""
-	case "$ver" in *@*) suite=${ver#*@}; ver=${ver%@*} ;; esac
-	if [ -n "$suite" ]; then
-		pair="$suite|"
-	else
-		pair=$(suites_for "$ver") || die "unknown Debian kernel '$ver' (use debian:VER@SUITE)"
-	fi
-	suites=${pair%|*}
-	sec=${pair#*|}
-	key=$(echo "$suites $sec" | tr ' ' '+')
-	dir=$APTCACHE/$key
-	apt_setup "$key" "$suites" "$sec"
-	local -a opts
+	local spec=$1 suites key dir="" pkg=""
+	local -a groups opts
+	debian_resolve "$spec"
+	mapfile -t groups <<<"$KGROUPS"
+	for suites in "${groups[@]}"; do
+		key=$(apt_key "$suites")
+		dir=$APTCACHE/$key
+		apt_setup "$key" "$suites"
+		if pkg=$(newest_image "$dir" "$KVER" "$KIMAGE"); then
+			break
+		fi
+		say "no $KIMAGE of version $KVER.* in $suites"
+	done
+	[ -n "$pkg" ] || die "no $KIMAGE of version $KVER.* in any of: $(echo "$KGROUPS" | paste -sd';' -)"
 	mapfile -t opts < <(apt_opts "$dir")
-	pkg=$(newest_image "$dir" "$ver") || die "no linux-image-$ver*-amd64 in $suites $sec"
 	cached_package "$pkg" && return
 	# shellcheck disable=SC2046
 	fetch_debian $(kernel_packages "$pkg" "${opts[@]}") -- "${opts[@]}"
 }
 
-# Debian kernel version of a release codename.
-codename_version() {
-	case "$1" in
-	bookworm) echo 6.1 ;;
-	trixie) echo 6.12 ;;
-	*) return 1 ;;
-	esac
-}
-
 # The host's own kernel flavour through the host's apt configuration; without
-# apt lists (a fresh container), the version of the host's codename.
+# apt lists (a fresh container), the kernel table's entry of the host's codename.
 resolve_default() {
-	local pkg codename ver
+	local pkg codename spec
 	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^ ]*\)/\1/p' | sed -n 1p)
 	if [ -z "$pkg" ]; then
 		# shellcheck disable=SC1091
 		codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
-		ver=$(codename_version "$codename") ||
+		spec=$(kernels --codename "$codename") ||
 			die "cannot resolve the host's linux-image-amd64 (no apt lists, codename '$codename')"
-		say "no linux-image-amd64 in the host's apt lists, using debian:$ver"
-		resolve_debian "debian:$ver"
+		say "no linux-image-amd64 in the host's apt lists, using $spec"
+		resolve_debian "$spec"
 		return
 	fi
 	say "host kernel package: $pkg"
@@ -277,7 +274,7 @@ remember_spec() {
 
 main() {
 	local spec=${1:-} kdir
-	[ -n "$spec" ] || { sed -n '3,15s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+	[ -n "$spec" ] || { sed -n '3,19s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 	mkdir -p "$KCACHE"
 	command -v depmod >/dev/null || die "depmod not found (apt-get install kmod)"
 	case "$spec" in
