@@ -100,7 +100,7 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/daxstress/configs $(DESTDIR)$(PREFIX)/libexec/daxstress/vm
 	install -m 755 $(DAXSTRESS) $(DESTDIR)$(PREFIX)/bin/daxstress
 	install -m 755 $(WORKLOADS) $(DESTDIR)$(PREFIX)/libexec/daxstress/
-	install -m 644 configs/*.conf configs/known-issues $(DESTDIR)$(PREFIX)/share/daxstress/configs/
+	install -m 644 configs/*.conf configs/known-issues configs/kernels $(DESTDIR)$(PREFIX)/share/daxstress/configs/
 	install -d $(DESTDIR)$(PREFIX)/share/daxstress/configs/fio
 	install -m 644 configs/fio/*.fio $(DESTDIR)$(PREFIX)/share/daxstress/configs/fio/
 	if [ -d runner/vm ]; then cp -r runner/vm/. $(DESTDIR)$(PREFIX)/libexec/daxstress/vm/; fi

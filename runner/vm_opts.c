@@ -31,7 +31,7 @@ static const struct vm_optdesc {
 	const char *help;
 } vm_optdescs[] = {
 	{ "kernel", 1, OPT_KERNEL, "SPEC",
-	  "debian:6.1|6.12|7.2|7.3, default, a bzImage or a build tree (default: default)" },
+	  "debian:VER[@SUITE] (daxstress kernels --list), default, a bzImage or a build tree (default: default)" },
 	{ "modules", 1, OPT_MODULES, "DIR", "modules for a bzImage kernel (lib/modules/<release>)" },
 	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated: ext4, xfs, ext4-inode, xfs-inode (dax=inode), xfs-exchange (default: ext4,xfs)" },
 	{ "suite", 1, OPT_SUITE, "NAME|FILE", "suite to run in the guest (default: smoke)" },
