@@ -39,7 +39,7 @@ static enum dax_mode mode_from_options(const char *opts)
 
 	if (!opts || mnt_optstr_get_option(opts, "dax", &val, &len))
 		return DAX_MOUNT_NONE;
-	if (!val || !len || (len == 6 && !strncmp(val, "always", 6)))
+	if (!val || (len == 6 && !strncmp(val, "always", 6)))
 		return DAX_MOUNT_ALWAYS;
 	if (len == 5 && !strncmp(val, "inode", 5))
 		return DAX_MOUNT_INODE;
@@ -81,9 +81,9 @@ static void take_fs(struct libmnt_fs *fs, struct dax_info *info)
 /*
  * The mount with the same device and the longest mount point that is a
  * prefix of the path (bind mounts share a device). Not
- * mnt_table_find_mountpoint(): it goes by path alone, and when no target
- * matches as written it canonicalizes every mount point, which can block
- * on a dead network mount.
+ * mnt_table_find_mountpoint(), which goes by the path alone: the device
+ * is what tells an over-mounted mount point's old entry from the mount
+ * the path really is on.
  */
 static struct libmnt_fs *find_mount(struct libmnt_table *tb, dev_t dev, const char *real)
 {
