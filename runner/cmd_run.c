@@ -31,6 +31,7 @@
 #include "../lib/known.h"
 #include "../lib/tracing.h"
 #include "../lib/ktap.h"
+#include "../lib/ndns.h"
 #include "../lib/result.h"
 #include "../lib/suite.h"
 #include "commands.h"
@@ -724,6 +725,8 @@ static struct json_object *build_report(struct run *r)
 	json_object_object_add(o, "dir", json_object_new_string(r->o.dir));
 	json_object_object_add(o, "fs", json_object_new_string(r->dax.fstype));
 	json_object_object_add(o, "mount_dax", json_object_new_string(dax_mode_name(r->dax.mode)));
+	/* the pmem namespace under test (libndctl); a note, never an error */
+	json_object_object_add(o, "device", ndns_report_json(r->o.dir));
 	json_object_object_add(o, "finished", json_object_new_string(when));
 	json_object_object_add(t, "pass", json_object_new_int((int)r->k.pass));
 	json_object_object_add(t, "fail", json_object_new_int((int)r->k.fail));
