@@ -123,8 +123,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if (st->headers != st->headers_seen || !st->started) {
 		st->headers_seen = st->headers;
 		st->started = 1;
-		if (call_fn(st, section, NULL, NULL))
+		if (call_fn(st, section, NULL, NULL)) {
+			if (st->line_fn)	/* it was told the header's line */
+				st->line = st->header_line;
 			goto fail;
+		}
 	}
 	if (!*val) {
 		snprintf(st->msg, sizeof(st->msg), "key '%s' has no value", key);

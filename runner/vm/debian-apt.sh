@@ -90,10 +90,10 @@ apt_opts() {
 		-o APT::Sandbox::User=root -q
 }
 
-# Write the private sources.list of KEY for SUITES (a -security suite comes
-# from the security archive) and run apt-get update on it.
+# Write the private sources.list of KEY for SUITES [SECURITY-SUITE] (a
+# -security suite comes from the security archive) and run apt-get update on it.
 apt_setup() {
-	local suites=$2 dir=$APTCACHE/$1 mirror secmirror s
+	local suites="$2${3:+ $3}" dir=$APTCACHE/$1 mirror secmirror s
 	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 	mirror=${DAXSTRESS_DEBIAN_MIRROR:-$(host_mirror debian)}
 	secmirror=${DAXSTRESS_DEBIAN_SECURITY_MIRROR:-$(host_mirror security)}
