@@ -23,14 +23,18 @@ CFLAGS  += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SAN)
 endif
 
-LIB_SRCS := $(sort $(wildcard lib/*.c lib/pins/*.c lib/breakers/*.c))
+# workloads/*.c are scenario definitions that register themselves, like the
+# pin sources and breakers; workloads/main.c is the program around any one.
+WL_SRCS  := $(filter-out workloads/main.c,$(wildcard workloads/*.c))
+LIB_SRCS := $(sort $(wildcard lib/*.c lib/pins/*.c lib/breakers/*.c) $(WL_SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBA     := $(BUILD)/libdaxstress.a
 # Pin sources and breakers register themselves in linker sections, which
 # nothing references by name: link every object of the archive.
 WHOLE_LIBA := -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive
 
-WORKLOADS := $(patsubst workloads/%.c,$(BUILD)/workloads/%,$(wildcard workloads/*.c))
+WORKLOAD_NAMES := pin-truncate $(notdir $(WL_SRCS:.c=))
+WORKLOADS := $(WORKLOAD_NAMES:%=$(BUILD)/workloads/%)
 RUNNER_SRCS := $(sort $(wildcard runner/*.c))
 RUNNER_OBJS := $(RUNNER_SRCS:%.c=$(BUILD)/%.o)
 DAXSTRESS := $(BUILD)/daxstress
@@ -47,9 +51,9 @@ $(LIBA): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(AR) rcs $@ $^
 
-$(BUILD)/workloads/%: workloads/%.c $(LIBA)
+$(WORKLOADS): $(BUILD)/workloads/%: workloads/main.c $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(WHOLE_LIBA) $(LDLIBS)
+	$(CC) $(CFLAGS) -DWL_NAME='"$*"' $(LDFLAGS) -o $@ $< $(WHOLE_LIBA) $(LDLIBS)
 
 $(DAXSTRESS): $(RUNNER_OBJS) $(LIBA)
 	$(CC) $(LDFLAGS) -o $@ $(RUNNER_OBJS) $(WHOLE_LIBA) $(LDLIBS)

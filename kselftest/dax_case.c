@@ -10,7 +10,7 @@
 #include "lib/workload.h"
 
 #ifndef CASE_PIN
-#error "build with -DPIN=\"...\" -DBREAK=\"...\" -DNAME=\"...\""
+#error "build with -DCASE_PIN=\"...\" -DCASE_BREAK=\"...\" -DCASE_NAME=\"...\""
 #endif
 
 static void set_case(struct case_opts *o)

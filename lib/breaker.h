@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Breakers: operations that make the filesystem break DAX layouts and wait
- * for pinned pages. One file each under lib/breakers/, registered by one
- * line in lib/breaker_list.h.
+ * for pinned pages. One file each under lib/breakers/, registered by its
+ * last line, BREAKER(its ops).
  */
 #ifndef DS_BREAKER_H
 #define DS_BREAKER_H

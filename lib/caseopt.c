@@ -132,6 +132,7 @@ void case_opts_defaults(struct case_opts *o)
 	strscpy_trunc(o->map, "shared", sizeof(o->map));
 	o->owners = 1;
 	o->monitor = true;
+	o->progress_fd = -1;
 }
 
 const struct opt_desc *case_opt_find(const char *name)
@@ -185,8 +186,8 @@ static const char *type_hint(enum opt_type t)
 	}
 }
 
-int case_opt_set(struct case_opts *o, const char *name, const char *value,
-		 char *err, size_t errlen)
+static int opt_set(struct case_opts *o, const char *name, const char *value,
+		   char *err, size_t errlen)
 {
 	const struct opt_desc *d = case_opt_find(name);
 	char *base = (char *)o;
@@ -228,6 +229,23 @@ int case_opt_set(struct case_opts *o, const char *name, const char *value,
 	else
 		*(uint64_t *)(base + d->offset) = n;
 	return 0;
+}
+
+int case_opts_parse(struct case_opts *o, const struct case_kv *kv, unsigned int n,
+		    char *err, size_t errlen, unsigned int *bad)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (opt_set(o, kv[i].key, kv[i].val, err, errlen)) {
+			if (bad)
+				*bad = i;
+			return -EINVAL;
+		}
+	}
+	if (bad)
+		*bad = n;	/* a problem of the whole case, not of one key */
+	return case_opts_validate(o, err, errlen);
 }
 
 int case_opts_validate(const struct case_opts *o, char *err, size_t errlen)
@@ -278,9 +296,16 @@ int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 			 char *err, size_t errlen)
 {
 	struct option lopts[64];
+	struct case_kv *kv;
+	unsigned int n = 0;
 	size_t i;
-	int c, idx;
+	int c, idx, ret = 0;
 
+	kv = calloc((size_t)argc + 1, sizeof(*kv));
+	if (!kv) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	for (i = 0; i < case_opt_count; i++) {
 		lopts[i].name = case_opt_table[i].name;
 		lopts[i].has_arg = case_opt_table[i].type == OPT_BOOL ? optional_argument
@@ -297,22 +322,23 @@ int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 	 * call's freed argv (found by tests/fuzz/fuzz_cli.c).
 	 */
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", lopts, &idx)) != -1) {
-		const char *v;
-
-		if (c == 'h')
-			return 1;
-		if (c == '?') {
+	while (!ret && (c = getopt_long(argc, argv, "+h", lopts, &idx)) != -1) {
+		if (c == 'h') {
+			ret = 1;
+		} else if (c == '?') {
 			bad_option_msg(argc, argv, err, errlen);
-			return -EINVAL;
+			ret = -EINVAL;
+		} else {
+			kv[n].key = lopts[idx].name;
+			kv[n++].val = optarg ? optarg : "yes";
 		}
-		v = optarg ? optarg : "yes";
-		if (case_opt_set(o, lopts[idx].name, v, err, errlen))
-			return -EINVAL;
 	}
-	if (optind < argc) {
+	if (!ret && optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s'", argv[optind]);
-		return -EINVAL;
+		ret = -EINVAL;
 	}
-	return case_opts_validate(o, err, errlen);
+	if (!ret)
+		ret = case_opts_parse(o, kv, n, err, errlen, NULL);
+	free(kv);
+	return ret;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The options of one case. One table describes them; the same table parses
- * a workload's command line, validates a suite file's keys and builds the
- * command line the runner passes on, so the three can never disagree.
+ * The options of one case: the typed case every workload runs. One table
+ * describes them and one function (case_opts_parse) turns key = value pairs
+ * into it, whether they come from a suite file or a workload's command
+ * line. A suite case is parsed once, when the suite is loaded; the runner
+ * then hands that struct to the workload as it is.
  */
 #ifndef DS_CASEOPT_H
 #define DS_CASEOPT_H
@@ -46,6 +48,17 @@ struct case_opts {
 	bool dax_flag;		/* set FS_XFLAG_DAX on the case file (dax=inode) */
 	bool pmd;		/* lay the file out for 2 MiB faults and report them */
 	bool monitor;
+	/* set by the runner, not options */
+	bool sysrq_w;		/* take sysrq-w at a stall (daxstress run --sysrq-w) */
+	bool clear_warn_once;	/* re-arm WARN_ON_ONCE per case (a VM that is ours alone) */
+	int progress_fd;	/* the runner's progress pipe (lib/timeline.h), or -1 */
+};
+
+/* One key = value of a case: line is its line in a suite file, 0 on a command line. */
+struct case_kv {
+	const char *key;
+	const char *val;
+	int line;
 };
 
 /* The owner's mapping: MAP_SHARED read-write, or MAP_PRIVATE read-only. */
@@ -77,12 +90,17 @@ extern const size_t case_opt_count;
 
 void case_opts_defaults(struct case_opts *o);
 const struct opt_desc *case_opt_find(const char *name);
-/* Set one option from text. 0, or -EINVAL with a sentence in err. */
-int case_opt_set(struct case_opts *o, const char *name, const char *value,
-		 char *err, size_t errlen);
+/*
+ * The one parser of case options: set every key of kv, in order, on o (its
+ * defaults already set), then check them together. 0, or -EINVAL with a
+ * sentence in err and the index of the key at fault in *bad (n: the keys
+ * do not fit together).
+ */
+int case_opts_parse(struct case_opts *o, const struct case_kv *kv, unsigned int n,
+		    char *err, size_t errlen, unsigned int *bad);
 /* Checks across options (sizes that must fit each other). */
 int case_opts_validate(const struct case_opts *o, char *err, size_t errlen);
-/* Parse argv; prints usage on --help. 0 ok, 1 help shown, -EINVAL error. */
+/* argv's --key=value pairs through case_opts_parse. 0 ok, 1 --help, -EINVAL error. */
 int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 			 char *err, size_t errlen);
 void case_opts_usage(const char *prog, const char *what);

@@ -210,12 +210,11 @@ int kmsg_case_dump(const char *name, FILE *dmesg, FILE *sysrq)
 	return ret ? ret : sc.lines;
 }
 
-void kmsg_rearm_warn_once(void)
+void kmsg_rearm_warn_once(bool on)
 {
-	const char *on = getenv("DAXSTRESS_CLEAR_WARN_ONCE");
 	int fd;
 
-	if (!on || strcmp(on, "1"))
+	if (!on)
 		return;
 	fd = open("/sys/kernel/debug/clear_warn_once", O_WRONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -40,11 +40,11 @@ int kmsg_sysrq_w(const char *name);
  */
 int kmsg_case_dump(const char *name, FILE *dmesg, FILE *sysrq);
 /*
- * With DAXSTRESS_CLEAR_WARN_ONCE=1 in the environment (the VM's init sets
- * it), re-arm every WARN_ON_ONCE through debugfs, so each case can see a
- * once-only warning an earlier case already fired. Never done by default:
- * it changes the whole kernel's state.
+ * on (daxstress run --clear-warn-once; the VM's init passes it): re-arm
+ * every WARN_ON_ONCE through debugfs, so each case can see a once-only
+ * warning an earlier case already fired. Never done by default: it changes
+ * the whole kernel's state.
  */
-void kmsg_rearm_warn_once(void);
+void kmsg_rearm_warn_once(bool on);
 
 #endif

@@ -322,9 +322,13 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 		timeline_tick(&res->tl, hb, now);
 		sleep_ms((unsigned int)(cfg->tick_ns / NSEC_PER_MSEC));
 		kmsg_poll(&res->kmsg);
-		if (ops->check && ops->check(ctx, res->reason, sizeof(res->reason))) {
-			res->verdict = V_ERROR;
-			break;
+		if (ops->check) {
+			enum verdict v = ops->check(ctx, res->reason, sizeof(res->reason));
+
+			if (v != V_PASS) {
+				res->verdict = v;
+				break;
+			}
 		}
 		now = now_ns();
 		if (!any_stalled(hb, cfg->stall_ns, now))

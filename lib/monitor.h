@@ -29,8 +29,12 @@
 #include "verdict.h"
 
 struct monitor_ops {
-	/* 0 while all is well; non-zero ends the case as error with why. */
-	int (*check)(void *ctx, char *why, size_t len);
+	/*
+	 * V_PASS while all is well; else the verdict that ends the case, with
+	 * why: V_ERROR, or V_SKIP when the case turned out not to apply (a
+	 * breaker the filesystem lacks).
+	 */
+	enum verdict (*check)(void *ctx, char *why, size_t len);
 	/*
 	 * Step 1: end every pin, ideally without touching any mapping (pinners
 	 * stop and park; killing them would also drop their own mappings, which

@@ -44,13 +44,6 @@ static int find(const char *env, const char *const *rel, const char *name, char 
 	return -ENOENT;
 }
 
-int path_workload(const char *name, char *buf, size_t len)
-{
-	static const char *const rel[] = { "../libexec/daxstress", "workloads", NULL };
-
-	return find("DAXSTRESS_LIBEXEC", rel, name, buf, len);
-}
-
 int path_config(const char *file, char *buf, size_t len)
 {
 	/* installed bin/ or libexec/daxstress/; build tree build/ or build/workloads/ */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Where the installed (or just built) pieces live: workload programs,
- * configs and the VM scripts. Environment variables override; otherwise
+ * Where the installed (or just built) pieces live: configs and the VM
+ * scripts. Environment variables override; otherwise
  * paths are found relative to the daxstress executable, which works both
  * in the build tree (build/daxstress) and after `make install`.
  */
@@ -10,7 +10,6 @@
 
 #include <stddef.h>
 
-int path_workload(const char *name, char *buf, size_t len);
 /* Resolve a suite NAME (configs/NAME.conf) or a FILE path. */
 int path_suite(const char *spec, char *buf, size_t len);
 int path_config(const char *file, char *buf, size_t len);

@@ -2,7 +2,7 @@
 /*
  * Pin sources: ways a user program makes the kernel hold references to the
  * DAX pages of the case file. One file each under lib/pins/, registered by
- * one line in lib/pin_list.h.
+ * its last line, PIN_SOURCE(its ops).
  */
 #ifndef DS_PIN_H
 #define DS_PIN_H

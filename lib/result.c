@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "heartbeat.h"
+#include "judge.h"
 #include "result.h"
 
 static void add_str(struct json_object *o, const char *k, const char *v)
@@ -176,6 +177,23 @@ static void add_pmd(struct json_object *map, const struct case_result *r)
 	json_object_object_add(map, "pmd", o);
 }
 
+/* What each stage found, in the order found; the verdict is the most severe. */
+static struct json_object *findings_json(const struct judge *j)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < j->n; i++) {
+		struct json_object *f = json_object_new_object();
+
+		add_str(f, "stage", j->f[i].stage);
+		add_str(f, "verdict", verdict_name(j->f[i].v));
+		add_str(f, "reason", j->f[i].reason);
+		json_object_array_add(a, f);
+	}
+	return a;
+}
+
 struct json_object *case_result_json(const struct case_result *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -217,6 +235,8 @@ struct json_object *case_result_json(const struct case_result *r)
 	if (r->cleanup[0])
 		add_str(o, "cleanup", r->cleanup);
 	json_object_object_add(o, "needs_reboot", json_object_new_boolean(r->needs_reboot));
+	if (r->judge)
+		json_object_object_add(o, "findings", findings_json(r->judge));
 	return o;
 }
 

@@ -21,6 +21,8 @@ struct case_counters {
 	uint64_t lockstep_overlaps;	/* lockstep breaks begun while pins were held */
 };
 
+struct judge;
+
 struct case_result {
 	char name[128];
 	char workload[32];
@@ -42,6 +44,7 @@ struct case_result {
 	bool needs_reboot;
 	struct case_counters counters;
 	long pmd_kb;		/* most FilePmdMapped seen; -1 unknown */
+	const struct judge *judge;	/* every finding; NULL: just verdict and reason */
 	const struct monitor_result *mon;	/* NULL when the case never ran */
 	/* mapping mode and the PMD proof (lib/pmdtrace.h) */
 	char map[16];

@@ -11,22 +11,17 @@
 #include "inifile.h"
 #include "suite.h"
 #include "util.h"
-
-static const char *const workloads[] = { "pin-truncate", "peer503", NULL };
+#include "workload.h"
 
 /* Set by the runner per case, never by a suite. */
 static const char *const runner_keys[] = { "dir", "result", "name", "allow-nodax" };
-
-const char *const *suite_workloads(void)
-{
-	return workloads;
-}
 
 struct parse {
 	struct suite *s;
 	const char *name;
 	struct suite_case global;
 	struct suite_case *cur;	/* NULL while in [global] */
+	int line;
 	char *err;
 	size_t errlen;
 };
@@ -79,16 +74,9 @@ static int start_section(struct parse *p, const char *section)
 
 static int check_workload(struct parse *p, const char *v)
 {
-	char list[256] = "";
-	int i;
-
-	for (i = 0; workloads[i]; i++) {
-		if (!strcmp(workloads[i], v))
-			return 0;
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
-			 i ? ", " : "", workloads[i]);
-	}
-	return fail(p, "unknown workload '%s' (known: %s)", v, list);
+	if (wl_find(v))
+		return 0;
+	return fail(p, "unknown workload '%s' (known: %s)", v, wl_names());
 }
 
 static int check_fs(struct parse *p, const char *v)
@@ -122,18 +110,19 @@ static int set_kv(struct parse *p, struct suite_case *c, const char *k, const ch
 		return fail(p, "value of '%s' is too long", k);
 	strscpy_trunc(c->kv[c->nkv].key, k, sizeof(c->kv[0].key));
 	strscpy_trunc(c->kv[c->nkv].val, v, sizeof(c->kv[0].val));
+	c->kv[c->nkv].line = p->line;
 	c->nkv++;
 	return 0;
 }
 
-static int on_key(void *user, const char *section, const char *key,
+static int on_key(void *user, int line, const char *section, const char *key,
 		  const char *val, char *err, size_t errlen)
 {
 	struct parse *p = user;
 	struct suite_case *c;
-	struct case_opts scratch;
 	size_t i;
 
+	p->line = line;
 	p->err = err;
 	p->errlen = errlen;
 	if (!key)
@@ -154,13 +143,38 @@ static int on_key(void *user, const char *section, const char *key,
 		strscpy_trunc(c->fs, val, sizeof(c->fs));
 		return 0;
 	}
-	case_opts_defaults(&scratch);
-	if (case_opt_set(&scratch, key, val, err, errlen))
-		return -1;
+	if (!case_opt_find(key))
+		return fail(p, "unknown option '%s'", key);
 	return set_kv(p, c, key, val);
 }
 
-/* Give every case the [global] keys it does not set itself, then check it. */
+/*
+ * Parse a case's keys into its options: the defaults, its workload's own,
+ * then [global]'s keys and its own in the order written (its own win).
+ * A bad value is reported at its line.
+ */
+static int parse_opts(struct parse *p, struct suite_case *c)
+{
+	const struct wl_desc *wl = wl_find(c->workload);
+	struct case_kv kv[SUITE_MAX_KEYS];
+	unsigned int i, bad = 0;
+	char why[256];
+
+	for (i = 0; i < c->nkv; i++)
+		kv[i] = (struct case_kv){ c->kv[i].key, c->kv[i].val, c->kv[i].line };
+	case_opts_defaults(&c->opts);
+	if (wl && wl->defaults)
+		wl->defaults(&c->opts);
+	if (!case_opts_parse(&c->opts, kv, c->nkv, why, sizeof(why), &bad))
+		return 0;
+	if (bad < c->nkv)
+		snprintf(p->err, p->errlen, "%s:%d: %s", p->name, kv[bad].line, why);
+	else
+		snprintf(p->err, p->errlen, "%s: case [%s]: %s", p->name, c->name, why);
+	return -EINVAL;
+}
+
+/* Give every case the [global] keys it does not set itself, then parse it. */
 static int finish_cases(struct parse *p)
 {
 	struct suite *s = p->s;
@@ -183,6 +197,8 @@ static int finish_cases(struct parse *p)
 			if (k == c->nkv && c->nkv < SUITE_MAX_KEYS)
 				c->kv[c->nkv++] = p->global.kv[j];
 		}
+		if (parse_opts(p, c))
+			return -EINVAL;
 		if (!c->workload[0]) {
 			snprintf(p->err, p->errlen, "%s: case [%s] has no workload (set workload = pin-truncate there or in [global])",
 				 p->name, c->name);
@@ -202,9 +218,9 @@ static int parse(struct suite *s, const char *name, const char *path,
 	memset(s, 0, sizeof(*s));
 	strscpy_trunc(s->path, name, sizeof(s->path));
 	if (path)
-		ret = inifile_parse_path(path, on_key, &p, err, errlen);
+		ret = inifile_parse_path_lines(path, on_key, &p, err, errlen);
 	else
-		ret = inifile_parse(name, NULL, text, on_key, &p, err, errlen);
+		ret = inifile_parse_lines(name, NULL, text, on_key, &p, err, errlen);
 	if (ret)
 		return ret;
 	p.err = err;

@@ -83,18 +83,15 @@ const struct tl_sample *timeline_tick(struct timeline *tl, const struct hb_regio
 	return s;
 }
 
-int timeline_progress_fd(void)
+int timeline_progress_fd(int fd)
 {
-	const char *env = getenv(TL_PROGRESS_ENV);
 	struct stat st;
-	uint64_t fd;
 
 	/* Only a pipe: never write progress into a file that happens to be there. */
-	if (!env || parse_u64(env, &fd) || fd > 1024 || fstat((int)fd, &st) ||
-	    !S_ISFIFO(st.st_mode))
+	if (fd < 0 || fstat(fd, &st) || !S_ISFIFO(st.st_mode))
 		return -1;
-	fcntl((int)fd, F_SETFD, FD_CLOEXEC);
-	return (int)fd;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
 }
 
 int timeline_parse_line(const char *line, struct tl_sample *s)

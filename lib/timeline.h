@@ -16,8 +16,6 @@
 #define TL_MAX 1024
 #define TL_INTERVAL_NS (250 * NSEC_PER_MSEC)
 #define TL_ROLES 3		/* owner, pinner, breaker */
-/* The environment variable naming the runner's progress pipe. */
-#define TL_PROGRESS_ENV "DAXSTRESS_PROGRESS_FD"
 
 struct tl_sample {
 	double t;		/* seconds since the case start */
@@ -39,8 +37,8 @@ void timeline_init(struct timeline *tl, uint64_t start_ns, int progress_fd);
 /* Take a sample if one is due; returns it, or NULL. */
 const struct tl_sample *timeline_tick(struct timeline *tl, const struct hb_region *hb,
 				      uint64_t now);
-/* The progress fd the runner passed in the environment, close-on-exec; -1 if none. */
-int timeline_progress_fd(void);
+/* fd if it is a pipe (the runner's progress pipe), now close-on-exec; else -1. */
+int timeline_progress_fd(int fd);
 /* Parse one progress line; 0 or -EINVAL. */
 int timeline_parse_line(const char *line, struct tl_sample *s);
 

@@ -48,7 +48,12 @@ bool verdict_is_failure(enum verdict v)
 	return v != V_PASS && v != V_SKIP && v != V_XFAIL;
 }
 
+int verdict_severity(enum verdict v)
+{
+	return (unsigned int)v < V__COUNT ? severity[v] : severity[V_ERROR];
+}
+
 enum verdict verdict_worse(enum verdict a, enum verdict b)
 {
-	return severity[b] > severity[a] ? b : a;
+	return verdict_severity(b) > verdict_severity(a) ? b : a;
 }

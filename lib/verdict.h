@@ -33,7 +33,13 @@ const char *verdict_name(enum verdict v);
 int verdict_parse(const char *s, enum verdict *v);
 /* A verdict that means the kernel (or the data) misbehaved. */
 bool verdict_is_failure(enum verdict v);
-/* Keep the more severe of two verdicts. */
+/*
+ * The one severity order (lib/judge.h combines a case's findings with it):
+ * pass < skip < xfail < error < kernel-warning < blocked-by-mapping <
+ * livelock < missed-wakeup < hang < data-corruption.
+ */
+int verdict_severity(enum verdict v);
+/* Keep the more severe of two verdicts (a when they are equal). */
 enum verdict verdict_worse(enum verdict a, enum verdict b);
 
 #endif

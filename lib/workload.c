@@ -20,6 +20,7 @@
 #include "child.h"
 #include "dax_probe.h"
 #include "fsxattr.h"
+#include "judge.h"
 #include "ktap.h"
 #include "monitor.h"
 #include "pattern.h"
@@ -55,6 +56,7 @@ struct wl {
 	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
+	struct judge judge;
 	struct pmd_trace pmd;
 };
 
@@ -67,16 +69,12 @@ static void on_interrupt(int sig)
 		interrupted = sig;
 }
 
-static void finish(struct wl *w, enum verdict v, const char *fmt, ...) __printf(3, 4);
+/* A stage's finding, for the case's one judge (judge.h). */
+#define found(w, stage, v, ...) judge_add(&(w)->judge, stage, v, __VA_ARGS__)
 
-static void finish(struct wl *w, enum verdict v, const char *fmt, ...)
+static enum verdict so_far(const struct wl *w)
 {
-	va_list ap;
-
-	w->res.verdict = v;
-	va_start(ap, fmt);
-	vsnprintf(w->res.reason, sizeof(w->res.reason), fmt, ap);
-	va_end(ap);
+	return judge_verdict(&w->judge);
 }
 
 /* ---- the case file ---------------------------------------------------- */
@@ -103,7 +101,7 @@ static bool plant_case(const struct wl *w)
 static int check_dax(struct wl *w)
 {
 	if (dax_probe_fd(w->fd, w->path, &w->dax)) {
-		finish(w, V_ERROR, "%s", w->dax.why);
+		found(w, "setup", V_ERROR, "%s", w->dax.why);
 		return -1;
 	}
 	strscpy_trunc(w->res.fs, w->dax.fstype, sizeof(w->res.fs));
@@ -112,16 +110,16 @@ static int check_dax(struct wl *w)
 		return 0;
 	if (w->o.dax_flag && w->dax.statx_known) {
 		/* The per-file policy was set and did not take: never a pass */
-		finish(w, V_ERROR, "%s has FS_XFLAG_DAX set and was opened again, but is not DAX (%s, %s)",
+		found(w, "setup", V_ERROR, "%s has FS_XFLAG_DAX set and was opened again, but is not DAX (%s, %s)",
 		       w->path, w->dax.fstype, dax_mode_name(w->dax.mode));
 		return -1;
 	}
 	if (w->dax.mode == DAX_MOUNT_ALWAYS && w->dax.statx_known) {
 		/* DAX was asked for and silently did not take: never a pass */
-		finish(w, V_ERROR, "%s", w->dax.why);
+		found(w, "setup", V_ERROR, "%s", w->dax.why);
 		return -1;
 	}
-	finish(w, V_SKIP, "%s", w->dax.why);
+	found(w, "setup", V_SKIP, "%s", w->dax.why);
 	return -1;
 }
 
@@ -131,7 +129,7 @@ static int set_dax_flag(struct wl *w)
 	int ret = fsx_set_dax(w->fd, true);
 
 	if (ret) {
-		finish(w, V_SKIP, "cannot set FS_XFLAG_DAX on %s (%s): %s: this kernel or filesystem has no per-file DAX flag",
+		found(w, "setup", V_SKIP, "cannot set FS_XFLAG_DAX on %s (%s): %s: this kernel or filesystem has no per-file DAX flag",
 		       w->path, w->dax.fstype, strerror(-ret));
 		return -1;
 	}
@@ -139,7 +137,7 @@ static int set_dax_flag(struct wl *w)
 	w->fd = open(w->path, O_RDWR | O_CLOEXEC);
 	if (w->fd >= 0)
 		return 0;
-	finish(w, V_ERROR, "cannot open %s again: %s", w->path, strerror(errno));
+	found(w, "setup", V_ERROR, "cannot open %s again: %s", w->path, strerror(errno));
 	return -1;
 }
 
@@ -187,7 +185,7 @@ static int check_space(struct wl *w)
 	avail = (uint64_t)sv.f_bavail * sv.f_frsize;
 	if (avail >= w->o.size)
 		return 0;
-	finish(w, V_ERROR,
+	found(w, "setup", V_ERROR,
 	       "ENOSPC: %s has %llu KiB free, the case file needs %llu KiB: free space or pass a smaller --size",
 	       w->o.dir,
 	       (unsigned long long)(avail >> 10), (unsigned long long)(w->o.size >> 10));
@@ -206,9 +204,9 @@ static void watch_full(struct wl *w)
 static void check_full(struct wl *w)
 {
 	watch_full(w);
-	if (w->res.verdict != V_PASS || !w->full_ns)
+	if (!w->full_ns)
 		return;
-	finish(w, V_ERROR,
+	found(w, "end", V_ERROR,
 	       "ENOSPC: the filesystem of %s ran full %.1f s into the case (%llu owner SIGBUS may be failed allocations, not truncations): free space or pass a smaller --size",
 	       w->o.dir,
 	       ns_to_s(w->full_ns - w->start_ns),
@@ -220,12 +218,12 @@ static int open_case_file(struct wl *w)
 	int ret;
 
 	if (dax_probe_mount(w->o.dir, &w->dax)) {
-		finish(w, V_ERROR, "%s", w->dax.why);
+		found(w, "setup", V_ERROR, "%s", w->dax.why);
 		return -1;
 	}
 	if (w->dax.mode == DAX_MOUNT_NONE && !w->o.allow_nodax && !plant_case(w)) {
 		strscpy_trunc(w->res.fs, w->dax.fstype, sizeof(w->res.fs));
-		finish(w, V_SKIP, "%s", w->dax.why);
+		found(w, "setup", V_SKIP, "%s", w->dax.why);
 		return -1;
 	}
 	if (check_space(w))
@@ -234,7 +232,7 @@ static int open_case_file(struct wl *w)
 		 getpid(), w->desc->name);
 	w->fd = open(w->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (w->fd < 0) {
-		finish(w, V_ERROR, "cannot create %s: %s", w->path, strerror(errno));
+		found(w, "setup", V_ERROR, "cannot create %s: %s", w->path, strerror(errno));
 		return -1;
 	}
 	if (w->o.dax_flag && set_dax_flag(w))
@@ -250,7 +248,7 @@ static int open_case_file(struct wl *w)
 		w->env.brk_start = 0;
 	ret = fill_case_file(w);
 	if (ret) {
-		finish(w, V_ERROR, "cannot fill %s (%llu bytes): %s%s", w->path,
+		found(w, "setup", V_ERROR, "cannot fill %s (%llu bytes): %s%s", w->path,
 		       (unsigned long long)w->o.size, strerror(-ret),
 		       ret == -ENOSPC ? ": the filesystem is full; free space or pass a smaller --size" : "");
 		return -1;
@@ -270,7 +268,7 @@ static int open_target(struct wl *w)
 	ret = target_open(&w->tgt, w->o.target, need < (4u << 20) ? 4u << 20 : need,
 			  err, sizeof(err));
 	if (ret) {
-		finish(w, ret == -ENOENT ? V_SKIP : V_ERROR, "%s", err);
+		found(w, "setup", ret == -ENOENT ? V_SKIP : V_ERROR, "%s", err);
 		return -1;
 	}
 	w->env.target_fd = w->tgt.fd;
@@ -314,7 +312,7 @@ static int wait_ready(struct wl *w, _Atomic int *flag, int who)
 	}
 	if (atomic_load(flag))
 		return 0;
-	finish(w, V_ERROR, "the %s did not start: %s", proc_name[who],
+	found(w, "setup", V_ERROR, "the %s did not start: %s", proc_name[who],
 	       w->sh->errmsg[0] ? w->sh->errmsg : "no answer in 30 s");
 	return -1;
 }
@@ -331,7 +329,7 @@ static int start_roles(struct wl *w)
 		return -1;
 	w->pid[P_BREAKER] = spawn(w, role_breaker);
 	if (w->pid[P_BREAKER] < 0) {
-		finish(w, V_ERROR, "fork: %s", strerror(errno));
+		found(w, "setup", V_ERROR, "fork: %s", strerror(errno));
 		return -1;
 	}
 	atomic_store(&w->sh->go, 1);
@@ -346,7 +344,13 @@ static void reap_early(struct wl *w, int i)
 
 /* ---- monitor ops ------------------------------------------------------ */
 
-static int mon_check(void *ctx, char *why, size_t len)
+/* A role that failed ends the case: an error, or a skip if its operation is unsupported. */
+static enum verdict role_failed(struct wl *w)
+{
+	return atomic_load(&w->sh->unsupported) ? V_SKIP : V_ERROR;
+}
+
+static enum verdict mon_check(void *ctx, char *why, size_t len)
 {
 	struct wl *w = ctx;
 	char desc[64];
@@ -354,12 +358,12 @@ static int mon_check(void *ctx, char *why, size_t len)
 
 	if (interrupted) {
 		snprintf(why, len, "interrupted by signal %d", atomic_load(&interrupted));
-		return 1;
+		return V_ERROR;
 	}
 	watch_full(w);
 	if (atomic_load(&w->sh->error) > 0) {
 		strscpy_trunc(why, w->sh->errmsg, len);
-		return 1;
+		return role_failed(w);
 	}
 	for (i = 0; i < P__COUNT; i++) {
 		reap_early(w, i);
@@ -368,9 +372,9 @@ static int mon_check(void *ctx, char *why, size_t len)
 		child_describe(w->status[i], desc, sizeof(desc));
 		snprintf(why, len, "the %s process ended early: %s%s%s", proc_name[i], desc,
 			 w->sh->errmsg[0] ? ": " : "", w->sh->errmsg);
-		return 1;
+		return role_failed(w);
 	}
-	return 0;
+	return V_PASS;
 }
 
 static void kill_pinners(struct wl *w)
@@ -474,7 +478,8 @@ static void prove_at_stop(struct wl *w)
 	struct task_snap snap;
 	char where[128];
 
-	for (i = 0; i < n && w->res.verdict == V_PASS; i++) {
+	/* A probe that sends signals: only when nothing else was found. */
+	for (i = 0; i < n && so_far(w) == V_PASS; i++) {
 		struct hb_slot *s = &hb->slot[i];
 
 		if (s->role != ROLE_BREAKER || atomic_load(&s->state) == HB_DONE ||
@@ -485,7 +490,7 @@ static void prove_at_stop(struct wl *w)
 		    child_reap(w->pid[P_BREAKER], 2000, &w->status[P_BREAKER]))
 			continue;
 		w->reaped[P_BREAKER] = true;
-		finish(w, V_MISSED_WAKEUP,
+		found(w, "end", V_MISSED_WAKEUP,
 		       "breaker %s still asleep in %s at the end of the case, every pin and mapping gone; a SA_RESTART signal made the call complete at once: missed wakeup",
 		       s->name, where);
 	}
@@ -550,35 +555,33 @@ static void check_exits(struct wl *w)
 	int i;
 
 	/* A role SIGKILL cannot end is never a pass, whatever released the stall. */
-	if (w->res.needs_reboot && (w->res.verdict == V_PASS || w->res.verdict == V_KERNEL_WARNING)) {
-		finish(w, V_HANG, "a role stayed in the kernel after SIGKILL: %s", w->res.cleanup);
+	if (w->res.needs_reboot) {
+		found(w, "end", V_HANG, "a role stayed in the kernel after SIGKILL: %s", w->res.cleanup);
 		return;
 	}
 	if (atomic_load(&w->sh->unsupported)) {
-		finish(w, V_SKIP, "%s", w->sh->errmsg);
+		found(w, "end", V_SKIP, "%s", w->sh->errmsg);
 		return;
 	}
-	if (atomic_load(&w->sh->error) > 0 && w->res.verdict == V_PASS) {
-		finish(w, V_ERROR, "%s", w->sh->errmsg);
+	if (atomic_load(&w->sh->error) > 0) {
+		found(w, "end", V_ERROR, "%s", w->sh->errmsg);
 		return;
 	}
 	for (i = 0; i < P__COUNT; i++) {
 		if (!w->reaped[i] || w->killed[i] || child_ok(w->status[i]))
 			continue;
-		if (w->res.verdict != V_PASS && w->res.verdict != V_KERNEL_WARNING)
-			continue;
 		if (i == P_PINNER && w->spun[0]) {
-			finish(w, V_LIVELOCK, "pinner %s did not stop within %u s of the end of the case: it spun in the kernel (state R, in get_user_pages) without completing its pin, and only SIGKILL ended it: a livelock",
+			found(w, "end", V_LIVELOCK, "pinner %s did not stop within %u s of the end of the case: it spun in the kernel (state R, in get_user_pages) without completing its pin, and only SIGKILL ended it: a livelock",
 			       w->spun, stop_wait_ms(w) / 1000);
 			return;
 		}
 		if (w->late[i][0]) {
-			finish(w, V_ERROR, "the %s process did not stop within %u s of the end of the case (%s); SIGKILL ended it: a stall at the end that the proof ladder did not examine (daxstress repro with a longer duration may catch it while it runs)",
+			found(w, "end", V_ERROR, "the %s process did not stop within %u s of the end of the case (%s); SIGKILL ended it: a stall at the end that the proof ladder did not examine (daxstress repro with a longer duration may catch it while it runs)",
 			       proc_name[i], stop_wait_ms(w) / 1000, w->late[i]);
 			return;
 		}
 		child_describe(w->status[i], desc, sizeof(desc));
-		finish(w, V_ERROR, "the %s process failed: %s", proc_name[i], desc);
+		found(w, "end", V_ERROR, "the %s process failed: %s", proc_name[i], desc);
 		return;
 	}
 }
@@ -603,23 +606,23 @@ static void verify_data(struct wl *w)
 	char msg[256];
 	int ret;
 
-	if (!all_reaped(w) || w->res.verdict == V_HANG || w->res.verdict == V_ERROR ||
-	    w->res.verdict == V_SKIP)
+	/* Stuck roles may still write; a case that did not run has nothing to check. */
+	if (!all_reaped(w) || so_far(w) == V_HANG || so_far(w) == V_ERROR || so_far(w) == V_SKIP)
 		return;
 	ret = verify_range(w->fd, 0, w->env.brk_start, w->o.seed, 0, msg, sizeof(msg));
 	if (!ret && w->env.brk->final) {
 		ret = w->env.brk->final(&benv);
 		if (ret) {
-			finish(w, V_ERROR, "final %s failed: %s", w->env.brk->name, strerror(-ret));
+			found(w, "data", V_ERROR, "final %s failed: %s", w->env.brk->name, strerror(-ret));
 			return;
 		}
 		ret = verify_range(w->fd, w->env.brk_start, w->env.size - w->env.brk_start,
 				   w->o.seed, 1, msg, sizeof(msg));
 	}
 	if (ret == -EILSEQ)
-		finish(w, V_DATA_CORRUPTION, "%s", msg);
+		found(w, "data", V_DATA_CORRUPTION, "%s", msg);
 	else if (ret)
-		finish(w, V_ERROR, "verification: %s", msg);
+		found(w, "data", V_ERROR, "verification: %s", msg);
 }
 
 static void collect_counters(struct wl *w)
@@ -649,16 +652,15 @@ static void run_unwatched(struct wl *w, uint64_t start)
 {
 	uint64_t end = start + w->o.duration_ms * NSEC_PER_MSEC;
 	char why[256];
+	enum verdict v = V_PASS;
 
-	w->mon->verdict = V_PASS;
-	while (now_ns() < end) {
+	while (v == V_PASS && now_ns() < end) {
 		sleep_ms(1000);
-		if (mon_check(w, why, sizeof(why))) {
-			w->mon->verdict = V_ERROR;
-			strscpy_trunc(w->mon->reason, why, sizeof(w->mon->reason));
-			break;
-		}
+		v = mon_check(w, why, sizeof(why));
 	}
+	w->mon->verdict = v;
+	if (v != V_PASS)
+		strscpy_trunc(w->mon->reason, why, sizeof(w->mon->reason));
 	shared_note(w->sh, "monitor off: stalls were not watched");
 }
 
@@ -669,13 +671,13 @@ static void run_monitor(struct wl *w)
 		.grace_ns = w->o.grace_ms * NSEC_PER_MSEC,
 		.release_ns = w->o.grace_ms * NSEC_PER_MSEC,
 		.tick_ns = 50 * NSEC_PER_MSEC,
-		.progress_fd = timeline_progress_fd(),
-		.sysrq_w = getenv("DAXSTRESS_SYSRQ") && !strcmp(getenv("DAXSTRESS_SYSRQ"), "1"),
+		.progress_fd = timeline_progress_fd(w->o.progress_fd),
+		.sysrq_w = w->o.sysrq_w,
 		.name = w->o.name,
 	};
 	uint64_t start = now_ns();
 
-	kmsg_rearm_warn_once();
+	kmsg_rearm_warn_once(w->o.clear_warn_once);
 	w->start_ns = start;
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	if (w->o.monitor)
@@ -684,13 +686,14 @@ static void run_monitor(struct wl *w)
 	else
 		run_unwatched(w, start);
 	w->res.mon = w->mon;
-	finish(w, w->mon->verdict, "%s", w->mon->reason);
+	if (w->mon->verdict != V_PASS || w->mon->reason[0])
+		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);
 	w->res.duration_s = ns_to_s(now_ns() - start);
-	if (w->res.verdict == V_PASS && !w->res.reason[0])
-		finish(w, V_PASS, "no thread went %.1f s without progress in %.1f s",
-		       ns_to_s(w->o.stall_ms * NSEC_PER_MSEC), w->res.duration_s);
-	kmsg_mark("case %s end: %s", w->o.name, verdict_name(w->res.verdict));
+	if (w->mon->verdict == V_PASS && !w->mon->reason[0])
+		found(w, "monitor", V_PASS, "no thread went %.1f s without progress in %.1f s",
+		      ns_to_s(w->o.stall_ms * NSEC_PER_MSEC), w->res.duration_s);
+	kmsg_mark("case %s end: %s", w->o.name, verdict_name(so_far(w)));
 }
 
 static void pmd_begin(struct wl *w)
@@ -727,7 +730,7 @@ static void run_case(struct wl *w)
 	w->mon = calloc(1, sizeof(*w->mon));
 	if (w->sh == MAP_FAILED || !w->mon) {
 		w->sh = NULL;
-		finish(w, V_ERROR, "out of memory");
+		found(w, "setup", V_ERROR, "out of memory");
 		return;
 	}
 	w->env.sh = w->sh;
@@ -863,16 +866,14 @@ static void write_result(struct wl *w)
 			strerror(-ret));
 }
 
-/* kselftest runs programs without arguments: find the directory, or skip. */
+/* A case without a directory (a workload program run bare, as kselftest does). */
 static void default_dir(struct wl *w)
 {
-	const char *env = getenv("DAXSTRESS_DIR");
-
 	if (w->o.dir[0])
 		return;
-	strscpy_trunc(w->o.dir, env && *env ? env : DEFAULT_DAX_DIR, sizeof(w->o.dir));
+	strscpy_trunc(w->o.dir, DEFAULT_DAX_DIR, sizeof(w->o.dir));
 	if (access(w->o.dir, F_OK))
-		finish(w, V_SKIP, "no DAX directory: %s does not exist; set DAXSTRESS_DIR to a directory on a DAX mount (ext4 -o dax, xfs -o dax=always) or pass --dir",
+		found(w, "setup", V_SKIP, "no DAX directory: %s does not exist; set DAXSTRESS_DIR to a directory on a DAX mount (ext4 -o dax, xfs -o dax=always) or pass --dir",
 		       w->o.dir);
 }
 
@@ -917,29 +918,37 @@ static int resolve(struct wl *w, char *err, size_t len)
 	return 0;
 }
 
-int wl_main(const struct wl_desc *desc, int argc, char **argv)
+/* The judge's verdict becomes the result's; every finding goes with it. */
+static void decide(struct wl *w)
+{
+	const struct finding *top = judge_top(&w->judge);
+
+	w->res.verdict = top ? top->v : V_PASS;
+	strscpy_trunc(w->res.reason, top ? top->reason : "", sizeof(w->res.reason));
+	w->res.judge = &w->judge;
+}
+
+static const struct wl_desc pin_truncate = {
+	.name = "pin-truncate",
+	.summary = "Race DAX page pins against truncate/punch and prove any stall.",
+	.run = wl_engine_run,
+};
+WORKLOAD(pin_truncate);
+
+int wl_engine_run(struct case_opts *o)
 {
 	static struct wl w;
 	struct ktap k;
 	char err[512] = "";
-	int ret;
 
-	w.desc = desc;
+	w.desc = &pin_truncate;
 	w.fd = -1;
 	w.tgt.fd = -1;
-	case_opts_defaults(&w.o);
-	if (desc->defaults)
-		desc->defaults(&w.o);
-	ret = case_opts_parse_argv(&w.o, argc, argv, err, sizeof(err));
-	if (!ret)
-		ret = resolve(&w, err, sizeof(err));
-	if (ret) {
-		if (ret < 0)
-			fprintf(stderr, "%s: %s\n(%s --help lists the options)\n",
-				desc->name, err, desc->name);
-		else
-			case_opts_usage(desc->name, desc->summary);
-		return ret < 0 ? 2 : 0;
+	w.o = *o;
+	if (resolve(&w, err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n(%s --help lists the options)\n", w.desc->name, err,
+			w.desc->name);
+		return 2;	/* a usage error, as the runner reads it */
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGINT, on_interrupt);
@@ -950,9 +959,10 @@ int wl_main(const struct wl_desc *desc, int argc, char **argv)
 	ktap_header(&k);
 	ktap_plan(&k, 1);
 	default_dir(&w);
-	if (w.res.verdict != V_SKIP)
+	if (so_far(&w) != V_SKIP)
 		run_case(&w);
 	cleanup(&w);
+	decide(&w);
 	print_result(&w, &k);
 	write_result(&w);
 	release(&w);

@@ -130,7 +130,7 @@ static void put_commands(FILE *f, const struct bundle *b)
 {
 	fprintf(f, "# The daxstress command that found it:\n");
 	put_argv(f, b->run->argc, b->run->argv, "daxstress");
-	fprintf(f, "# The workload program of the case, as the runner started it:\n");
+	fprintf(f, "# The same case as a workload program of its own:\n");
 	put_argv(f, 64, b->wl_argv, NULL);
 	fprintf(f, "# Run it again (same suite entry, same seed):\n");
 	fprintf(f, "daxstress repro %s --dir %s\n", b->dir, b->run->dir);

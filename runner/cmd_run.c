@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -30,6 +31,7 @@
 #include "../lib/junit.h"
 #include "../lib/known.h"
 #include "../lib/tracing.h"
+#include "../lib/workload.h"
 #include "../lib/ktap.h"
 #include "../lib/ndns.h"
 #include "../lib/result.h"
@@ -37,6 +39,7 @@
 #include "commands.h"
 #include "report.h"
 #include "../lib/paths.h"
+#include "../lib/scratch.h"
 
 struct run_opts {
 	char dir[PATH_MAX];
@@ -54,6 +57,7 @@ struct run_opts {
 	bool allow_nodax;
 	bool quiet;
 	bool sysrq_w;
+	bool clear_warn_once;
 	int argc;
 	char **argv;
 };
@@ -85,7 +89,7 @@ static void usage(FILE *f)
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
 		"                     [--junit FILE] [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
 		"                     [--bundles DIR] [--html DIR] [--shard K/N] [--quiet] [--sysrq-w]\n"
-		"                     [--scratch-dev DEV] [--trace FILE]\n"
+		"                     [--scratch-dev DEV] [--trace FILE] [--clear-warn-once]\n"
 		"  --dir DIR          a directory on a DAX mount (ext4 -o dax, xfs -o dax=always)\n"
 		"  --suite NAME|FILE  configs/NAME.conf or a suite file (default: smoke)\n"
 		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
@@ -105,7 +109,9 @@ static void usage(FILE *f)
 		"                     daxstress merge joins the JSON reports)\n"
 		"  --quiet            no live status line on stderr\n"
 		"  --sysrq-w          take the kernel's blocked-task dump at a stall (root; writes\n"
-		"                     to /proc/sysrq-trigger, so only on machines you own)\n");
+		"                     to /proc/sysrq-trigger, so only on machines you own)\n"
+		"  --clear-warn-once  re-arm every WARN_ON_ONCE before each case (debugfs; changes\n"
+		"                     the whole kernel's state, so only on machines you own)\n");
 }
 
 static int set_path(char *dst, const char *v, const char *opt)
@@ -156,6 +162,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "sysrq-w", no_argument, NULL, 'w' },
+		{ "clear-warn-once", no_argument, NULL, 'W' },
 		{ "trace", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -179,6 +186,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		case 'H': ret |= set_path(o->html, optarg, "--html"); break;
 		case 'q': o->quiet = true; break;
 		case 'w': o->sysrq_w = true; break;
+		case 'W': o->clear_warn_once = true; break;
 		case 'T': ret |= set_path(o->trace, optarg, "--trace"); break;
 		case 'S':
 			if (shard_parse(optarg, &o->shard_k, &o->shard_n, err, sizeof(err))) {
@@ -207,6 +215,9 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	if (!o->suite_spec[0])
 		strcpy(o->suite_spec, "smoke");
 	default_bundles(o);
+	/* a user override, documented in the usage */
+	if (!o->scratch_dev[0] && getenv(SCRATCH_DEV_ENV))
+		strscpy_trunc(o->scratch_dev, getenv(SCRATCH_DEV_ENV), sizeof(o->scratch_dev));
 	o->argc = argc;
 	o->argv = argv;
 	return 0;
@@ -240,14 +251,25 @@ static int check_dir(struct run *r)
 
 /* ---- one case --------------------------------------------------------- */
 
-static void case_resolved(const struct suite_case *c, struct case_opts *o)
+/* The suite's case, parsed when the suite was loaded, with what the run adds. */
+static void case_for_run(struct run *r, const struct suite_case *c, const char *name,
+			 const char *result, struct case_opts *o)
 {
-	char err[256];
-	unsigned int i;
-
-	case_opts_defaults(o);
-	for (i = 0; i < c->nkv; i++)
-		case_opt_set(o, c->kv[i].key, c->kv[i].val, err, sizeof(err));
+	*o = c->opts;
+	strscpy_trunc(o->dir, r->o.dir, sizeof(o->dir));
+	strscpy_trunc(o->name, name, sizeof(o->name));
+	strscpy_trunc(o->result, result, sizeof(o->result));
+	o->allow_nodax = r->o.allow_nodax;
+	if (r->o.target[0])
+		strscpy_trunc(o->target, r->o.target, sizeof(o->target));
+	if (r->o.scratch_dev[0])
+		strscpy_trunc(o->scratch_dev, r->o.scratch_dev, sizeof(o->scratch_dev));
+	/* "-": the run has no PMD fault hist; the case must not make its own */
+	strscpy_trunc(o->trace_instance, r->tr.pmd_hist ? r->tr.instance : "-",
+		      sizeof(o->trace_instance));
+	o->sysrq_w = r->o.sysrq_w;
+	o->clear_warn_once = r->o.clear_warn_once;
+	o->progress_fd = 3;	/* exec_child puts the progress pipe there */
 }
 
 static uint64_t case_deadline_ms(const struct case_opts *o)
@@ -255,17 +277,20 @@ static uint64_t case_deadline_ms(const struct case_opts *o)
 	return o->duration_ms + o->stall_ms + 4 * o->grace_ms + 60000;
 }
 
-static void build_argv(struct run *r, const struct suite_case *c, const char *prog,
-		       const char *name, const char *result, char **argv, char store[][320])
+/*
+ * For the repro bundle only: the same case as a workload program's command
+ * line, from the suite's own text (the run itself hands the workload the
+ * parsed case).
+ */
+static void bundle_cmdline(struct run *r, const struct suite_case *c, const char *name,
+			   char **argv, char store[][320])
 {
 	unsigned int n = 0, i;
 
-	argv[n++] = (char *)prog;
+	argv[n++] = (char *)c->workload;
 	snprintf(store[n], sizeof(store[0]), "--dir=%s", r->o.dir);
 	argv[n] = store[n], n++;
 	snprintf(store[n], sizeof(store[0]), "--name=%s", name);
-	argv[n] = store[n], n++;
-	snprintf(store[n], sizeof(store[0]), "--result=%s", result);
 	argv[n] = store[n], n++;
 	if (r->o.allow_nodax)
 		argv[n++] = "--allow-nodax";
@@ -277,10 +302,6 @@ static void build_argv(struct run *r, const struct suite_case *c, const char *pr
 		snprintf(store[n], sizeof(store[0]), "--scratch-dev=%s", r->o.scratch_dev);
 		argv[n] = store[n], n++;
 	}
-	/* "-": the run has no PMD fault hist; the case must not make its own */
-	snprintf(store[n], sizeof(store[0]), "--trace-instance=%s",
-		 r->tr.pmd_hist ? r->tr.instance : "-");
-	argv[n] = store[n], n++;
 	for (i = 0; i < c->nkv; i++) {
 		snprintf(store[n], sizeof(store[0]), "--%s=%s", c->kv[i].key, c->kv[i].val);
 		argv[n] = store[n], n++;
@@ -374,7 +395,12 @@ static void drain_output(struct run *r, int fd, char *acc, size_t *len, size_t c
  * stuck in D state outlives the workload with the fds it inherited, and
  * must not hold our caller's stderr (a CI pipe would never end).
  */
-static void __noreturn exec_child(struct run *r, char **argv, int out[2], int prog[2])
+/*
+ * The workload runs in a child of ours, given the parsed case: no program
+ * to exec, no command line to render and parse again.
+ */
+static void __noreturn exec_child(const struct wl_desc *wl, struct case_opts *o,
+				  int out[2], int prog[2])
 {
 	/* Close before dup2 onto 3: one of these may be fd 3 itself. */
 	dup2(out[1], STDOUT_FILENO);
@@ -387,12 +413,12 @@ static void __noreturn exec_child(struct run *r, char **argv, int out[2], int pr
 		dup2(prog[1], 3);
 		close(prog[1]);
 	}
-	setenv(TL_PROGRESS_ENV, "3", 1);
-	if (r->o.sysrq_w)
-		setenv("DAXSTRESS_SYSRQ", "1", 1);
-	execv(argv[0], argv);
-	fprintf(stderr, "daxstress: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	/* ps, pgrep and hung-task reports tell it from the runner (roles: ds-owner ...) */
+	prctl(PR_SET_NAME, "ds-case", 0, 0, 0);
+	/* exit, not _exit: the sanitizer build checks the workload for leaks too */
+	exit(wl->run ? wl->run(o) : wl_engine_run(o));
 }
 
 struct follow {
@@ -455,9 +481,10 @@ static void follow_case(struct run *r, struct follow *f, uint64_t deadline_ms,
 }
 
 /* Run the workload; 0 when it ended on its own, else why not in err. */
-static int exec_case(struct run *r, char **argv, uint64_t deadline_ms, pid_t *wpid,
-		     char *err, size_t errlen)
+static int exec_case(struct run *r, const struct wl_desc *wl, struct case_opts *o,
+		     pid_t *wpid, char *err, size_t errlen)
 {
+	uint64_t deadline_ms = case_deadline_ms(o);
 	struct follow f = { 0 };
 	int out[2], prog[2];
 
@@ -468,11 +495,12 @@ static int exec_case(struct run *r, char **argv, uint64_t deadline_ms, pid_t *wp
 		close(out[1]);
 		return -errno;
 	}
+	fflush(NULL);	/* the child must not write our buffered output again */
 	f.pid = fork();
 	if (f.pid < 0)
 		return -errno;
 	if (!f.pid)
-		exec_child(r, argv, out, prog);
+		exec_child(wl, o, out, prog);
 	*wpid = f.pid;
 	close(out[1]);
 	close(prog[1]);
@@ -626,10 +654,11 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 {
 	uint64_t hits[TRACE_MAX_PROBES], missed[TRACE_MAX_PROBES];
 	bool traced;
-	char prog[PATH_MAX], result[PATH_MAX + 64] = "", name[160], err[512] = "";
+	char result[PATH_MAX + 64] = "", name[160], err[512] = "";
 	char store[64][320], *argv[64], reason[512];
 	struct json_object *res = NULL;
-	struct case_opts co;
+	const struct wl_desc *wl = wl_find(c->workload);
+	static struct case_opts co;
 	pid_t pid = 0;
 	enum verdict v;
 
@@ -640,18 +669,18 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 		res = error_case(name, c, r->dax.fstype, V_SKIP, reason);
 		goto add;
 	}
-	if (path_workload(c->workload, prog, sizeof(prog))) {
-		snprintf(err, sizeof(err), "workload program '%s' not found (build with make, or set DAXSTRESS_LIBEXEC)", c->workload);
+	if (!wl) {	/* suite_load refuses an unknown one: never seen */
+		snprintf(err, sizeof(err), "unknown workload '%s'", c->workload);
 		goto error;
 	}
 	snprintf(result, sizeof(result), "%s/%s.json", r->tmpdir, c->name);
-	build_argv(r, c, prog, name, result, argv, store);
+	bundle_cmdline(r, c, name, argv, store);
 	ktap_diag(&r->k, "case %s: %s", name, c->workload);
-	case_resolved(c, &co);
+	case_for_run(r, c, name, result, &co);
 	progress_begin(&r->prog, name, ns_to_s(co.duration_ms * NSEC_PER_MSEC),
 		       ns_to_s(co.stall_ms * NSEC_PER_MSEC));
 	traced = trace_begin(r, hits, missed);
-	if (exec_case(r, argv, case_deadline_ms(&co), &pid, err, sizeof(err)))
+	if (exec_case(r, wl, &co, &pid, err, sizeof(err)))
 		goto error;
 	sweep_case_files(r, pid);
 	res = json_object_from_file(result);

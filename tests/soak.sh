@@ -14,6 +14,7 @@ N=${N:-20}
 LOAD=${LOAD:-hog}
 BUILDS=${BUILDS:-build build/asan}
 SOAK_DIR=${SOAK_DIR:-$(mktemp -d /tmp/daxstress-soak.XXXXXX)}
+mkdir -p "$SOAK_DIR" || exit 1
 table=$SOAK_DIR/table
 : >"$table"
 hogs=
@@ -59,7 +60,6 @@ one() {
 	echo "  FAIL $name: $first"
 }
 
-mkdir -p "$SOAK_DIR"
 [ "$(id -u)" -eq 0 ] || echo "check-soak: not root: the tests that need root will skip"
 start_load
 t0=$(date +%s)

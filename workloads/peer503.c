@@ -32,10 +32,12 @@
 
 #include "../lib/caseopt.h"
 #include "../lib/dax_probe.h"
+#include "../lib/judge.h"
 #include "../lib/ktap.h"
 #include "../lib/result.h"
 #include "../lib/target.h"
 #include "../lib/util.h"
+#include "../lib/workload.h"
 
 #define PEER_BLOCK	4096
 
@@ -47,6 +49,7 @@ struct peer {
 	struct case_opts o;
 	struct target tgt;
 	struct case_result res;
+	struct judge judge;
 	char path[PATH_MAX];
 	int fd;
 	char *map;
@@ -141,16 +144,14 @@ static int check_dax(struct peer *p)
 	struct dax_info d;
 
 	if (dax_probe_fd(p->fd, p->path, &d)) {
-		p->res.verdict = V_ERROR;
-		strscpy_trunc(p->res.reason, d.why, sizeof(p->res.reason));
+		judge_add(&p->judge, "setup", V_ERROR, "%s", d.why);
 		return -1;
 	}
 	strscpy_trunc(p->res.fs, d.fstype, sizeof(p->res.fs));
 	p->res.dax = d.file_dax;
 	if (d.file_dax || p->o.allow_nodax)
 		return 0;
-	p->res.verdict = V_SKIP;
-	strscpy_trunc(p->res.reason, d.why, sizeof(p->res.reason));
+	judge_add(&p->judge, "setup", V_SKIP, "%s", d.why);
 	return -1;
 }
 
@@ -179,8 +180,7 @@ static int setup(struct peer *p, char *err, size_t len)
 	}
 	ret = target_open(&p->tgt, p->o.target, p->o.pin_size, err, len);
 	if (ret == -ENOENT) {	/* no null_blk and no --target: nothing to read from */
-		p->res.verdict = V_SKIP;
-		strscpy_trunc(p->res.reason, err, sizeof(p->res.reason));
+		judge_add(&p->judge, "setup", V_SKIP, "%s", err);
 		return 1;
 	}
 	return ret ? -1 : 0;
@@ -204,8 +204,7 @@ static void race(struct peer *p)
 		last = atomic_load(&p->last_break_ns);
 		if (now_ns() - last < stall)
 			continue;
-		p->res.verdict = V_HANG;
-		snprintf(p->res.reason, sizeof(p->res.reason),
+		judge_add(&p->judge, "monitor", V_HANG,
 			 "the breaker made no progress for %.1f s, %.1f s into the case (baseline: no proof ladder)",
 			 ns_to_s(stall), ns_to_s(now_ns() - start));
 		break;
@@ -221,6 +220,7 @@ static void race(struct peer *p)
 
 static void report(struct peer *p, struct ktap *k)
 {
+	const struct finding *top;
 	struct json_object *j, *ops;
 	int i;
 
@@ -232,6 +232,10 @@ static void report(struct peer *p, struct ktap *k)
 		  (unsigned long long)p->o.pin_size,
 		  (unsigned long long)p->res.counters.pin_efault,
 		  (unsigned long long)p->res.counters.break_ops, p->res.duration_s);
+	top = judge_top(&p->judge);
+	p->res.verdict = top ? top->v : V_PASS;
+	strscpy_trunc(p->res.reason, top ? top->reason : "", sizeof(p->res.reason));
+	p->res.judge = &p->judge;
 	ktap_result(k, p->res.verdict, p->o.name, p->res.reason);
 	if (!p->o.result[0])
 		return;
@@ -263,7 +267,7 @@ static void peer_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 }
 
-int main(int argc, char **argv)
+static int peer_run(struct case_opts *o)
 {
 	static struct peer p;
 	struct sigaction sa = { .sa_handler = on_poke, .sa_flags = SA_RESTART };
@@ -271,16 +275,7 @@ int main(int argc, char **argv)
 	struct ktap k;
 	int ret;
 
-	case_opts_defaults(&p.o);
-	peer_defaults(&p.o);
-	ret = case_opts_parse_argv(&p.o, argc, argv, err, sizeof(err));
-	if (ret) {
-		if (ret < 0)
-			fprintf(stderr, "peer503: %s\n", err);
-		else
-			case_opts_usage("peer503", "generic/503-style baseline: O_DIRECT reads into a small DAX mapping vs punch/zero/truncate/collapse.");
-		return ret < 0 ? 2 : 0;
-	}
+	p.o = *o;
 	if (!p.o.seed)
 		p.o.seed = now_ns() | 1;
 	if (!p.o.name[0])
@@ -295,14 +290,13 @@ int main(int argc, char **argv)
 	p.tgt.fd = -1;
 	ret = setup(&p, err, sizeof(err));
 	if (ret < 0) {
-		p.res.verdict = V_ERROR;
-		strscpy_trunc(p.res.reason, err, sizeof(p.res.reason));
+		judge_add(&p.judge, "setup", V_ERROR, "%s", err);
 	}
 	if (ret)
 		goto out;
 	race(&p);
-	if (p.res.verdict == V_PASS)
-		snprintf(p.res.reason, sizeof(p.res.reason), "no stall in %.1f s", p.res.duration_s);
+	if (judge_verdict(&p.judge) == V_PASS)
+		judge_add(&p.judge, "monitor", V_PASS, "no stall in %.1f s", p.res.duration_s);
 out:
 	if (p.map)
 		munmap(p.map, p.o.size);
@@ -315,3 +309,11 @@ out:
 	ktap_totals(&k);
 	return ktap_exit_code(&k);
 }
+
+static const struct wl_desc peer503 = {
+	.name = "peer503",
+	.summary = "generic/503-style baseline: O_DIRECT reads into a small DAX mapping vs punch/zero/truncate/collapse.",
+	.defaults = peer_defaults,
+	.run = peer_run,
+};
+WORKLOAD(peer503);

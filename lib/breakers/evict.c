@@ -106,7 +106,7 @@ static void evict_done(struct brk_env *env)
  */
 static int scratch_setup(struct brk_env *env, struct evict *e)
 {
-	const char *dev = env->o->scratch_dev[0] ? env->o->scratch_dev : getenv(SCRATCH_DEV_ENV);
+	const char *dev = env->o->scratch_dev[0] ? env->o->scratch_dev : NULL;
 	char err[512];
 	int ret;
 

@@ -20,7 +20,7 @@ procs() { procs_in "$dir"; }
 "$DAXSTRESS" run --dir "$dir" --allow-nodax --suite "$dir/two.conf" --json "$dir/r.json" > "$dir/out" 2>&1 &
 run=$!
 sleep 3
-wl=$(pgrep -f -- "--name=[a-z0-9]*.first" | head -n 1)
+wl=$(pgrep -P "$run" -x ds-case | head -n 1)	# the runner's child running the case
 kill -KILL "$wl" 2>/dev/null
 wait "$run"
 expect_eq "killed workload: case is error" "$(jq -r '.cases[] | select(.suite_case == "first") | .verdict' "$dir/r.json")" error

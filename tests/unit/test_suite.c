@@ -83,9 +83,9 @@ static void test_malformed(void **state)
 	bad("[a\nworkload = pin-truncate\n", "bad.conf:1: cannot parse this line");
 	bad("[a]\njust words\n", "bad.conf:2: cannot parse this line");
 	bad("pin = pvm\n[a]\n", "bad.conf:1: 'pin' is outside any section");
-	bad("[a]\nworkload = pin-truncate\n[a]\npin = pvm\n", "bad.conf:4: case [a] is defined twice");
+	bad("[a]\nworkload = pin-truncate\n[a]\npin = pvm\n", "bad.conf:3: case [a] is defined twice");
 	bad("[a]\nworkload = pin-truncate\npin = pvm\npin = odirect\n", "bad.conf:4: key 'pin' is set twice");
-	bad("[a b]\nworkload = pin-truncate\n", "bad.conf:2: case name [a b]");
+	bad("[a b]\nworkload = pin-truncate\n", "bad.conf:1: case name [a b]");
 	bad("[a]\nworkload = pin-truncate\nfs = ntfs\n", "bad.conf:3: unknown filesystem 'ntfs'");
 	bad("[a]\npin =\n", "bad.conf:2: key 'pin' has no value");
 	bad("[global]\nduration = 1s\n", "no cases");

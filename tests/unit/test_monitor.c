@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The monitor and its proof ladder with fake roles: threads of this test
+ * that beat like a breaker and a pinner, and ops that release a stalled
+ * "breaker" only at the step a scenario names. Each scenario must get the
+ * verdict of that step, and the steps before it must say "not released".
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../lib/monitor.h"
+#include "../../lib/util.h"
+
+enum release_at { AT_NONE, AT_PINS, AT_UNMAP, AT_SIGNAL, AT_NEVER_STALL };
+
+struct fake {
+	struct hb_region hb;
+	enum release_at at;
+	_Atomic bool stop;
+	_Atomic bool stuck;		/* the breaker is inside its stalled operation */
+	_Atomic bool released;
+	_Atomic int error;		/* check() fails when set */
+	pthread_t breaker, pinner;
+	struct monitor_result res;
+};
+
+static struct fake fk;
+
+static void *breaker(void *arg)
+{
+	struct fake *f = arg;
+	struct hb_slot *s = hb_register(&f->hb, ROLE_BREAKER, "break.0");
+	int n = 0;
+
+	while (!atomic_load(&f->stop)) {
+		hb_op_begin(s);
+		/* the tenth operation stalls until a proof step releases it */
+		if (++n == 10 && f->at != AT_NEVER_STALL) {
+			atomic_store(&f->stuck, true);
+			while (!atomic_load(&f->released) && !atomic_load(&f->stop))
+				sleep_ms(5);
+		}
+		hb_op_end(s);
+		sleep_ms(5);
+	}
+	hb_set_state(s, HB_DONE);
+	return NULL;
+}
+
+static void *pinner(void *arg)
+{
+	struct fake *f = arg;
+	struct hb_slot *s = hb_register(&f->hb, ROLE_PINNER, "pin.0");
+
+	while (!atomic_load(&f->stop)) {
+		hb_op_begin(s);
+		sleep_ms(5);
+		hb_op_end(s);
+	}
+	hb_set_state(s, HB_DONE);
+	return NULL;
+}
+
+static void release_if(struct fake *f, enum release_at step)
+{
+	if (f->at == step)
+		atomic_store(&f->released, true);
+}
+
+static enum verdict check(void *ctx, char *why, size_t len)
+{
+	struct fake *f = ctx;
+
+	if (!atomic_load(&f->error))
+		return V_PASS;
+	snprintf(why, len, "a role failed");
+	return atomic_load(&f->error) == 2 ? V_SKIP : V_ERROR;
+}
+
+static const char *release_pins(void *ctx, uint64_t timeout_ns, bool *killed)
+{
+	(void)timeout_ns;
+	*killed = false;
+	release_if(ctx, AT_PINS);
+	return "fake pinners parked";
+}
+
+static int unmap_all(void *ctx, uint64_t timeout_ns)
+{
+	(void)timeout_ns;
+	release_if(ctx, AT_UNMAP);
+	return 0;
+}
+
+static int poke(void *ctx, pid_t pid, pid_t tid)
+{
+	(void)pid;
+	(void)tid;
+	release_if(ctx, AT_SIGNAL);
+	return 0;
+}
+
+static const struct monitor_ops ops = {
+	.check = check, .release_pins = release_pins, .unmap_all = unmap_all, .poke = poke,
+};
+
+/* Run the monitor over fake roles for at most run_ms; the verdict. */
+static enum verdict scenario(enum release_at at, unsigned int run_ms)
+{
+	const struct monitor_cfg cfg = {
+		.stall_ns = 500 * NSEC_PER_MSEC, .grace_ns = 300 * NSEC_PER_MSEC,
+		.release_ns = 300 * NSEC_PER_MSEC, .tick_ns = 20 * NSEC_PER_MSEC,
+		.progress_fd = -1, .name = "fake",
+	};
+	uint64_t start;
+	enum verdict v;
+
+	memset(&fk, 0, sizeof(fk));
+	fk.at = at;
+	assert_int_equal(pthread_create(&fk.breaker, NULL, breaker, &fk), 0);
+	assert_int_equal(pthread_create(&fk.pinner, NULL, pinner, &fk), 0);
+	while (atomic_load(&fk.hb.used) < 2)
+		sleep_ms(1);
+	start = now_ns();
+	v = monitor_run(&fk.hb, &cfg, &ops, &fk, start, start + run_ms * NSEC_PER_MSEC, &fk.res);
+	atomic_store(&fk.stop, true);
+	pthread_join(fk.breaker, NULL);
+	pthread_join(fk.pinner, NULL);
+	return v;
+}
+
+static void assert_step(enum proof_step_id id, bool done, bool released)
+{
+	assert_int_equal(fk.res.step[id].done, done);
+	assert_int_equal(fk.res.step[id].released, released);
+}
+
+static void test_no_stall(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario(AT_NEVER_STALL, 800), V_PASS);
+	assert_false(fk.res.stalled);
+	assert_step(STEP_RELEASE_PINS, false, false);
+}
+
+static void test_long_pin(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario(AT_PINS, 5000), V_PASS);
+	assert_true(fk.res.stalled);
+	assert_string_equal(fk.res.thread, "break.0");
+	assert_string_equal(fk.res.role, "breaker");
+	assert_step(STEP_RELEASE_PINS, true, true);
+	assert_step(STEP_UNMAP, false, false);
+	assert_non_null(strstr(fk.res.reason, "a long pin, not a lost wakeup"));
+}
+
+static void test_blocked_by_mapping(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario(AT_UNMAP, 5000), V_BLOCKED_BY_MAPPING);
+	assert_step(STEP_RELEASE_PINS, true, false);
+	assert_step(STEP_UNMAP, true, true);
+	assert_step(STEP_SIGNAL, false, false);
+}
+
+static void test_missed_wakeup(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario(AT_SIGNAL, 5000), V_MISSED_WAKEUP);
+	assert_step(STEP_RELEASE_PINS, true, false);
+	assert_step(STEP_UNMAP, true, false);
+	assert_step(STEP_SIGNAL, true, true);
+	assert_true(fk.res.detect_s >= 0.5 && fk.res.detect_s < 3);
+}
+
+static void test_hang(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario(AT_NONE, 5000), V_HANG);
+	assert_step(STEP_SIGNAL, true, false);
+	assert_non_null(strstr(fk.res.reason, "nothing released it"));
+}
+
+/* check() ends the case at once with the verdict it gives. */
+static enum verdict checked(int error)
+{
+	const struct monitor_cfg cfg = {
+		.stall_ns = NSEC_PER_SEC, .grace_ns = NSEC_PER_SEC,
+		.release_ns = NSEC_PER_SEC, .tick_ns = 20 * NSEC_PER_MSEC,
+		.progress_fd = -1, .name = "fake",
+	};
+	uint64_t start = now_ns();
+
+	memset(&fk, 0, sizeof(fk));
+	atomic_store(&fk.error, error);
+	return monitor_run(&fk.hb, &cfg, &ops, &fk, start, start + NSEC_PER_SEC, &fk.res);
+}
+
+static void test_check(void **state)
+{
+	(void)state;
+	assert_int_equal(checked(1), V_ERROR);
+	assert_string_equal(fk.res.reason, "a role failed");
+	/* a case that turned out not to apply ends as a skip */
+	assert_int_equal(checked(2), V_SKIP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_stall),
+		cmocka_unit_test(test_long_pin),
+		cmocka_unit_test(test_blocked_by_mapping),
+		cmocka_unit_test(test_missed_wakeup),
+		cmocka_unit_test(test_hang),
+		cmocka_unit_test(test_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
