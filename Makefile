@@ -26,7 +26,7 @@ endif
 # workloads/*.c are scenario definitions that register themselves, like the
 # pin sources and breakers; workloads/main.c is the program around any one.
 WL_SRCS  := $(filter-out workloads/main.c,$(wildcard workloads/*.c))
-LIB_SRCS := $(sort $(wildcard lib/*.c lib/pins/*.c lib/breakers/*.c) $(WL_SRCS))
+LIB_SRCS := $(sort $(wildcard lib/*/*.c) $(WL_SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 LIBA     := $(BUILD)/libdaxstress.a
 # Pin sources and breakers register themselves in linker sections, which
@@ -43,7 +43,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*
 
 all: $(LIBA) $(WORKLOADS) $(DAXSTRESS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h runner/*.h)
+$(BUILD)/%.o: %.c $(wildcard lib/*/*.h runner/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "lib/util.h"
-#include "lib/workload.h"
+#include "lib/core/util.h"
+#include "lib/engine/workload.h"
 
 #ifndef CASE_PIN
 #error "build with -DCASE_PIN=\"...\" -DCASE_BREAK=\"...\" -DCASE_NAME=\"...\""

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The KTAP writer of lib/ktap.h on top of the kernel tree's kselftest.h:
- * built instead of lib/ktap.c when daxstress sits in
+ * The KTAP writer of lib/report/ktap.h on top of the kernel tree's kselftest.h:
+ * built instead of lib/report/ktap.c when daxstress sits in
  * tools/testing/selftests/daxstress, so in-tree output is the tree's own.
  */
 #include <stdarg.h>
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "../kselftest.h"
-#include "lib/ktap.h"
-#include "lib/util.h"
+#include "lib/report/ktap.h"
+#include "lib/core/util.h"
 
 void ktap_init(struct ktap *k, FILE *out)
 {
@@ -58,7 +58,7 @@ void ktap_result(struct ktap *k, enum verdict v, const char *name,
 		break;
 	/*
 	 * kselftest.h leaves the test name out of directive lines; keep it,
-	 * as lib/ktap.c does, and let kselftest.h count.
+	 * as lib/report/ktap.c does, and let kselftest.h count.
 	 */
 	case V_SKIP:
 		k->skip++;

@@ -19,11 +19,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/jsonutil.h"
-#include "../lib/kmsg.h"
-#include "../lib/result.h"
-#include "../lib/suite.h"
-#include "../lib/verdict.h"
+#include "../lib/core/jsonutil.h"
+#include "../lib/monitor/kmsg.h"
+#include "../lib/report/result.h"
+#include "../lib/config/suite.h"
+#include "../lib/verdict/verdict.h"
 #include "report.h"
 #include "vm_priv.h"	/* strv_*: shell-quoted command lines */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * daxstress kernels: the kernel table (configs/kernels) for the shell
- * scripts, through the one parser (lib/kerneltab.c on lib/inifile.c):
+ * scripts, through the one parser (lib/config/kerneltab.c on lib/core/inifile.c):
  * its entries, where Debian ships a debian:VER[@SUITE] kernel, and plain
  * reads of any daxstress INI file (--sections, --get, --show).
  */
@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/inifile.h"
-#include "../lib/kerneltab.h"
-#include "../lib/paths.h"
+#include "../lib/core/inifile.h"
+#include "../lib/config/kerneltab.h"
+#include "../lib/core/paths.h"
 #include "commands.h"
 
 #define ME "daxstress kernels"

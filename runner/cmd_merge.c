@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/jsonutil.h"
-#include "../lib/result.h"
-#include "../lib/verdict.h"
+#include "../lib/core/jsonutil.h"
+#include "../lib/report/result.h"
+#include "../lib/verdict/verdict.h"
 #include "commands.h"
 #include "report.h"
 

@@ -28,9 +28,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../lib/dax_probe.h"
-#include "../lib/ndns.h"
-#include "../lib/util.h"
+#include "../lib/probe/dax_probe.h"
+#include "../lib/probe/ndns.h"
+#include "../lib/core/util.h"
 #include "commands.h"
 
 #define MSG(...) fprintf(stderr, "daxstress prepare: " __VA_ARGS__)

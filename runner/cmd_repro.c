@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/jsonutil.h"
-#include "../lib/util.h"
+#include "../lib/core/jsonutil.h"
+#include "../lib/core/util.h"
 #include "commands.h"
 
 struct repro {

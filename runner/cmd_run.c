@@ -24,22 +24,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/caseopt.h"
-#include "../lib/child.h"
-#include "../lib/dax_probe.h"
-#include "../lib/jsonutil.h"
-#include "../lib/junit.h"
-#include "../lib/known.h"
-#include "../lib/tracing.h"
-#include "../lib/workload.h"
-#include "../lib/ktap.h"
-#include "../lib/ndns.h"
-#include "../lib/result.h"
-#include "../lib/suite.h"
+#include "../lib/config/caseopt.h"
+#include "../lib/core/child.h"
+#include "../lib/probe/dax_probe.h"
+#include "../lib/core/jsonutil.h"
+#include "../lib/report/junit.h"
+#include "../lib/verdict/known.h"
+#include "../lib/trace/tracing.h"
+#include "../lib/engine/workload.h"
+#include "../lib/report/ktap.h"
+#include "../lib/probe/ndns.h"
+#include "../lib/report/result.h"
+#include "../lib/config/suite.h"
 #include "commands.h"
 #include "report.h"
-#include "../lib/paths.h"
-#include "../lib/scratch.h"
+#include "../lib/core/paths.h"
+#include "../lib/engine/scratch.h"
 
 struct run_opts {
 	char dir[PATH_MAX];
@@ -355,7 +355,7 @@ static void relay_progress(struct run *r, int fd)
 
 /*
  * A workload that was killed, or crashed, had no chance to remove its case
- * file (DIR/daxstress-PID-NAME.dat, lib/workload.c): remove it for it, so
+ * file (DIR/daxstress-PID-NAME.dat, lib/engine/workload.c): remove it for it, so
  * that a run leaves nothing behind in the user's directory.
  */
 static void sweep_case_files(struct run *r, pid_t pid)
@@ -391,7 +391,7 @@ static void drain_output(struct run *r, int fd, char *acc, size_t *len, size_t c
 
 /*
  * The workload's stdout and stderr are out[1]; its progress pipe
- * (lib/timeline.h) is fd 3. stderr goes into the relayed pipe too: a role
+ * (lib/monitor/timeline.h) is fd 3. stderr goes into the relayed pipe too: a role
  * stuck in D state outlives the workload with the fds it inherited, and
  * must not hold our caller's stderr (a CI pipe would never end).
  */
@@ -598,7 +598,7 @@ static void write_bundle(struct run *r, const struct suite_case *c, struct json_
 }
 
 /*
- * The run's tracing, in its private instance (lib/tracing.h): the PMD fault
+ * The run's tracing, in its private instance (lib/trace/tracing.h): the PMD fault
  * hist every case reads, and the --trace kprobes. Each probe's fate is a
  * KTAP diagnostic "trace: NAME ok|failed WHY", which `daxstress vm` reads.
  */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/util.h"
+#include "../lib/core/util.h"
 #include "commands.h"
 
 struct command {

@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../lib/jsonutil.h"
-#include "../lib/util.h"
-#include "../lib/verdict.h"
+#include "../lib/core/jsonutil.h"
+#include "../lib/core/util.h"
+#include "../lib/verdict/verdict.h"
 #include "report.h"
 
 struct page {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The live status of the running case, from the workload's progress pipe
- * (one sample line every 250 ms, lib/timeline.c). On a terminal one line on
+ * (one sample line every 250 ms, lib/monitor/timeline.c). On a terminal one line on
  * stderr is rewritten in place; otherwise a plain line every 5 s; --quiet
  * shows nothing. stdout keeps the KTAP stream alone.
  */

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "../lib/timeline.h"
+#include "../lib/monitor/timeline.h"
 
 struct json_object;
 struct suite;

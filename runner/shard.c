@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "../lib/util.h"
+#include "../lib/core/util.h"
 #include "report.h"
 
 int shard_parse(const char *s, unsigned int *k, unsigned int *n, char *err, size_t len)

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/jsonutil.h"
-#include "../lib/util.h"
+#include "../lib/core/jsonutil.h"
+#include "../lib/core/util.h"
 #include "report.h"
 
 #define SVG_W		960

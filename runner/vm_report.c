@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "../lib/jsonutil.h"
+#include "../lib/core/jsonutil.h"
 #include "report.h"
 #include "vm_priv.h"
 

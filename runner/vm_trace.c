@@ -3,7 +3,7 @@
  * daxstress vm --trace FILE: kprobes registered in the guest and counted per
  * case. The file is checked here, before any boot, and handed to the guest
  * as /etc/daxstress/trace; `daxstress run --trace` there registers each
- * probe in its private tracefs instance (lib/tracing.h), says which took
+ * probe in its private tracefs instance (lib/trace/tracing.h), says which took
  * in KTAP diagnostics ("# trace: NAME ok|failed WHY") and adds each case's
  * counts to its result. report.json gets the probe list.
  */
@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "../lib/tracefile.h"
+#include "../lib/config/tracefile.h"
 #include "vm_priv.h"
 
 int vm_load_trace(struct vm_ctx *c)

@@ -6,7 +6,7 @@
  */
 #include <stdio.h>
 
-#include "../lib/workload.h"
+#include "../lib/engine/workload.h"
 
 int main(int argc, char **argv)
 {

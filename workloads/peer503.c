@@ -30,14 +30,14 @@
 
 #include <json.h>
 
-#include "../lib/caseopt.h"
-#include "../lib/dax_probe.h"
-#include "../lib/judge.h"
-#include "../lib/ktap.h"
-#include "../lib/result.h"
-#include "../lib/target.h"
-#include "../lib/util.h"
-#include "../lib/workload.h"
+#include "../lib/config/caseopt.h"
+#include "../lib/probe/dax_probe.h"
+#include "../lib/verdict/judge.h"
+#include "../lib/report/ktap.h"
+#include "../lib/report/result.h"
+#include "../lib/engine/target.h"
+#include "../lib/core/util.h"
+#include "../lib/engine/workload.h"
 
 #define PEER_BLOCK	4096
 

@@ -7,7 +7,7 @@
  */
 #include <fcntl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 static int alloc_op(struct brk_env *env, struct rng *rng)
 {

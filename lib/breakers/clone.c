@@ -10,7 +10,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 static int clone_op(struct brk_env *env, struct rng *rng)
 {

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 /* A range that starts in the break region and ends before EOF, as collapse needs. */
 static void pick(struct brk_env *env, struct rng *rng, uint64_t *off, uint64_t *len)

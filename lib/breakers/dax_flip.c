@@ -8,8 +8,8 @@
  */
 #include <string.h>
 
-#include "../breaker.h"
-#include "../fsxattr.h"
+#include "breaker.h"
+#include "../engine/fsxattr.h"
 
 struct flip {
 	uint64_t flips;

@@ -9,7 +9,7 @@
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 struct dedupe_one {
 	struct file_dedupe_range r;

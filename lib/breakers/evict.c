@@ -34,8 +34,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../breaker.h"
-#include "../scratch.h"
+#include "breaker.h"
+#include "../engine/scratch.h"
 
 #define EVICT_LEN	(2u << 20)	/* one PMD's worth of file */
 #define SPLICE_LEN	(1u << 20)	/* the default pipe-max-size */

@@ -11,7 +11,7 @@
 #include <linux/types.h>
 #include <sys/ioctl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 /* The uapi of xfs_fs.h; Debian 12's headers predate it. */
 #ifndef XFS_IOC_EXCHANGE_RANGE

@@ -7,7 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 static int otrunc_op(struct brk_env *env, struct rng *rng)
 {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * plant-wait: the breaker side of the planted stalls (lib/plant.h). Sleeps
+ * plant-wait: the breaker side of the planted stalls (lib/engine/plant.h). Sleeps
  * in FUTEX_WAIT while the word says "pinned", the way break-layouts sleeps
  * while a page is busy.
  */
-#include "../breaker.h"
-#include "../plant.h"
+#include "breaker.h"
+#include "../engine/plant.h"
 
 static int plant_wait_op(struct brk_env *env, struct rng *rng)
 {

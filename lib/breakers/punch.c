@@ -5,7 +5,7 @@
  */
 #include <fcntl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 #define PUNCH (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)
 

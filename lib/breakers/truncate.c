@@ -4,7 +4,7 @@
  * grow it back. Every ATTR_SIZE change goes through the filesystem's
  * break-layouts (ext4_setattr, xfs_vn_setattr, fuse_do_setattr).
  */
-#include "../breaker.h"
+#include "breaker.h"
 
 static int truncate_op(struct brk_env *env, struct rng *rng)
 {

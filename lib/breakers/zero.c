@@ -6,7 +6,7 @@
  */
 #include <fcntl.h>
 
-#include "../breaker.h"
+#include "breaker.h"
 
 #define ZERO (FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE)
 

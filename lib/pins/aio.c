@@ -8,7 +8,7 @@
 #include <libaio.h>
 #include <stdlib.h>
 
-#include "../pin.h"
+#include "pin.h"
 
 #define AIO_QD 16
 

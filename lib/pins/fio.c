@@ -22,9 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../child.h"
-#include "../paths.h"
-#include "../pin.h"
+#include "../core/child.h"
+#include "../core/paths.h"
+#include "pin.h"
 
 struct fio_run {
 	pid_t pid;

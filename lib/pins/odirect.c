@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "../pin.h"
+#include "pin.h"
 
 static int odirect_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 {

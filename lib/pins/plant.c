@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * plant-wake, plant-nowake, plant-stuck: the pin side of the planted stalls
- * (see lib/plant.h). Only thread 0 holds the "pin"; after a few clean
+ * (see lib/engine/plant.h). Only thread 0 holds the "pin"; after a few clean
  * cycles, plant-nowake releases it once without waking the waiter and
  * plant-stuck never releases it. Both then park as idle so the monitor
  * judges the breaker, not them.
  */
 #include <stdio.h>
 
-#include "../pin.h"
-#include "../plant.h"
-#include "../procinfo.h"
+#include "pin.h"
+#include "../engine/plant.h"
+#include "../core/procinfo.h"
 
 #define CLEAN_CYCLES 10
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "../pattern.h"
-#include "../pin.h"
+#include "../core/pattern.h"
+#include "pin.h"
 
 static int pvm_thread_init(struct pin_env *env, void *priv, struct pin_thread *t)
 {

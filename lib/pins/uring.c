@@ -9,7 +9,7 @@
 #include <liburing.h>
 #include <stdlib.h>
 
-#include "../pin.h"
+#include "pin.h"
 
 #define URING_QD 16
 

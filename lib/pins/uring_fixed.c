@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../pin.h"
+#include "pin.h"
 
 #define HOLD_MS		50
 #define PBUF_ENTRIES	8	/* a power of two; 16 bytes each */

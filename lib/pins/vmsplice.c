@@ -11,7 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "../pin.h"
+#include "pin.h"
 
 #define HOLD_MS 5
 

@@ -21,7 +21,7 @@ say() { printf 'matrix.sh: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 usage() { sed -n '3,14s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
-# The table is read by daxstress kernels (lib/kerneltab.c), nothing else.
+# The table is read by daxstress kernels (lib/config/kerneltab.c), nothing else.
 # shellcheck source=../vm/debian-apt.sh
 . "$HERE/../vm/debian-apt.sh"
 kt() { kernels --file "$FILE" "$@"; }

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../lib/heartbeat.h"
+#include "../../lib/monitor/heartbeat.h"
 
 #define HB_COST_OPS 20000000ULL
 

@@ -2,7 +2,7 @@
 /*
  * Description: libFuzzer target for the command line of a case: the argv a
  * workload gets from `daxstress run` (or from a user), parsed through
- * lib/caseopt.c. The input is the argv itself, one argument per
+ * lib/config/caseopt.c. The input is the argv itself, one argument per
  * NUL-separated chunk, so arguments may hold spaces, '=' and any byte.
  *
  * Besides "no crash, no leak, no undefined behaviour" it checks what a user
@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/breaker.h"
-#include "../../lib/caseopt.h"
-#include "../../lib/pin.h"
+#include "../../lib/breakers/breaker.h"
+#include "../../lib/config/caseopt.h"
+#include "../../lib/pins/pin.h"
 
 #define MAX_ARGS 48
 

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/caseopt.h"
-#include "../../lib/known.h"
-#include "../../lib/suite.h"
+#include "../../lib/config/caseopt.h"
+#include "../../lib/verdict/known.h"
+#include "../../lib/config/suite.h"
 
 static struct suite s;
 static struct known_list kl;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Description: a coverage-guided fuzz pass over the config parsers
 # (fuzz_config: suites, known issues) and the case command line (fuzz_cli:
-# the argv `daxstress run` hands a workload, parsed by lib/caseopt.c).
+# the argv `daxstress run` hands a workload, parsed by lib/config/caseopt.c).
 # Each target first replays its kept corpus, including every input that
 # once failed. FUZZ_SECONDS per target (default 8); `make fuzz
 # FUZZ_SECONDS=600` is the long run. New inputs go to $FUZZ_NEW/<target>

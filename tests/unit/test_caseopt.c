@@ -14,9 +14,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../lib/caseopt.h"
-#include "../../lib/dax_probe.h"
-#include "../../lib/pattern.h"
+#include "../../lib/config/caseopt.h"
+#include "../../lib/probe/dax_probe.h"
+#include "../../lib/core/pattern.h"
 
 static int parse(struct case_opts *o, char *err, size_t len, ...)
 {

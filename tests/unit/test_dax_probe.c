@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../lib/dax_probe.h"
+#include "../../lib/probe/dax_probe.h"
 
 struct fixture {
 	char dir[PATH_MAX];	/* "/tmp/ds probe.XXXXXX": the space is escaped in mountinfo */

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../lib/heartbeat.h"
+#include "../../lib/monitor/heartbeat.h"
 
 static struct hb_region *new_region(void)
 {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "../../lib/judge.h"
+#include "../../lib/verdict/judge.h"
 
 static void test_order(void **state)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: the kernel table (lib/kerneltab.c): debian:VER[@SUITE]
+ * Description: the kernel table (lib/config/kerneltab.c): debian:VER[@SUITE]
  * specs, where a version is read from (its entry, else the search list in
  * order), and a malformed table refused with file:line.
  */
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/kerneltab.h"
+#include "../../lib/config/kerneltab.h"
 
 static const char table[] =
 	"# a comment\n"

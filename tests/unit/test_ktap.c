@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/ktap.h"
+#include "../../lib/report/ktap.h"
 
 static char *capture(void (*fn)(struct ktap *), int *code)
 {

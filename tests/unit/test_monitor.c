@@ -15,8 +15,8 @@
 
 #include <cmocka.h>
 
-#include "../../lib/monitor.h"
-#include "../../lib/util.h"
+#include "../../lib/monitor/monitor.h"
+#include "../../lib/core/util.h"
 
 enum release_at { AT_NONE, AT_PINS, AT_UNMAP, AT_SIGNAL, AT_NEVER_STALL };
 

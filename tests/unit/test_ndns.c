@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
-#include "../../lib/ndns.h"
+#include "../../lib/probe/ndns.h"
 
 /* The VM has NVDIMM buses: the no-bus answers are this host's only. */
 static int has_nd_bus(void)

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/sigmatch.h"
+#include "../../lib/monitor/sigmatch.h"
 
 /* 6.1/6.12 ext4: truncate sleeping in ext4_break_layouts (wait callback inlined). */
 static const char ext4_61[] =

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/known.h"
-#include "../../lib/suite.h"
+#include "../../lib/verdict/known.h"
+#include "../../lib/config/suite.h"
 
 static struct suite s;
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../lib/timeline.h"
+#include "../../lib/monitor/timeline.h"
 
 static struct timeline tl;
 static struct hb_region hb;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Description: trace files for `daxstress vm --trace` (lib/tracefile.c) and
- * the per-case tracefs readers (lib/ktrace.c): the shipped file parses,
+ * Description: trace files for `daxstress vm --trace` (lib/config/tracefile.c) and
+ * the per-case tracefs readers (lib/trace/ktrace.c): the shipped file parses,
  * every malformed line is refused with file:line and the problem, and
  * kprobe_profile and trace text are counted right.
  */
@@ -13,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../lib/ktrace.h"
-#include "../../lib/tracefile.h"
+#include "../../lib/trace/ktrace.h"
+#include "../../lib/config/tracefile.h"
 
 static struct trace_file t;
 

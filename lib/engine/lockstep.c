@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Lockstep turns between pinners and breakers (see lockstep.h). The flags
+ * live in the shared region; sequentially consistent atomics give the
+ * Dekker-style guarantee the pinner needs: it counts itself in, then
+ * re-checks for a break, so a breaker that raised ls_breaking either sees
+ * the pinner or the pinner sees the break and backs out.
+ */
+#include "lockstep.h"
+#include "../core/util.h"
+
+/* How long a breaker waits for pins before breaking anyway. */
+#define LS_PIN_WAIT_MS	1000
+/*
+ * A synchronous pin source cannot say when its pages are pinned: give its
+ * get_user_pages() this long before the break unmaps the range. At 2 ms a
+ * TCG guest was sometimes still faulting the pages in when the break began,
+ * a refault inside the wait that hung stock 7.3 (1 of 8 lockstep runs);
+ * lockstep cases pin through a 50 ms device, so 10 ms still meets the pin.
+ */
+#define LS_SYNC_DELAY_US	10000
+
+static bool ls_quit(struct wl_shared *sh)
+{
+	return atomic_load(&sh->stop) || atomic_load(&sh->pin_park);
+}
+
+bool ls_pin_enter(const struct case_opts *o, struct wl_shared *sh, bool marks)
+{
+	if (ls_quit(sh))
+		return false;
+	if (!o->lockstep)
+		return true;
+	for (;;) {
+		while (atomic_load(&sh->ls_breaking)) {
+			if (ls_quit(sh))
+				return false;
+			sleep_us(100);
+		}
+		atomic_fetch_add(&sh->ls_pinning, 1);
+		if (!atomic_load(&sh->ls_breaking))
+			break;
+		atomic_fetch_sub(&sh->ls_pinning, 1);
+	}
+	if (!marks)
+		atomic_store(&sh->ls_pinned, 1);
+	return true;
+}
+
+void ls_pin_leave(const struct case_opts *o, struct wl_shared *sh)
+{
+	if (o->lockstep)
+		atomic_fetch_sub(&sh->ls_pinning, 1);
+}
+
+void ls_mark_pinned(const struct case_opts *o, struct wl_shared *sh)
+{
+	if (o->lockstep)
+		atomic_store(&sh->ls_pinned, 2);
+}
+
+void ls_break_enter(const struct case_opts *o, struct wl_shared *sh)
+{
+	unsigned int waited = 0;
+	int pinned;
+
+	if (!o->lockstep)
+		return;
+	while (!(atomic_load(&sh->ls_pinned) && atomic_load(&sh->ls_pinning)) &&
+	       waited < LS_PIN_WAIT_MS * 10 && !atomic_load(&sh->stop)) {
+		sleep_us(100);
+		waited++;
+	}
+	pinned = atomic_load(&sh->ls_pinned);
+	atomic_fetch_add(&sh->ls_breaking, 1);
+	if (pinned && atomic_load(&sh->ls_pinning)) {
+		atomic_fetch_add(&sh->ls_overlaps, 1);
+		if (pinned == 1)
+			sleep_us(LS_SYNC_DELAY_US);
+	}
+}
+
+void ls_break_leave(const struct case_opts *o, struct wl_shared *sh)
+{
+	if (!o->lockstep)
+		return;
+	atomic_store(&sh->ls_pinned, 0);
+	atomic_fetch_sub(&sh->ls_breaking, 1);
+}
