@@ -23,7 +23,7 @@ FS=${FS:-ext4,xfs}
 RESULTS=${RESULTS:-/tmp/daxstress-prove}
 matrix=runner/kbuild/matrix.sh
 exp=configs/expectations
-# INI files are read by daxstress kernels (lib/inifile.c), as everywhere.
+# INI files are read by daxstress kernels (lib/core/inifile.c), as everywhere.
 ini() { ini_f=$1; shift; "$BUILD/daxstress" kernels --file "$ini_f" "$@"; }
 kernels=${KERNELS:-$(ini "$exp" --sections | grep -vx global)}
 suites=${SUITES:-$(ini "$exp" --get global suites | tr ',' ' ')}
