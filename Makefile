@@ -146,7 +146,7 @@ prove: deps payload
 
 # Test kernels of configs/kernels: build them all, or run the smoke suite on one
 # (make kernel-smoke-build-6.1-gup-put-no-wake).
-kernels:
+kernels: all
 	runner/kbuild/matrix.sh --build all
 
 kernel-smoke-%: payload

@@ -8,10 +8,13 @@
 #   LOAD=hog   a busy loop on every CPU while the tests run (default)
 #   LOAD=twin  a second copy of the same loop at the same time
 #   LOAD=none  no load
+# MAX_S=SECONDS starts no new round after that long (the table then says
+# how many rounds ran).
 # Logs of the failures go to $SOAK_DIR (default /tmp/daxstress-soak.XXXXXX).
 cd "$(dirname "$0")/.." || exit 1
 N=${N:-20}
 LOAD=${LOAD:-hog}
+MAX_S=${MAX_S:-0}
 BUILDS=${BUILDS:-build build/asan}
 SOAK_DIR=${SOAK_DIR:-$(mktemp -d /tmp/daxstress-soak.XXXXXX)}
 mkdir -p "$SOAK_DIR" || exit 1
@@ -63,8 +66,14 @@ one() {
 [ "$(id -u)" -eq 0 ] || echo "check-soak: not root: the tests that need root will skip"
 start_load
 t0=$(date +%s)
+rounds=0
 for rep in $(seq "$N"); do
+	if [ "$MAX_S" -gt 0 ] && [ $(($(date +%s) - t0)) -ge "$MAX_S" ]; then
+		echo "== MAX_S=$MAX_S reached: $rounds of $N rounds ran"
+		break
+	fi
 	echo "== round $rep of $N ($LOAD), $(($(date +%s) - t0)) s so far"
+	rounds=$rep
 	for build in $BUILDS; do
 		for t in "$build"/tests/*; do
 			[ -x "$t" ] || continue
@@ -79,7 +88,7 @@ stop_load
 wait
 wall=$(($(date +%s) - t0))
 
-echo "== flake table: $N rounds, load $LOAD, $wall s"
+echo "== flake table: $rounds rounds, load $LOAD, $wall s"
 printf '%-44s %5s %5s\n' test runs fails
 awk -F '\t' '{ runs[$1]++; if ($2 == "fail") fails[$1]++ }
      END { for (k in runs) printf "%-44s %5d %5d\n", k, runs[k], fails[k] }' "$table" | sort
