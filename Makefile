@@ -161,6 +161,13 @@ html-shot:
 
 .PHONY: html-shot
 
+# The kernel's checkpatch.pl --strict over the C code (fetched once from
+# Debian's linux-source into ~/.cache/daxstress/checkpatch; not part of check).
+checkpatch:
+	sh scripts/checkpatch.sh
+
+.PHONY: checkpatch
+
 # Benchmarks in the pmem VM (not part of check, 20-30 min under TCG):
 # collision rates against the peer503 baseline, time to detection, overhead;
 # writes docs/BENCHMARKS.md. BENCH_REPS=10 BENCH_SKIP=planted ... (scripts/bench.sh).
