@@ -196,7 +196,10 @@ static void put_timeline(FILE *f, const struct bundle *b)
 	size_t i, j;
 
 	fprintf(f, "# t_s\towner_ops\tpinner_ops\tbreaker_ops\tlongest_no_progress_s\n");
-	if (!json_object_object_get_ex(b->res, "timeline", &tl) || !(rows = json_arr(tl, "samples")))
+	if (!json_object_object_get_ex(b->res, "timeline", &tl))
+		return;
+	rows = json_arr(tl, "samples");
+	if (!rows)
 		return;
 	for (i = 0; i < json_object_array_length(rows); i++) {
 		row = json_object_array_get_idx(rows, i);

@@ -12,11 +12,12 @@
 #include "../lib/core/inifile.h"
 #include "../lib/config/kerneltab.h"
 #include "../lib/core/paths.h"
+#include "../lib/core/util.h"
 #include "commands.h"
 
 #define ME "daxstress kernels"
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: " ME " [--file FILE] ACTION\n"
@@ -211,7 +212,7 @@ static int nargs(const char *act)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(acts); i++)
 		if (!strcmp(act, acts[i].name))
 			return acts[i].n;
 	return -1;
@@ -224,7 +225,7 @@ int cmd_kernels(int argc, char **argv)
 	int i = 1, n;
 
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		usage(stdout);
+		print_usage(stdout);
 		return 0;
 	}
 	if (argc > 2 && !strcmp(argv[1], "--file")) {
@@ -236,7 +237,7 @@ int cmd_kernels(int argc, char **argv)
 	if (n < 0 || argc != i + 1 + n) {
 		if (*act)
 			fprintf(stderr, ME ": bad arguments at '%s'\n", act);
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
 	if (!file) {

@@ -50,7 +50,7 @@ struct prep {
 	struct ndns_info ns;	/* the NVDIMM namespace behind dev, if any */
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: daxstress prepare --device DEV --fs ext4|xfs --mount DIR [--force]\n"
@@ -106,11 +106,11 @@ static int parse_args(struct prep *p, int argc, char **argv)
 			p->allow_nodax = true;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return 1;
 		default:
 			MSG("unknown or incomplete option '%s'\n", argv[optind - 1]);
-			usage(stderr);
+			print_usage(stderr);
 			return -1;
 		}
 	}
@@ -179,8 +179,8 @@ static int find_device(struct prep *p)
 		if (p->ns.why[0] && p->ns.ns[0])	/* a namespace in the wrong mode: say how to fix it */
 			MSG("refusing %s: it cannot do DAX (%s is 0): %s\n", p->dev, attr, p->ns.why);
 		else
-			MSG("refusing %s: it cannot do DAX (%s is 0): use a pmem device "
-			    "(fsdax namespace), or --allow-nodax for tests\n", p->dev, attr);
+			MSG("refusing %s: it cannot do DAX (%s is 0): use a pmem device (fsdax namespace), or --allow-nodax for tests\n",
+			    p->dev, attr);
 		return -1;
 	}
 	return 0;
@@ -299,8 +299,8 @@ static int check_blank(const struct prep *p)
 	if (ret <= 0)
 		return ret;
 	if (!p->force) {
-		MSG("refusing %s: it holds a %s (libblkid); formatting would destroy it. "
-		    "Give --force if that is what you want\n", p->dev, what);
+		MSG("refusing %s: it holds a %s (libblkid); formatting would destroy it. Give --force if that is what you want\n",
+		    p->dev, what);
 		return -1;
 	}
 	printf("# prepare: %s holds a %s: overwriting it (--force)\n", p->dev, what);
@@ -331,7 +331,7 @@ static int check_dir(const struct prep *p)
 /* ---- format, mount, run, unmount --------------------------------------- */
 
 /* Run argv and wait; Ctrl-C reaches the child (same process group), not us. */
-static int run_wait(char **argv, const char *dir)
+static int run_wait(char *const *argv, const char *dir)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oint, oterm;
 	int status = 0;
@@ -363,8 +363,8 @@ static int run_wait(char **argv, const char *dir)
 static int make_fs(const struct prep *p)
 {
 	/* DAX needs the page size as block size; xfs DAX refuses reflink before 6.x */
-	char *ext4[] = { "mkfs.ext4", "-F", "-q", "-b", "4096", (char *)p->dev, NULL };
-	char *xfs[] = { "mkfs.xfs", "-f", "-q", "-m", "reflink=0", (char *)p->dev, NULL };
+	char *const ext4[] = { "mkfs.ext4", "-F", "-q", "-b", "4096", (char *)p->dev, NULL };
+	char *const xfs[] = { "mkfs.xfs", "-f", "-q", "-m", "reflink=0", (char *)p->dev, NULL };
 	int rc;
 
 	printf("# prepare: making %s on %s\n", p->fs, p->dev);
@@ -403,7 +403,7 @@ static int mount_dax(struct prep *p)
  * A busy mount is usually a program still inside it; a task stuck in the
  * kernel (D state) keeps it busy until reboot. Retry a little, then say so.
  */
-static int unmount(struct prep *p)
+static int unmount_dev(struct prep *p)
 {
 	int i;
 
@@ -420,8 +420,7 @@ static int unmount(struct prep *p)
 			break;
 		usleep(250 * 1000);
 	}
-	MSG("cannot unmount %s: %s. Find its users with 'fuser -vm %s'; if a task is stuck "
-	    "in the kernel (state D) the machine needs a reboot to free it\n",
+	MSG("cannot unmount %s: %s. Find its users with 'fuser -vm %s'; if a task is stuck in the kernel (state D) the machine needs a reboot to free it\n",
 	    p->dir, strerror(errno), p->dir);
 	return -1;
 }
@@ -462,7 +461,7 @@ int cmd_prepare(int argc, char **argv)
 		       p.dir, p.dir);
 		return 0;
 	}
-	if (unmount(&p))
+	if (unmount_dev(&p))
 		return 1;
 	return rc;
 }

@@ -32,7 +32,7 @@ struct repro {
 	double wall_s;
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: daxstress repro BUNDLE (--dir DIR | --vm [--kernel SPEC]) [--target DEV|FILE]\n"
@@ -64,22 +64,36 @@ static int parse_args(struct repro *r, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': r->dir = optarg; break;
-		case 'v': r->vm = true; break;
-		case 'k': r->kernel = optarg; break;
-		case 't': r->target = optarg; break;
-		case 'r': r->results = optarg; break;
-		case 'q': r->quiet = true; break;
-		case 'h': usage(stdout); return 1;
+		case 'd':
+			r->dir = optarg;
+			break;
+		case 'v':
+			r->vm = true;
+			break;
+		case 'k':
+			r->kernel = optarg;
+			break;
+		case 't':
+			r->target = optarg;
+			break;
+		case 'r':
+			r->results = optarg;
+			break;
+		case 'q':
+			r->quiet = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 1;
 		default:
 			fprintf(stderr, "daxstress repro: unknown or incomplete option '%s'\n", argv[optind - 1]);
-			usage(stderr);
+			print_usage(stderr);
 			return -1;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "daxstress repro: give exactly one bundle directory\n");
-		usage(stderr);
+		print_usage(stderr);
 		return -1;
 	}
 	r->bundle = argv[optind];
@@ -219,7 +233,9 @@ static struct json_object *new_case(struct repro *r, struct json_object *rep)
 		rep = res;
 	}
 	cases = json_arr(rep, "cases");
-	return cases && json_object_array_length(cases) ? json_object_array_get_idx(cases, 0) : NULL;
+	if (!cases || !json_object_array_length(cases))
+		return NULL;
+	return json_object_array_get_idx(cases, 0);
 }
 
 static int judge(struct repro *r)

@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{ "kernels", cmd_kernels, "the kernel table (configs/kernels): entries, where Debian ships debian:VER" },
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	size_t i;
 
@@ -37,13 +37,13 @@ int main(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(argc < 2 ? stderr : stdout);
+		print_usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "daxstress: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	print_usage(stderr);
 	return EXIT_USAGE;
 }

@@ -99,9 +99,11 @@ static void case_row(FILE *f, const struct page *p, struct json_object *c, bool 
 static void report_table(FILE *f, const struct page *p, struct json_object *rep)
 {
 	struct json_object *cases = json_arr(rep, "cases");
-	size_t i, n = cases ? json_object_array_length(cases) : 0;
+	size_t i, n = 0;
 	char path[PATH_MAX];
 
+	if (cases)
+		n = json_object_array_length(cases);
 	fputs("<h2>", f);
 	xml_puts(f, json_str(rep, "fs"));
 	fputs(" &#183; kernel ", f);
@@ -142,8 +144,8 @@ static int put_html(FILE *f, void *arg)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>", f);
 	xml_puts(f, p->title);
-	fputs("</title>\n<style>body{font-family:sans-serif;margin:1.5em}"
-	      "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;"
+	fputs("</title>\n<style>body{font-family:sans-serif;"
+	      "margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;"
 	      "text-align:left;vertical-align:top}th{background:#eee}</style>\n</head>\n<body>\n<h1>", f);
 	xml_puts(f, p->title);
 	fputs("</h1>\n", f);

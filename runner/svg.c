@@ -201,7 +201,10 @@ int svg_timeline_write(const char *path, struct json_object *c)
 	struct svg g = { .c = c };
 	struct json_object *tl;
 
-	if (!json_object_object_get_ex(c, "timeline", &tl) || !(g.samples = json_arr(tl, "samples")))
+	if (!json_object_object_get_ex(c, "timeline", &tl))
+		return -ENODATA;
+	g.samples = json_arr(tl, "samples");
+	if (!g.samples)
 		return -ENODATA;
 	g.n = json_object_array_length(g.samples);
 	if (!g.n)

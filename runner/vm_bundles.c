@@ -113,7 +113,7 @@ static void vm_replace_in(const char *path, const char *from, const char *to)
 
 static int vm_untar(const char *file, const char *dir)
 {
-	char *argv[] = { "tar", "-xzf", (char *)file, "-C", (char *)dir, NULL };
+	char *const argv[] = { "tar", "-xzf", (char *)file, "-C", (char *)dir, NULL };
 
 	return vm_tool(argv);
 }
@@ -121,7 +121,7 @@ static int vm_untar(const char *file, const char *dir)
 static void vm_copy_config(const struct vm_ctx *c, const char *bdir)
 {
 	char from[PATH_MAX], to[PATH_MAX + 16], note[PATH_MAX + 160];
-	char *gz[] = { "gzip", "-n", "-f", to, NULL };
+	char *const gz[] = { "gzip", "-n", "-f", to, NULL };
 	size_t len = 0;
 	char *data;
 	FILE *f;
@@ -162,7 +162,7 @@ static void vm_fix_bundle(const struct vm_ctx *c, const char *guest_root, const 
 
 	snprintf(host_root, sizeof(host_root), "%s/bundles", c->rundir);
 	snprintf(bdir, sizeof(bdir), "%.*s/%s", PATH_MAX - 300, host_root, name);
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(texts); i++) {
 		snprintf(path, sizeof(path), "%s/%s", bdir, texts[i]);
 		vm_replace_in(path, guest_root, host_root);
 	}

@@ -143,7 +143,7 @@ static void ev_json_begin(struct vm_ctx *c, double t, const char *args)
 {
 	(void)t;
 	c->a.cur = vm_fs_get(&c->a, args);
-	c->a.in_json = c->a.cur != NULL;
+	c->a.in_json = !!c->a.cur;
 }
 
 static void ev_json_end(struct vm_ctx *c, double t, const char *args)
@@ -223,7 +223,7 @@ static void vm_event(struct vm_ctx *c, const char *line)
 
 	if (sscanf(line, "%31s %lf %n", name, &t, &off) < 2)
 		return;
-	for (i = 0; i < sizeof(vm_events) / sizeof(vm_events[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vm_events); i++) {
 		if (!strcmp(name, vm_events[i].name)) {
 			vm_events[i].fn(c, t, line + off);
 			return;
@@ -288,7 +288,7 @@ static void vm_console_line(struct vm_ctx *c, const char *line, unsigned int fla
 
 	if (c->a.t_panic)
 		return;
-	for (i = 0; i < sizeof(vm_fatal_patterns) / sizeof(vm_fatal_patterns[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(vm_fatal_patterns); i++) {
 		if (strstr(line, vm_fatal_patterns[i])) {
 			c->a.t_panic = vm_now();
 			snprintf(c->a.reason, sizeof(c->a.reason), "guest console: %s", line);

@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "../lib/core/util.h"
+
 #define VM_MAX_FS		5
 #define VM_PMEM_SIZE		"2G"
 #define VM_PMEM_BYTES		(2LL << 30)
@@ -187,10 +189,10 @@ struct vm_ctx {
 };
 
 /* vm_util.c */
-void vm_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vm_msg(const char *fmt, ...) __printf(1, 2);
 uint64_t vm_now(void);
 double vm_secs(uint64_t from, uint64_t to);
-int strv_addf(struct strv *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int strv_addf(struct strv *s, const char *fmt, ...) __printf(2, 3);
 void strv_free(struct strv *s);
 void strv_print(FILE *f, const struct strv *s);
 void vm_sh_quote(FILE *f, const char *s);

@@ -82,7 +82,7 @@ static const struct vm_accel_params {
 
 /* Add "-OPT VALUE", VALUE formatted. */
 static int strv_opt(struct strv *s, const char *opt, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+	__printf(3, 4);
 
 static int strv_opt(struct strv *s, const char *opt, const char *fmt, ...)
 {
@@ -113,7 +113,7 @@ int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
 	vm_rundir_path(c, "data.log", path, sizeof(path));
 	vm_qemu_escape(path, data, sizeof(data));
 	err = strv_addf(a, "%s", qemu ? qemu : "qemu-system-x86_64");
-	for (i = 0; i < sizeof(vm_qemu_machine) / sizeof(vm_qemu_machine[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(vm_qemu_machine); i++)
 		err |= strv_addf(a, "%s", vm_qemu_machine[i]);
 	err |= strv_opt(a, "-accel", "%s", p->accel);
 	err |= strv_opt(a, "-cpu", "%s", p->cpu);
@@ -196,7 +196,7 @@ void vm_signals(bool install)
 		vm_stop_signal = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = install ? vm_on_signal : SIG_DFL;
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 }
 
@@ -278,6 +278,8 @@ static void vm_set_reason(struct vm_ctx *c, unsigned int boot_timeout)
 	struct vm_attempt *a = &c->a;
 	char *r = a->reason;
 	size_t n = sizeof(a->reason);
+	const char *during = a->cur ? " during " : "";
+	const char *cur_name = a->cur ? a->cur->name : "";
 
 	switch (a->end) {
 	case VM_END_BOOT:
@@ -286,7 +288,7 @@ static void vm_set_reason(struct vm_ctx *c, unsigned int boot_timeout)
 		break;
 	case VM_END_CASE:
 		snprintf(r, n, "no data from the guest for %u s (case deadline)%s%s",
-			 c->o->case_timeout, a->cur ? " during " : "", a->cur ? a->cur->name : "");
+			 c->o->case_timeout, during, cur_name);
 		break;
 	case VM_END_TIMEOUT:
 		snprintf(r, n, "whole-run deadline (%u s) reached", c->o->timeout);

@@ -63,7 +63,7 @@ void vm_trace_event(struct vm_ctx *c, const char *args)
 	if (sscanf(args, "%63s %15s %n", name, word, &off) < 2)
 		return;
 	st = (struct vm_trace_status *)vm_trace_find(a, name);
-	if (!st && a->ntstat == (int)(sizeof(a->tstat) / sizeof(a->tstat[0])))
+	if (!st && a->ntstat == (int)ARRAY_SIZE(a->tstat))
 		return;
 	if (!st)
 		st = &a->tstat[a->ntstat++];

@@ -93,8 +93,8 @@ void vm_sh_quote(FILE *f, const char *s)
 
 static void vm_print_quoted(FILE *f, const char *s)
 {
-	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				   "0123456789_./,:=+-@%";
+	static const char safe[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./,:=+-@%";
 
 	if (*s && strspn(s, safe) == strlen(s))
 		fputs(s, f);
@@ -143,7 +143,12 @@ char *vm_slurp(const char *path, size_t *len)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || st.st_size > (16 << 20) || !(buf = malloc(st.st_size + 1))) {
+	if (fstat(fd, &st) || st.st_size > (16 << 20)) {
+		close(fd);
+		return NULL;
+	}
+	buf = malloc(st.st_size + 1);
+	if (!buf) {
 		close(fd);
 		return NULL;
 	}

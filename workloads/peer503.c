@@ -316,4 +316,5 @@ static const struct wl_desc peer503 = {
 	.defaults = peer_defaults,
 	.run = peer_run,
 };
+
 WORKLOAD(peer503);

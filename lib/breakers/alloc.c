@@ -37,5 +37,6 @@ static const struct brk_ops brk_unshare_ops = {
 	.op = unshare_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_alloc_ops);
 BREAKER(brk_unshare_ops);

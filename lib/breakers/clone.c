@@ -35,4 +35,5 @@ static const struct brk_ops brk_clone_ops = {
 	.op = clone_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_clone_ops);

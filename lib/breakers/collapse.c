@@ -63,5 +63,6 @@ static const struct brk_ops brk_insert_ops = {
 	.op = insert_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_collapse_ops);
 BREAKER(brk_insert_ops);

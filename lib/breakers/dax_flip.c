@@ -43,4 +43,5 @@ static const struct brk_ops brk_dax_flip_ops = {
 	.op = flip_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_dax_flip_ops);

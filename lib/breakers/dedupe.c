@@ -44,4 +44,5 @@ static const struct brk_ops brk_dedupe_ops = {
 	.op = dedupe_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_dedupe_ops);

@@ -53,4 +53,5 @@ static const struct brk_ops brk_exchange_ops = {
 	.op = exchange_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_exchange_ops);

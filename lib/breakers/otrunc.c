@@ -25,4 +25,5 @@ static const struct brk_ops brk_otrunc_ops = {
 	.flags = BRK_F_WHOLE,
 	.op = otrunc_op,
 };
+
 BREAKER(brk_otrunc_ops);

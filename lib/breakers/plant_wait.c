@@ -28,4 +28,5 @@ static const struct brk_ops brk_plant_wait_ops = {
 	.flags = BRK_F_PLANT,
 	.op = plant_wait_op,
 };
+
 BREAKER(brk_plant_wait_ops);

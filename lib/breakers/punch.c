@@ -25,4 +25,5 @@ static const struct brk_ops brk_punch_ops = {
 	.op = punch_op,
 	.final = punch_final,
 };
+
 BREAKER(brk_punch_ops);

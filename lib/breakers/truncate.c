@@ -20,4 +20,5 @@ static const struct brk_ops brk_truncate_ops = {
 	.op = truncate_op,
 	.final = brk_final_truncate,
 };
+
 BREAKER(brk_truncate_ops);

@@ -26,4 +26,5 @@ static const struct brk_ops brk_zero_ops = {
 	.op = zero_op,
 	.final = zero_final,
 };
+
 BREAKER(brk_zero_ops);

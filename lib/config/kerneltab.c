@@ -376,7 +376,8 @@ void ktable_free(struct ktable *t)
 {
 	free(t->e);
 	t->e = NULL;
-	t->n = t->cap = 0;
+	t->n = 0;
+	t->cap = 0;
 }
 
 const struct kt_entry *ktable_find(const struct ktable *t, const char *name)

@@ -22,7 +22,7 @@ static bool is_null_blk(dev_t rdev)
 	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
 	if (!realpath(link, real))
 		return false;
-	return strstr(real, "/nullb") != NULL;
+	return !!strstr(real, "/nullb");
 }
 
 static int open_blockdev(struct target *t, const struct stat *st, char *err,

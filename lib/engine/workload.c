@@ -105,7 +105,8 @@ static int check_dax(struct wl *w)
 		return -1;
 	}
 	strscpy_trunc(w->res.fs, w->dax.fstype, sizeof(w->res.fs));
-	w->res.dax = w->env.dax = w->dax.file_dax;
+	w->env.dax = w->dax.file_dax;
+	w->res.dax = w->env.dax;
 	if (w->dax.file_dax || w->o.allow_nodax || plant_case(w))
 		return 0;
 	if (w->o.dax_flag && w->dax.statx_known) {
@@ -933,6 +934,7 @@ static const struct wl_desc pin_truncate = {
 	.summary = "Race DAX page pins against truncate/punch and prove any stall.",
 	.run = wl_engine_run,
 };
+
 WORKLOAD(pin_truncate);
 
 int wl_engine_run(struct case_opts *o)

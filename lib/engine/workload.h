@@ -32,6 +32,10 @@ struct wl_desc {
 	static const struct wl_desc *const __wl_##desc __used \
 	__section("daxstress_workloads") = &(desc)
 
+/* Bounds of that section, provided by the linker. */
+extern const struct wl_desc *const __start_daxstress_workloads[];
+extern const struct wl_desc *const __stop_daxstress_workloads[];
+
 const struct wl_desc *wl_find(const char *name);
 /* "pin-truncate, peer503": for messages. */
 const char *wl_names(void);

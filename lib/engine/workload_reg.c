@@ -9,9 +9,6 @@
 #include "scratch.h"
 #include "workload.h"
 
-extern const struct wl_desc *const __start_daxstress_workloads[];
-extern const struct wl_desc *const __stop_daxstress_workloads[];
-
 const struct wl_desc *wl_find(const char *name)
 {
 	const struct wl_desc *const *d;

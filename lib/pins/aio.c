@@ -81,4 +81,5 @@ static const struct pin_ops pin_aio_ops = {
 	.pin = aio_pin,
 	.thread_exit = aio_thread_exit,
 };
+
 PIN_SOURCE(pin_aio_ops);

@@ -269,4 +269,5 @@ static const struct pin_ops pin_fio_ops = {
 	.pin = fio_or_park,
 	.thread_exit = fio_thread_exit,
 };
+
 PIN_SOURCE(pin_fio_ops);

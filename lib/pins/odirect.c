@@ -31,4 +31,5 @@ static const struct pin_ops pin_odirect_ops = {
 	.flags = PIN_F_TARGET | PIN_F_MAP,
 	.pin = odirect_pin,
 };
+
 PIN_SOURCE(pin_odirect_ops);

@@ -138,6 +138,7 @@ static const struct pin_ops pin_plant_stuck_ops = {
 	.flags = PIN_F_PLANT,
 	.pin = plant_stuck,
 };
+
 PIN_SOURCE(pin_plant_wake_ops);
 PIN_SOURCE(pin_plant_nowake_ops);
 PIN_SOURCE(pin_plant_stuck_ops);

@@ -71,5 +71,6 @@ static const struct pin_ops pin_pvm_write_ops = {
 	.pin = pvm_write,
 	.thread_exit = pvm_thread_exit,
 };
+
 PIN_SOURCE(pin_pvm_ops);
 PIN_SOURCE(pin_pvm_write_ops);

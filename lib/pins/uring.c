@@ -86,4 +86,5 @@ static const struct pin_ops pin_uring_ops = {
 	.pin = uring_pin,
 	.thread_exit = uring_thread_exit,
 };
+
 PIN_SOURCE(pin_uring_ops);

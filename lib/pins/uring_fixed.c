@@ -123,4 +123,5 @@ static const struct pin_ops pin_uring_fixed_ops = {
 	.flags = PIN_F_MAP,
 	.pin = fixed_pin,
 };
+
 PIN_SOURCE(pin_uring_fixed_ops);

@@ -77,4 +77,5 @@ static const struct pin_ops pin_vmsplice_ops = {
 	.pin = vms_pin,
 	.thread_exit = vms_thread_exit,
 };
+
 PIN_SOURCE(pin_vmsplice_ops);

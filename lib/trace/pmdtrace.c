@@ -76,7 +76,11 @@ static void take_counts(struct pmd_trace *t, long *c)
 	c[2] = t->sigbus;
 	c[3] = t->noop;
 	c[4] = t->other;
-	t->mapped = t->fallback = t->sigbus = t->noop = t->other = 0;
+	t->mapped = 0;
+	t->fallback = 0;
+	t->sigbus = 0;
+	t->noop = 0;
+	t->other = 0;
 }
 
 /* A workload on its own: an instance with the trigger, for this case only. */

@@ -83,7 +83,8 @@ static unsigned int reap_probes(void)
 
 	all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE, NULL);
 	for (i = 0; all && all[i]; i++) {
-		sys = ev = NULL;
+		sys = NULL;
+		ev = NULL;
 		tracefs_dynevent_info(all[i], &sys, &ev, NULL, NULL, NULL);
 		/* force: disabled in every instance first, else the kernel says EBUSY */
 		if (sys && owner_gone(sys, TRACING_GROUP_PREFIX) &&

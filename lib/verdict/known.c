@@ -143,13 +143,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
 			snprintf(err, len, "too many known issues (at most %d)", KNOWN_MAX);
 			return -1;
 		}
-		k = p->cur = &p->l->issue[p->l->n++];
+		p->cur = &p->l->issue[p->l->n++];
+		k = p->cur;
 		memset(k, 0, sizeof(*k));
 		strscpy_trunc(k->name, section, sizeof(k->name));
-		strcpy(k->workload, "*");
-		strcpy(k->pin, "*");
-		strcpy(k->brk, "*");
-		strcpy(k->fs, "*");
+		strscpy_trunc(k->workload, "*", sizeof(k->workload));
+		strscpy_trunc(k->pin, "*", sizeof(k->pin));
+		strscpy_trunc(k->brk, "*", sizeof(k->brk));
+		strscpy_trunc(k->fs, "*", sizeof(k->fs));
 		k->refault = -1;
 		return 0;
 	}
