@@ -263,7 +263,7 @@ static void case_for_run(struct run *r, const struct suite_case *c, const char *
 	if (r->o.target[0])
 		strscpy_trunc(o->target, r->o.target, sizeof(o->target));
 	if (r->o.scratch_dev[0])
-		strscpy_trunc(o->scratch_dev, r->o.scratch_dev, sizeof(o->scratch_dev));
+		case_opt_provide(o, "scratch-dev", r->o.scratch_dev, true);
 	/* "-": the run has no PMD fault hist; the case must not make its own */
 	strscpy_trunc(o->trace_instance, r->tr.pmd_hist ? r->tr.instance : "-",
 		      sizeof(o->trace_instance));
@@ -298,7 +298,7 @@ static void bundle_cmdline(struct run *r, const struct suite_case *c, const char
 		snprintf(store[n], sizeof(store[0]), "--target=%s", r->o.target);
 		argv[n] = store[n], n++;
 	}
-	if (r->o.scratch_dev[0]) {
+	if (r->o.scratch_dev[0] && case_takes_opt(&c->opts, "scratch-dev")) {
 		snprintf(store[n], sizeof(store[0]), "--scratch-dev=%s", r->o.scratch_dev);
 		argv[n] = store[n], n++;
 	}

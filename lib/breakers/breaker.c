@@ -42,6 +42,13 @@ const char *brk_names(void)
 	return buf;
 }
 
+bool brk_wants_target(const struct case_opts *o)
+{
+	const struct brk_ops *b = brk_find(o->brk);
+
+	return b && b->wants_target && b->wants_target(o);
+}
+
 int brk_fallocate(const struct brk_env *env, int mode, uint64_t off, uint64_t len)
 {
 	return fallocate(env->fd, mode, (off_t)off, (off_t)len) ? -errno : 0;

@@ -16,7 +16,6 @@
 
 #define BRK_F_PLANT	(1u << 0)	/* pairs with a PIN_F_PLANT pin source */
 #define BRK_F_WHOLE	(1u << 1)	/* breaks the whole file: no stable region */
-#define BRK_F_HOLD	(1u << 2)	/* holds pages itself: the hold option applies */
 
 struct brk_env {
 	const struct case_opts *o;
@@ -25,7 +24,7 @@ struct brk_env {
 	const char *path;	/* the case file, for breakers that reopen it */
 	uint64_t size;
 	uint64_t brk_start;	/* breaks stay inside [brk_start, size) */
-	int target_fd;		/* O_DIRECT target for hold = odirect, else -1 */
+	int target_fd;		/* O_DIRECT target when wants_target says so, else -1 */
 	uint64_t target_size;
 	void *priv;		/* per-thread state of the breaker, set up by its op */
 };
@@ -40,7 +39,17 @@ struct brk_ops {
 	int (*final)(struct brk_env *env);
 	/* Release what the ops set up in env->priv (optional). */
 	void (*done)(struct brk_env *env);
+	/* Its own options: PLUGIN_OPTS(table, defaults) (caseopt.h), read with brk_opts(). */
+	struct plugin_opts opts;
+	/* Does this case need the O_DIRECT target (optional; evict-*: hold = odirect)? */
+	bool (*wants_target)(const struct case_opts *o);
 };
+
+/* The case's breaker's own options struct (its PLUGIN_OPTS). */
+static inline const void *brk_opts(const struct brk_env *env)
+{
+	return env->o->brk_opts;
+}
 
 /* fallocate(mode) that returns -errno. */
 int brk_fallocate(const struct brk_env *env, int mode, uint64_t off, uint64_t len);
@@ -88,6 +97,16 @@ int brk_remap_result(struct brk_env *env, struct brk_remap *r, const char *name,
 	static const struct brk_ops *const ops##_entry __used \
 	__section("daxstress_breakers") = &(ops)
 
+/*
+ * Several breakers of one file, in the order given: one array, which the
+ * compiler cannot reorder as it may separate BREAKER()s, so messages that
+ * list them (whose option is this?) keep the file's order. Aligned to a
+ * pointer: the x86-64 ABI would align the array to 16 and leave a hole.
+ */
+#define BREAKERS(name, ...) \
+	static const struct brk_ops *const name##_entries[] __used \
+	__aligned(sizeof(void *)) __section("daxstress_breakers") = { __VA_ARGS__ }
+
 /* Bounds of that section, provided by the linker. */
 extern const struct brk_ops *const __start_daxstress_breakers[];
 extern const struct brk_ops *const __stop_daxstress_breakers[];
@@ -97,6 +116,8 @@ extern const struct brk_ops *const __stop_daxstress_breakers[];
 
 const struct brk_ops *brk_find(const char *name);
 const char *brk_names(void);
+/* Does the case's breaker need the O_DIRECT target? */
+bool brk_wants_target(const struct case_opts *o);
 /* A random page-aligned [off, off+len) inside the break region. */
 void brk_pick_range(const struct brk_env *env, struct rng *rng,
 		    uint64_t *off, uint64_t *len);

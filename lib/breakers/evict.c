@@ -43,6 +43,27 @@
 
 enum evict_how { EVICT_CLOSE, EVICT_UNLINK, EVICT_UMOUNT };
 
+/* How an op holds the pages of its file while the inode goes. */
+enum evict_hold { HOLD_VMSPLICE, HOLD_ODIRECT };
+static const char *const evict_hold_names[] = { "vmsplice", "odirect", NULL };
+
+/* The eviction breakers' own options (their tables at the end of this file). */
+struct evict_opts {
+	enum evict_hold hold;
+	char scratch_dev[PATH_MAX];	/* evict-umount only */
+};
+
+static const struct evict_opts evict_defaults = { .hold = HOLD_VMSPLICE };
+
+_Static_assert(sizeof(enum evict_hold) == sizeof(int), "OPT_ENUM stores an int");
+
+static bool hold_odirect(const struct case_opts *o)
+{
+	const struct evict_opts *eo = (const void *)o->brk_opts;
+
+	return eo->hold == HOLD_ODIRECT;
+}
+
 struct evict {
 	int pipe[2];
 	size_t cap;
@@ -77,9 +98,9 @@ static struct evict *evict_get(struct brk_env *env)
 	e->sink = malloc(e->cap);
 	snprintf(e->path, sizeof(e->path), "%s.evict%d", env->path, gettid());
 	env->priv = e;
-	if (case_hold_odirect(env->o) && io_setup(1, &e->aio))
+	if (hold_odirect(env->o) && io_setup(1, &e->aio))
 		e->aio = NULL;
-	if (!e->sink || (case_hold_odirect(env->o) && !e->aio))
+	if (!e->sink || (hold_odirect(env->o) && !e->aio))
 		return NULL;
 	return e;
 }
@@ -106,7 +127,8 @@ static void evict_done(struct brk_env *env)
  */
 static int scratch_setup(struct brk_env *env, struct evict *e)
 {
-	const char *dev = env->o->scratch_dev[0] ? env->o->scratch_dev : NULL;
+	const struct evict_opts *eo = brk_opts(env);
+	const char *dev = eo->scratch_dev[0] ? eo->scratch_dev : NULL;
 	char err[512];
 	int ret;
 
@@ -291,29 +313,50 @@ static int evict_umount_op(struct brk_env *env, struct rng *rng)
 	return evict_op(env, EVICT_UMOUNT);
 }
 
+#define HOLD_OPT \
+	{ .name = "hold", .type = OPT_ENUM, .offset = offsetof(struct evict_opts, hold), \
+	  .len = sizeof(enum evict_hold), .names = evict_hold_names, \
+	  .help = "hold the file's pages with vmsplice (page references) or an O_DIRECT read from the target in flight (GUP pins)" }
+
+static const struct opt_desc evict_opt_table[] = {
+	HOLD_OPT,
+	{ .name = NULL }
+};
+
+static const struct opt_desc evict_umount_opt_table[] = {
+	HOLD_OPT,
+	{ .name = "scratch-dev", .type = OPT_STR,
+	  .offset = offsetof(struct evict_opts, scratch_dev),
+	  .len = sizeof(((struct evict_opts *)0)->scratch_dev),
+	  .help = "an unmounted DAX pmem device holding ext4 or xfs, mounted and unmounted by the case, never formatted (default: $DAXSTRESS_SCRATCH_DEV)" },
+	{ .name = NULL }
+};
+
 static const struct brk_ops brk_evict_close_ops = {
 	.name = "evict-close",
 	.help = "last close() of an unlinked DAX file while vmsplice still holds its pages (inode eviction)",
-	.flags = BRK_F_HOLD,
 	.op = evict_close_op,
 	.done = evict_done,
+	.opts = PLUGIN_OPTS(evict_opt_table, evict_defaults),
+	.wants_target = hold_odirect,
 };
 
 static const struct brk_ops brk_evict_unlink_ops = {
 	.name = "evict-unlink",
 	.help = "unlink() of a closed DAX file while vmsplice still holds its pages (inode eviction)",
-	.flags = BRK_F_HOLD,
 	.op = evict_unlink_op,
 	.done = evict_done,
+	.opts = PLUGIN_OPTS(evict_opt_table, evict_defaults),
+	.wants_target = hold_odirect,
 };
 
 static const struct brk_ops brk_evict_umount_ops = {
 	.name = "evict-umount",
 	.help = "umount of the scratch filesystem (scratch-dev) right after the last close of a file whose pages vmsplice still holds",
-	.flags = BRK_F_HOLD,
 	.op = evict_umount_op,
 	.done = evict_done,
+	.opts = PLUGIN_OPTS(evict_umount_opt_table, evict_defaults),
+	.wants_target = hold_odirect,
 };
-BREAKER(brk_evict_close_ops);
-BREAKER(brk_evict_unlink_ops);
-BREAKER(brk_evict_umount_ops);
+
+BREAKERS(evict, &brk_evict_close_ops, &brk_evict_unlink_ops, &brk_evict_umount_ops);

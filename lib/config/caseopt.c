@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,86 +40,170 @@ static int check_align(const char *v, char *err, size_t len)
 	return -EINVAL;
 }
 
-static int check_map(const char *v, char *err, size_t len)
-{
-	if (!strcmp(v, "shared") || !strcmp(v, "private-ro"))
-		return 0;
-	snprintf(err, len, "map '%s' must be shared or private-ro", v);
-	return -EINVAL;
-}
+const char *const case_map_names[] = { "shared", "private-ro", NULL };
 
-static int check_hold(const char *v, char *err, size_t len)
-{
-	if (!strcmp(v, "vmsplice") || !strcmp(v, "odirect"))
-		return 0;
-	snprintf(err, len, "hold '%s' must be vmsplice or odirect", v);
-	return -EINVAL;
-}
+/* OPT_ENUM stores an int; the enums it stores into must be int sized. */
+_Static_assert(sizeof(enum case_map) == sizeof(int), "enum case_map is not int sized");
 
 const struct opt_desc case_opt_table[] = {
 	{ "dir", OPT_STR, OFF(dir), SZ(dir), 0, 0, NULL,
-	  "directory on a DAX mount for the case file (default: $DAXSTRESS_DIR, else " DEFAULT_DAX_DIR ")" },
-	{ "pin", OPT_STR, OFF(pin), SZ(pin), 0, 0, check_pin, "pin source" },
-	{ "break", OPT_STR, OFF(brk), SZ(brk), 0, 0, check_brk, "breaker" },
+	  "directory on a DAX mount for the case file (default: $DAXSTRESS_DIR, else " DEFAULT_DAX_DIR ")", NULL },
+	{ "pin", OPT_STR, OFF(pin), SZ(pin), 0, 0, check_pin, "pin source", NULL },
+	{ "break", OPT_STR, OFF(brk), SZ(brk), 0, 0, check_brk, "breaker", NULL },
 	{ "target", OPT_STR, OFF(target), SZ(target), 0, 0, NULL,
-	  "O_DIRECT target on a non-DAX device or filesystem (default /dev/nullb0)" },
-	{ "scratch-dev", OPT_STR, OFF(scratch_dev), SZ(scratch_dev), 0, 0, NULL,
-	  "evict-umount: an unmounted DAX pmem device holding ext4 or xfs, mounted and unmounted by the case, never formatted (default: $DAXSTRESS_SCRATCH_DEV)" },
+	  "O_DIRECT target on a non-DAX device or filesystem (default /dev/nullb0)", NULL },
 	{ "size", OPT_SIZE, OFF(size), 0, 4ULL << 20, 64ULL << 30, NULL,
-	  "case file size, a multiple of 2M" },
+	  "case file size, a multiple of 2M", NULL },
 	{ "pin-size", OPT_SIZE, OFF(pin_size), 0, 4096, 256ULL << 20, NULL,
-	  "bytes pinned by one pin operation" },
+	  "bytes pinned by one pin operation", NULL },
 	{ "break-size", OPT_SIZE, OFF(break_size), 0, 4096, 1ULL << 30, NULL,
-	  "largest range one random break covers (small: cheap breaks, more of them)" },
+	  "largest range one random break covers (small: cheap breaks, more of them)", NULL },
 	{ "align", OPT_SIZE, OFF(align), 0, 4096, 2u << 20, check_align,
-	  "mapping alignment: 4k (PTE only) or 2M (PMD possible)" },
-	{ "threads", OPT_U32, OFF(threads), 0, 1, 64, NULL, "pinner threads" },
+	  "mapping alignment: 4k (PTE only) or 2M (PMD possible)", NULL },
+	{ "threads", OPT_U32, OFF(threads), 0, 1, 64, NULL, "pinner threads", NULL },
 	{ "owner-threads", OPT_U32, OFF(owner_threads), 0, 0, 64, NULL,
-	  "mapping owner threads that keep the pages faulted (0: the owner only maps the file)" },
+	  "mapping owner threads that keep the pages faulted (0: the owner only maps the file)", NULL },
 	{ "break-pause", OPT_DURATION, OFF(break_pause_ms), 0, 0, 10 * 1000ULL, NULL,
-	  "sleep between one thread's breaks (0: none; a tight loop of breaks can starve the faults of owners and pinners)" },
-	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads" },
+	  "sleep between one thread's breaks (0: none; a tight loop of breaks can starve the faults of owners and pinners)", NULL },
+	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads", NULL },
 	{ "duration", OPT_DURATION, OFF(duration_ms), 0, 100, 7 * 24 * 3600 * 1000ULL,
-	  NULL, "how long the case runs (30s, 2m)" },
+	  NULL, "how long the case runs (30s, 2m)", NULL },
 	{ "seed", OPT_U64, OFF(seed), 0, 0, UINT64_MAX, NULL,
-	  "random seed (0: pick one and print it)" },
+	  "random seed (0: pick one and print it)", NULL },
 	{ "stall-timeout", OPT_DURATION, OFF(stall_ms), 0, 100, 3600 * 1000ULL, NULL,
-	  "no progress for this long is a stall" },
+	  "no progress for this long is a stall", NULL },
 	{ "grace", OPT_DURATION, OFF(grace_ms), 0, 100, 600 * 1000ULL, NULL,
-	  "wait after each proof step" },
+	  "wait after each proof step", NULL },
 	{ "allow-nodax", OPT_BOOL, OFF(allow_nodax), 0, 0, 1, NULL,
-	  "run on a non-DAX directory (tests only; results say dax: false)" },
+	  "run on a non-DAX directory (tests only; results say dax: false)", NULL },
 	{ "monitor", OPT_BOOL, OFF(monitor), 0, 0, 1, NULL,
-	  "watch for stalls (no: benchmarks only, to measure what the watch costs)" },
-	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here" },
-	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports" },
+	  "watch for stalls (no: benchmarks only, to measure what the watch costs)", NULL },
+	{ "result", OPT_STR, OFF(result), SZ(result), 0, 0, NULL, "write the case result as JSON here", NULL },
+	{ "name", OPT_STR, OFF(name), SZ(name), 0, 0, NULL, "case name in KTAP and reports", NULL },
 	{ "trace-instance", OPT_STR, OFF(trace_instance), SZ(trace_instance), 0, 0, NULL,
-	  "the run's tracefs instance, whose PMD fault hist the case reads (set by daxstress run)" },
-	{ "fio-job", OPT_STR, OFF(fio_job), SZ(fio_job), 0, 0, NULL,
-	  "fio pin: job in configs/fio/NAME.fio, or a path" },
+	  "the run's tracefs instance, whose PMD fault hist the case reads (set by daxstress run)", NULL },
 	{ "lockstep", OPT_BOOL, OFF(lockstep), 0, 0, 1, NULL,
-	  "breaks only while pins are held, pins only between breaks (no refault during a break)" },
-	{ "map", OPT_STR, OFF(map), SZ(map), 0, 0, check_map,
-	  "owner mapping: shared (read-write) or private-ro (MAP_PRIVATE, PROT_READ; owners only read)" },
-	{ "hold", OPT_STR, OFF(hold), SZ(hold), 0, 0, check_hold,
-	  "evict-* breakers: hold the file's pages with vmsplice (page references) or an O_DIRECT read from the target in flight (GUP pins)" },
+	  "breaks only while pins are held, pins only between breaks (no refault during a break)", NULL },
+	{ "map", OPT_ENUM, OFF(map), SZ(map), 0, 0, NULL,
+	  "owner mapping: shared (read-write) or private-ro (MAP_PRIVATE, PROT_READ; owners only read)",
+	  case_map_names },
 	{ "owners", OPT_U32, OFF(owners), 0, 1, 8, NULL,
-	  "mapping owner processes sharing the file" },
+	  "mapping owner processes sharing the file", NULL },
 	{ "dax-flag", OPT_BOOL, OFF(dax_flag), 0, 0, 1, NULL,
-	  "set FS_XFLAG_DAX on the case file (makes it DAX on a dax=inode mount)" },
+	  "set FS_XFLAG_DAX on the case file (makes it DAX on a dax=inode mount)", NULL },
 	{ "pmd", OPT_BOOL, OFF(pmd), 0, 0, 1, NULL,
-	  "lay the file out for 2M faults (xfs extent size hint, whole-file fallocate) and report PMD faults or the fallback to PTE" },
+	  "lay the file out for 2M faults (xfs extent size hint, whole-file fallocate) and report PMD faults or the fallback to PTE", NULL },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);
+
+/* ---- the options of pin sources and breakers ------------------------- */
+
+/* The two plugins of a case: slots of struct case_opts. */
+enum { SLOT_PIN, SLOT_BRK, NSLOTS };
+
+static const char *const slot_kind[NSLOTS] = { "pin source", "breaker" };
+static const char *const slot_kinds[NSLOTS] = { "pin sources", "breakers" };
+
+struct plugin {
+	const char *name;
+	const struct plugin_opts *po;
+};
+
+/* The i-th registered plugin of a slot; false past the last. */
+static bool plugin_nth(int slot, size_t i, struct plugin *p)
+{
+	const struct pin_ops *const *pin = __start_daxstress_pins + i;
+	const struct brk_ops *const *brk = __start_daxstress_breakers + i;
+
+	if (slot == SLOT_PIN && pin < __stop_daxstress_pins) {
+		*p = (struct plugin){ (*pin)->name, &(*pin)->opts };
+		return true;
+	}
+	if (slot == SLOT_BRK && brk < __stop_daxstress_breakers) {
+		*p = (struct plugin){ (*brk)->name, &(*brk)->opts };
+		return true;
+	}
+	return false;
+}
+
+/* The pin source or the breaker the case names; false for an unknown name. */
+static bool case_plugin(const struct case_opts *o, int slot, struct plugin *p)
+{
+	const struct pin_ops *pin;
+	const struct brk_ops *brk;
+
+	if (slot == SLOT_PIN) {
+		pin = pin_find(o->pin);
+		if (pin)
+			*p = (struct plugin){ pin->name, &pin->opts };
+		return pin;
+	}
+	brk = brk_find(o->brk);
+	if (brk)
+		*p = (struct plugin){ brk->name, &brk->opts };
+	return brk;
+}
+
+static const struct opt_desc *plugin_opt(const struct plugin *p, const char *key)
+{
+	const struct opt_desc *d;
+
+	for (d = p->po->table; d && d->name; d++)
+		if (!strcmp(d->name, key))
+			return d;
+	return NULL;
+}
+
+static bool any_plugin_has(const char *key)
+{
+	struct plugin p;
+	size_t i;
+	int slot;
+
+	for (slot = 0; slot < NSLOTS; slot++)
+		for (i = 0; plugin_nth(slot, i, &p); i++)
+			if (plugin_opt(&p, key))
+				return true;
+	return false;
+}
+
+static unsigned char *slot_area(struct case_opts *o, int slot)
+{
+	return slot == SLOT_PIN ? o->pin_opts : o->brk_opts;
+}
+
+/*
+ * Give each area the defaults of the plugin the case names now, unless it
+ * holds that plugin's options already (an earlier parse, the runner's copy
+ * of a suite case): a case that changes its breaker starts from the new
+ * breaker's defaults, never from the old one's bytes.
+ */
+static void plugins_bind(struct case_opts *o)
+{
+	static const size_t tag_len = sizeof(o->pin_opts_of);
+	char *tag[NSLOTS] = { o->pin_opts_of, o->brk_opts_of };
+	const char *name[NSLOTS] = { o->pin, o->brk };
+	struct plugin p;
+	int slot;
+
+	_Static_assert(sizeof(o->pin_opts_of) >= sizeof(o->pin) &&
+		       sizeof(o->brk_opts_of) >= sizeof(o->brk), "opts_of shorter than the names");
+	for (slot = 0; slot < NSLOTS; slot++) {
+		if (tag[slot][0] && !strcmp(tag[slot], name[slot]))
+			continue;
+		memset(slot_area(o, slot), 0, CASE_PLUGIN_OPTS_MAX);
+		if (case_plugin(o, slot, &p) && p.po->defaults)
+			memcpy(slot_area(o, slot), p.po->defaults, p.po->size);
+		strscpy_trunc(tag[slot], name[slot], tag_len);
+	}
+}
 
 void case_opts_defaults(struct case_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	strscpy_trunc(o->pin, "pvm", sizeof(o->pin));
 	strscpy_trunc(o->brk, "truncate", sizeof(o->brk));
-	strscpy_trunc(o->fio_job, "libaio", sizeof(o->fio_job));
-	strscpy_trunc(o->hold, "vmsplice", sizeof(o->hold));
 	o->size = 64ULL << 20;
 	o->pin_size = 1ULL << 20;
 	o->break_size = 2ULL << 20;
@@ -129,10 +214,11 @@ void case_opts_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 	o->stall_ms = 10000;
 	o->grace_ms = 5000;
-	strscpy_trunc(o->map, "shared", sizeof(o->map));
+	o->map = CASE_MAP_SHARED;
 	o->owners = 1;
 	o->monitor = true;
 	o->progress_fd = -1;
+	plugins_bind(o);
 }
 
 const struct opt_desc *case_opt_find(const char *name)
@@ -143,6 +229,21 @@ const struct opt_desc *case_opt_find(const char *name)
 		if (!strcmp(case_opt_table[i].name, name))
 			return &case_opt_table[i];
 	return NULL;
+}
+
+bool case_opt_known(const char *name)
+{
+	return case_opt_find(name) || any_plugin_has(name);
+}
+
+const char *case_enum_name(const char *const *names, unsigned int v)
+{
+	unsigned int i;
+
+	for (i = 0; names[i]; i++)
+		if (i == v)
+			return names[i];
+	return "?";
 }
 
 static int parse_bool(const char *v, bool *out)
@@ -186,19 +287,52 @@ static const char *type_hint(enum opt_type t)
 	}
 }
 
-static int opt_set(struct case_opts *o, const char *name, const char *value,
+/* snprintf at the end of what buf holds already. */
+static void appendf(char *buf, size_t len, const char *fmt, ...) __printf(3, 4);
+
+static void appendf(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/* OPT_ENUM: the index of value in names; "must be a, b or c" otherwise. */
+static int enum_set(const struct opt_desc *d, int *field, const char *value,
+		    char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; d->names[i]; i++) {
+		if (!strcmp(d->names[i], value)) {
+			*field = (int)i;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s '%s' must be ", d->name, value);
+	for (i = 0; d->names[i]; i++)
+		appendf(err, errlen, "%s%s", i == 0 ? "" : d->names[i + 1] ? ", " : " or ",
+			d->names[i]);
+	return -EINVAL;
+}
+
+/* Set one option described by d in the struct at base (the case, or a plugin's area). */
+static int opt_set(const struct opt_desc *d, void *base_ptr, const char *value,
 		   char *err, size_t errlen)
 {
-	const struct opt_desc *d = case_opt_find(name);
-	char *base = (char *)o;
+	const char *name = d->name;
+	char *base = base_ptr;
 	uint64_t n;
 
-	if (!d) {
-		snprintf(err, errlen, "unknown option '%s'", name);
-		return -EINVAL;
-	}
 	if (d->check && d->check(value, err, errlen))
 		return -EINVAL;
+	if (d->type == OPT_ENUM)
+		return enum_set(d, (int *)(base + d->offset), value, err, errlen);
 	if (d->type == OPT_STR) {
 		if (strlen(value) >= d->len) {
 			snprintf(err, errlen, "%s: value is longer than %zu characters",
@@ -231,21 +365,100 @@ static int opt_set(struct case_opts *o, const char *name, const char *value,
 	return 0;
 }
 
+static int core_set(struct case_opts *o, const char *key, const char *value,
+		    char *err, size_t errlen)
+{
+	const struct opt_desc *d = case_opt_find(key);
+
+	if (!d) {
+		snprintf(err, errlen, "unknown option '%s'", key);
+		return -EINVAL;
+	}
+	return opt_set(d, o, value, err, errlen);
+}
+
+/*
+ * key is an option of some plugin, not of this case's: say whose it is,
+ * e.g. "fio-job is an option of pin source fio, and this case uses odirect".
+ */
+static int not_ours(const struct case_opts *o, const char *key, char *err, size_t errlen)
+{
+	const char *uses[NSLOTS] = { o->pin, o->brk };
+	char names[NSLOTS][256] = { "", "" };
+	unsigned int count[NSLOTS] = { 0, 0 };
+	struct plugin p;
+	int slot, both;
+	size_t i;
+
+	for (slot = 0; slot < NSLOTS; slot++)
+		for (i = 0; plugin_nth(slot, i, &p); i++)
+			if (plugin_opt(&p, key))
+				appendf(names[slot], sizeof(names[slot]), "%s%s",
+					count[slot]++ ? ", " : "", p.name);
+	if (!count[SLOT_PIN] && !count[SLOT_BRK]) {
+		snprintf(err, errlen, "unknown option '%s'", key);
+		return -EINVAL;
+	}
+	both = count[SLOT_PIN] && count[SLOT_BRK];
+	snprintf(err, errlen, "%s is an option of ", key);
+	for (slot = 0; slot < NSLOTS; slot++)
+		if (count[slot])
+			appendf(err, errlen, "%s%s %s", slot && both ? " and of " : "",
+				count[slot] > 1 ? slot_kinds[slot] : slot_kind[slot], names[slot]);
+	if (both)
+		appendf(err, errlen, ", and this case uses pin source %s and breaker %s",
+			o->pin, o->brk);
+	else
+		appendf(err, errlen, ", and this case uses %s",
+			uses[count[SLOT_PIN] ? SLOT_PIN : SLOT_BRK]);
+	return -EINVAL;
+}
+
+/* A key of the case's pin source or breaker, into that plugin's area. */
+static int plugin_set(struct case_opts *o, const char *key, const char *value,
+		      char *err, size_t errlen)
+{
+	const struct opt_desc *d;
+	struct plugin p;
+	int slot;
+
+	for (slot = 0; slot < NSLOTS; slot++)
+		if (case_plugin(o, slot, &p) && (d = plugin_opt(&p, key)))
+			return opt_set(d, slot_area(o, slot), value, err, errlen);
+	return not_ours(o, key, err, errlen);
+}
+
+static bool is_plugin_key(const char *key)
+{
+	return !case_opt_find(key) && any_plugin_has(key);
+}
+
+/*
+ * The case's own keys first, then its plugins': which pin source and which
+ * breaker own the rest is known only once pin and break are set, and they
+ * may come after the keys of their plugins.
+ */
 int case_opts_parse(struct case_opts *o, const struct case_kv *kv, unsigned int n,
 		    char *err, size_t errlen, unsigned int *bad)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++) {
-		if (opt_set(o, kv[i].key, kv[i].val, err, errlen)) {
-			if (bad)
-				*bad = i;
-			return -EINVAL;
-		}
-	}
+	for (i = 0; i < n; i++)
+		if (!is_plugin_key(kv[i].key) &&
+		    core_set(o, kv[i].key, kv[i].val, err, errlen))
+			goto fail;
+	plugins_bind(o);
+	for (i = 0; i < n; i++)
+		if (is_plugin_key(kv[i].key) &&
+		    plugin_set(o, kv[i].key, kv[i].val, err, errlen))
+			goto fail;
 	if (bad)
 		*bad = n;	/* a problem of the whole case, not of one key */
 	return case_opts_validate(o, err, errlen);
+fail:
+	if (bad)
+		*bad = i;
+	return -EINVAL;
 }
 
 int case_opts_validate(const struct case_opts *o, char *err, size_t errlen)
@@ -264,16 +477,65 @@ int case_opts_validate(const struct case_opts *o, char *err, size_t errlen)
 	return 0;
 }
 
-void case_opts_usage(const char *prog, const char *what)
+bool case_takes_opt(const struct case_opts *o, const char *key)
+{
+	struct plugin p;
+	int slot;
+
+	for (slot = 0; slot < NSLOTS; slot++)
+		if (case_plugin(o, slot, &p) && plugin_opt(&p, key))
+			return true;
+	return false;
+}
+
+int case_opt_provide(struct case_opts *o, const char *key, const char *val, bool overwrite)
+{
+	const struct opt_desc *d;
+	unsigned char *area;
+	struct plugin p;
+	char err[256];
+	int slot;
+
+	plugins_bind(o);
+	for (slot = 0; slot < NSLOTS; slot++) {
+		if (!case_plugin(o, slot, &p) || !(d = plugin_opt(&p, key)))
+			continue;
+		area = slot_area(o, slot);
+		if (!overwrite && d->type == OPT_STR && area[d->offset])
+			return 0;
+		return opt_set(d, area, val, err, sizeof(err)) ? -EINVAL : 1;
+	}
+	return 0;
+}
+
+static void usage_table(const struct opt_desc *d, size_t n)
 {
 	size_t i;
 
-	fprintf(stderr, "usage: %s --dir DIR [options]\n%s\n\noptions:\n", prog, what);
-	for (i = 0; i < case_opt_count; i++) {
-		const struct opt_desc *d = &case_opt_table[i];
+	for (i = 0; i < n && d[i].name; i++)
+		fprintf(stderr, "  --%-15s %s\n", d[i].name, d[i].help);
+}
 
-		fprintf(stderr, "  --%-15s %s\n", d->name, d->help);
+/* The options of every pin source or breaker that has some, under its name. */
+static void usage_plugins(int slot)
+{
+	struct plugin p;
+	size_t i;
+
+	for (i = 0; plugin_nth(slot, i, &p); i++) {
+		if (!p.po->table || !p.po->table[0].name)
+			continue;
+		fprintf(stderr, "\noptions of %s %s:\n", slot_kind[slot], p.name);
+		usage_table(p.po->table, SIZE_MAX);
 	}
+}
+
+void case_opts_usage(const char *prog, const char *what)
+{
+	fprintf(stderr, "usage: %s --dir DIR [options]\n%s\n\noptions:\n", prog, what);
+	usage_table(case_opt_table, case_opt_count);
+	usage_plugins(SLOT_PIN);
+	usage_plugins(SLOT_BRK);
 	fprintf(stderr, "\npin sources: %s\nbreakers:    %s\n", pin_names(), brk_names());
 }
 
@@ -292,29 +554,57 @@ static void bad_option_msg(int argc, char **argv, char *err, size_t errlen)
 		snprintf(err, errlen, "unknown or incomplete option");
 }
 
+/* One long option per name, whichever table or tables it comes from. */
+static void add_lopt(struct option *lopts, size_t *n, const struct opt_desc *d)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp(lopts[i].name, d->name))
+			return;
+	lopts[(*n)++] = (struct option){ d->name,
+		d->type == OPT_BOOL ? optional_argument : required_argument, NULL, 0 };
+}
+
+/* getopt's table: the case's options, every plugin's, and --help. */
+static struct option *long_options(void)
+{
+	const struct opt_desc *d;
+	struct option *lopts;
+	size_t max = case_opt_count + 2, n = 0, i;
+	struct plugin p;
+	int slot;
+
+	for (slot = 0; slot < NSLOTS; slot++)
+		for (i = 0; plugin_nth(slot, i, &p); i++)
+			for (d = p.po->table; d && d->name; d++)
+				max++;
+	lopts = calloc(max, sizeof(*lopts));
+	if (!lopts)
+		return NULL;
+	for (i = 0; i < case_opt_count; i++)
+		add_lopt(lopts, &n, &case_opt_table[i]);
+	for (slot = 0; slot < NSLOTS; slot++)
+		for (i = 0; plugin_nth(slot, i, &p); i++)
+			for (d = p.po->table; d && d->name; d++)
+				add_lopt(lopts, &n, d);
+	lopts[n] = (struct option){ "help", no_argument, NULL, 'h' };
+	return lopts;	/* calloc's zeroes end it */
+}
+
 int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 			 char *err, size_t errlen)
 {
-	struct option lopts[64];
-	struct case_kv *kv;
+	struct option *lopts = long_options();
+	struct case_kv *kv = calloc((size_t)argc + 1, sizeof(*kv));
 	unsigned int n = 0;
-	size_t i;
 	int c, idx, ret = 0;
 
-	kv = calloc((size_t)argc + 1, sizeof(*kv));
-	if (!kv) {
+	if (!kv || !lopts) {
 		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
-	for (i = 0; i < case_opt_count; i++) {
-		lopts[i].name = case_opt_table[i].name;
-		lopts[i].has_arg = case_opt_table[i].type == OPT_BOOL ? optional_argument
-								   : required_argument;
-		lopts[i].flag = NULL;
-		lopts[i].val = 0;
-	}
-	lopts[i++] = (struct option){ "help", no_argument, NULL, 'h' };
-	lopts[i] = (struct option){ NULL, 0, NULL, 0 };
 	opterr = 0;
 	/*
 	 * 0, not 1: glibc then forgets where it was inside a cluster of short
@@ -339,6 +629,8 @@ int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 	}
 	if (!ret)
 		ret = case_opts_parse(o, kv, n, err, errlen, NULL);
+out:
+	free(lopts);
 	free(kv);
 	return ret;
 }

@@ -17,16 +17,27 @@
 /* Where a workload run without --dir (as kselftest runs it) looks for DAX. */
 #define DEFAULT_DAX_DIR "/mnt/daxstress"
 
+/*
+ * The bytes a case keeps for its pin source's own options, and as many for
+ * its breaker's: the largest options struct a plugin may declare (room for
+ * a path and some change). PLUGIN_OPTS() refuses a larger one at build time.
+ */
+#define CASE_PLUGIN_OPTS_MAX	(PATH_MAX + 256)
+#define CASE_PLUGIN_OPTS_ALIGN	16
+
+/* The owner's mapping: MAP_SHARED read-write, or MAP_PRIVATE read-only. */
+enum case_map { CASE_MAP_SHARED, CASE_MAP_PRIVATE_RO };
+/* Their names in suites, command lines and results, by value; NULL ends it. */
+extern const char *const case_map_names[];
+
 struct case_opts {
 	char dir[PATH_MAX];
 	char pin[32];
 	char brk[32];
 	char target[PATH_MAX];
-	char scratch_dev[PATH_MAX];
 	char result[PATH_MAX];
 	char name[128];
 	char trace_instance[48];	/* the run's tracefs instance (lib/trace/tracing.h) */
-	char fio_job[64];
 	uint64_t size;
 	uint64_t pin_size;
 	uint64_t break_size;
@@ -42,8 +53,7 @@ struct case_opts {
 	bool allow_nodax;
 	bool lockstep;
 	/* mappings and modes */
-	char map[16];		/* "shared" or "private-ro" */
-	char hold[16];		/* evict-*: "vmsplice" or "odirect" */
+	enum case_map map;
 	uint32_t owners;	/* mapping owner processes */
 	bool dax_flag;		/* set FS_XFLAG_DAX on the case file (dax=inode) */
 	bool pmd;		/* lay the file out for 2 MiB faults and report them */
@@ -52,6 +62,16 @@ struct case_opts {
 	bool sysrq_w;		/* take sysrq-w at a stall (daxstress run --sysrq-w) */
 	bool clear_warn_once;	/* re-arm WARN_ON_ONCE per case (a VM that is ours alone) */
 	int progress_fd;	/* the runner's progress pipe (lib/monitor/timeline.h), or -1 */
+	/*
+	 * The options of the case's pin source and of its breaker, each the
+	 * plugin's own struct (its PLUGIN_OPTS), read with pin_opts() and
+	 * brk_opts(). *_opts_of names the plugin whose defaults and values the
+	 * area holds: case_opts_parse starts it afresh when pin or break changes.
+	 */
+	char pin_opts_of[32];
+	char brk_opts_of[32];
+	_Alignas(CASE_PLUGIN_OPTS_ALIGN) unsigned char pin_opts[CASE_PLUGIN_OPTS_MAX];
+	_Alignas(CASE_PLUGIN_OPTS_ALIGN) unsigned char brk_opts[CASE_PLUGIN_OPTS_MAX];
 };
 
 /* One key = value of a case: line is its line in a suite file, 0 on a command line. */
@@ -61,20 +81,17 @@ struct case_kv {
 	int line;
 };
 
-/* The owner's mapping: MAP_SHARED read-write, or MAP_PRIVATE read-only. */
-static inline bool case_map_private_ro(const struct case_opts *o)
-{
-	return o->map[0] == 'p';
-}
+/* The name of an enum value (a names array of an OPT_ENUM option). */
+const char *case_enum_name(const char *const *names, unsigned int v);
+#define case_map_name(m) case_enum_name(case_map_names, (m))
 
-/* The eviction breakers hold their pages with an O_DIRECT read in flight. */
-static inline bool case_hold_odirect(const struct case_opts *o)
-{
-	return o->hold[0] == 'o';
-}
+/* OPT_ENUM: an enum field (int sized), set to the index of the value in names. */
+enum opt_type { OPT_STR, OPT_SIZE, OPT_U32, OPT_U64, OPT_DURATION, OPT_BOOL, OPT_ENUM };
 
-enum opt_type { OPT_STR, OPT_SIZE, OPT_U32, OPT_U64, OPT_DURATION, OPT_BOOL };
-
+/*
+ * One option: of the case (case_opt_table, offsets into struct case_opts)
+ * or of a plugin (its own table, offsets into its own options struct).
+ */
 struct opt_desc {
 	const char *name;
 	enum opt_type type;
@@ -83,13 +100,42 @@ struct opt_desc {
 	uint64_t min, max;	/* numbers; durations in ms */
 	int (*check)(const char *value, char *err, size_t errlen);
 	const char *help;
+	const char *const *names;	/* OPT_ENUM: the values' names, NULL-terminated */
 };
+
+/*
+ * A pin source's or breaker's own options: its table (ending with a NULL
+ * name), the size of its options struct and that struct's defaults. The
+ * keys of a case that are not the case's own options are looked up in the
+ * tables of the case's pin source and breaker.
+ */
+struct plugin_opts {
+	const struct opt_desc *table;
+	size_t size;
+	const void *defaults;
+};
+
+/* sizeof(type), or a build error when type does not fit a case's area. */
+#define PLUGIN_OPTS_SIZE(type) \
+	(sizeof(type) + 0 * sizeof(struct { \
+		_Static_assert(sizeof(type) <= CASE_PLUGIN_OPTS_MAX, \
+			       "a plugin's options struct exceeds CASE_PLUGIN_OPTS_MAX"); \
+		_Static_assert(_Alignof(type) <= CASE_PLUGIN_OPTS_ALIGN, \
+			       "a plugin's options struct needs more than CASE_PLUGIN_OPTS_ALIGN"); \
+		int unused; }))
+
+/* .opts of a pin source or breaker: its table and its defaults (a struct). */
+#define PLUGIN_OPTS(tbl, defs) \
+	{ .table = (tbl), .size = PLUGIN_OPTS_SIZE(__typeof__(defs)), .defaults = &(defs) }
 
 extern const struct opt_desc case_opt_table[];
 extern const size_t case_opt_count;
 
 void case_opts_defaults(struct case_opts *o);
+/* A case option of case_opt_table (not a plugin's), or NULL. */
 const struct opt_desc *case_opt_find(const char *name);
+/* Is name an option of the case or of any pin source or breaker? */
+bool case_opt_known(const char *name);
 /*
  * The one parser of case options: set every key of kv, in order, on o (its
  * defaults already set), then check them together. 0, or -EINVAL with a
@@ -100,6 +146,16 @@ int case_opts_parse(struct case_opts *o, const struct case_kv *kv, unsigned int 
 		    char *err, size_t errlen, unsigned int *bad);
 /* Checks across options (sizes that must fit each other). */
 int case_opts_validate(const struct case_opts *o, char *err, size_t errlen);
+/* Does the case's pin source or breaker take the option key? */
+bool case_takes_opt(const struct case_opts *o, const char *key);
+/*
+ * A value the run or the environment provides for a plugin's option (the
+ * scratch device of daxstress run --scratch-dev): set on a case whose pin
+ * source or breaker takes key, left alone on any other. overwrite false:
+ * only where the case left that string option empty. 1 set, 0 left
+ * alone, -EINVAL a value the option refuses.
+ */
+int case_opt_provide(struct case_opts *o, const char *key, const char *val, bool overwrite);
 /* argv's --key=value pairs through case_opts_parse. 0 ok, 1 --help, -EINVAL error. */
 int case_opts_parse_argv(struct case_opts *o, int argc, char **argv,
 			 char *err, size_t errlen);

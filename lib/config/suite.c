@@ -143,7 +143,8 @@ static int on_key(void *user, int line, const char *section, const char *key,
 		strscpy_trunc(c->fs, val, sizeof(c->fs));
 		return 0;
 	}
-	if (!case_opt_find(key))
+	/* A plugin's key is checked against the case's plugins when it is parsed. */
+	if (!case_opt_known(key))
 		return fail(p, "unknown option '%s'", key);
 	return set_kv(p, c, key, val);
 }

@@ -2,7 +2,8 @@
 /*
  * Suites: fio-style INI files, configs/<name>.conf. [global] holds defaults,
  * every other section is one case. Keys are the case options of
- * lib/config/caseopt.c plus "workload" and "fs" (the filesystems a case is for).
+ * lib/config/caseopt.c, the options of the case's pin source and breaker
+ * (their own tables), plus "workload" and "fs" (the filesystems a case is for).
  * Loading parses each case into its struct case_opts, once; errors name the
  * file, the line and the problem.
  */

@@ -172,7 +172,7 @@ static void serve_commands(const struct role_env *env, struct dmap *m, bool firs
 
 static int map_file(const struct role_env *env, struct dmap *m, char *err, size_t len)
 {
-	if (case_map_private_ro(env->o))
+	if (env->o->map == CASE_MAP_PRIVATE_RO)
 		return dmap_open_private_ro(m, env->fd, env->size, env->o->align, err, len);
 	return dmap_open(m, env->fd, env->size, env->o->align, env->dax, err, len);
 }

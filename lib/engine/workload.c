@@ -263,8 +263,8 @@ static int open_target(struct wl *w)
 	uint64_t need = w->o.pin_size * 8;
 	int ret;
 
-	/* the pinner's O_DIRECT side, or the eviction breakers' (hold = odirect) */
-	if (!(w->env.pin->flags & PIN_F_TARGET) && !case_hold_odirect(&w->o))
+	/* the pinner's O_DIRECT side, or the breaker's (evict-*: hold = odirect) */
+	if (!(w->env.pin->flags & PIN_F_TARGET) && !brk_wants_target(&w->o))
 		return 0;
 	ret = target_open(&w->tgt, w->o.target, need < (4u << 20) ? 4u << 20 : need,
 			  err, sizeof(err));
@@ -832,7 +832,7 @@ static void print_result(struct wl *w, struct ktap *k)
 		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
 			ktap_diag(k, "kernel: %s", w->res.mon->kmsg.line[i]);
 	ktap_diag(k, "mapping: %s, %u owner process%s%s, align %lluk, FilePmdMapped up to %ld kB",
-		  w->o.map, w->o.owners, w->o.owners > 1 ? "es" : "",
+		  case_map_name(w->o.map), w->o.owners, w->o.owners > 1 ? "es" : "",
 		  w->o.dax_flag ? ", FS_XFLAG_DAX set" : "",
 		  (unsigned long long)(w->o.align >> 10), w->res.pmd_kb);
 	print_pmd(k, &w->res);
@@ -888,11 +888,6 @@ static int resolve(struct wl *w, char *err, size_t len)
 		snprintf(err, len, "the planted pin sources (plant-*) and the plant-wait breaker only work with each other");
 		return -EINVAL;
 	}
-	if (case_hold_odirect(&w->o) && !(w->env.brk->flags & BRK_F_HOLD)) {
-		snprintf(err, len, "hold = odirect is for the breakers that hold pages themselves (evict-close, evict-unlink, evict-umount), not %s",
-			 w->o.brk);
-		return -EINVAL;
-	}
 	if (!w->o.seed)
 		w->o.seed = (now_ns() ^ ((uint64_t)getpid() << 32)) | 1;
 	if (!w->o.name[0])
@@ -900,18 +895,14 @@ static int resolve(struct wl *w, char *err, size_t len)
 			 w->o.pin, w->o.brk);
 	strscpy_trunc(w->res.name, w->o.name, sizeof(w->res.name));
 	strscpy_trunc(w->res.workload, w->desc->name, sizeof(w->res.workload));
-	/* A fio case is known by its job too: fio:libaio, fio:io_uring_fixed ... */
-	if (!strcmp(w->o.pin, "fio"))
-		snprintf(w->res.pin, sizeof(w->res.pin), "fio:%s", w->o.fio_job);
-	else
-		strscpy_trunc(w->res.pin, w->o.pin, sizeof(w->res.pin));
+	pin_label(&w->o, w->res.pin, sizeof(w->res.pin));
 	strscpy_trunc(w->res.brk, w->o.brk, sizeof(w->res.brk));
 	strscpy_trunc(w->res.dir, w->o.dir, sizeof(w->res.dir));
 	w->res.seed = w->o.seed;
 	/* Can anything fault the pages back in while a break waits? */
 	w->res.refault = w->o.owner_threads > 0 || !w->o.lockstep;
 	w->res.align = w->o.align;
-	strscpy_trunc(w->res.map, w->o.map, sizeof(w->res.map));
+	strscpy_trunc(w->res.map, case_map_name(w->o.map), sizeof(w->res.map));
 	w->res.owners = w->o.owners;
 	w->res.dax_flag = w->o.dax_flag;
 	w->res.pmd_expected = w->o.pmd;

@@ -56,7 +56,7 @@ int wl_main(const struct wl_desc *desc, int argc, char **argv)
 	}
 	if (!o.dir[0] && dir && *dir)
 		strscpy_trunc(o.dir, dir, sizeof(o.dir));
-	if (!o.scratch_dev[0] && scratch && *scratch)
-		strscpy_trunc(o.scratch_dev, scratch, sizeof(o.scratch_dev));
+	if (scratch && *scratch)
+		case_opt_provide(&o, "scratch-dev", scratch, false);
 	return desc->run ? desc->run(&o) : wl_engine_run(&o);
 }

@@ -26,6 +26,20 @@
 #include "../core/paths.h"
 #include "pin.h"
 
+/* The fio pin source's own options (its table at the end of this file). */
+struct fio_opts {
+	char job[64];		/* fio-job: configs/fio/NAME.fio, or a path */
+};
+
+static const struct fio_opts fio_defaults = { .job = "libaio" };
+
+static const char *fio_job(const struct pin_env *env)
+{
+	const struct fio_opts *fo = pin_opts(env);
+
+	return fo->job;
+}
+
 struct fio_run {
 	pid_t pid;
 	int out;		/* fio's stdout: one JSON object per second */
@@ -69,9 +83,9 @@ static int fio_start(struct pin_env *env, struct fio_run *f)
 	char job[PATH_MAX];
 	int p[2], e;
 
-	if (job_path(env->o->fio_job, job, sizeof(job))) {
+	if (job_path(fio_job(env), job, sizeof(job))) {
 		shared_error(env->sh, "fio job '%s' not found (configs/fio/NAME.fio or a path)",
-			     env->o->fio_job);
+			     fio_job(env));
 		return -ENOENT;
 	}
 	snprintf(f->err, sizeof(f->err), "/tmp/daxstress-fio-%d.err", getpid());
@@ -187,13 +201,13 @@ static int fio_ended(struct pin_env *env, struct pin_thread *t, struct fio_run *
 	msg[strcspn(msg, "\n")] = '\0';
 	if (strstr(msg, "Operation not supported") || strstr(msg, "Bad address")) {
 		shared_note(env->sh, "fio %s: the kernel refused its buffers (%s)",
-			    env->o->fio_job, msg);
+			    fio_job(env), msg);
 		hb_set_state(t->hb, HB_IDLE);
 		while (!atomic_load(&env->sh->stop) && !atomic_load(&env->sh->pin_park))
 			sleep_ms(20);
 		return 0;
 	}
-	shared_error(env->sh, "fio %s exited (status %d): %s", env->o->fio_job, status,
+	shared_error(env->sh, "fio %s exited (status %d): %s", fio_job(env), status,
 		     msg[0] ? msg : "no message");
 	return -EIO;
 }
@@ -261,6 +275,21 @@ static void fio_thread_exit(struct pin_env *env, void *priv, struct pin_thread *
 	free(f);
 }
 
+/* A fio case is known by its job too: fio:libaio, fio:io_uring_fixed ... */
+static void fio_label(const struct case_opts *o, char *buf, size_t len)
+{
+	const struct fio_opts *fo = (const void *)o->pin_opts;
+
+	snprintf(buf, len, "fio:%s", fo->job);
+}
+
+static const struct opt_desc fio_opt_table[] = {
+	{ .name = "fio-job", .type = OPT_STR, .offset = offsetof(struct fio_opts, job),
+	  .len = sizeof(((struct fio_opts *)0)->job),
+	  .help = "the fio job: configs/fio/NAME.fio, or a path (default libaio)" },
+	{ .name = NULL }
+};
+
 static const struct pin_ops pin_fio_ops = {
 	.name = "fio",
 	.help = "a fio job (fio-job = configs/fio/NAME.fio) with its buffers in the DAX file",
@@ -268,6 +297,8 @@ static const struct pin_ops pin_fio_ops = {
 	.thread_init = fio_thread_init,
 	.pin = fio_or_park,
 	.thread_exit = fio_thread_exit,
+	.opts = PLUGIN_OPTS(fio_opt_table, fio_defaults),
+	.label = fio_label,
 };
 
 PIN_SOURCE(pin_fio_ops);

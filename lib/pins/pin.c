@@ -31,6 +31,16 @@ const char *pin_names(void)
 	return buf;
 }
 
+void pin_label(const struct case_opts *o, char *buf, size_t len)
+{
+	const struct pin_ops *p = pin_find(o->pin);
+
+	if (p && p->label)
+		p->label(o, buf, len);
+	else
+		strscpy_trunc(buf, o->pin, len);
+}
+
 uint64_t pin_pick_target(const struct pin_env *env, struct rng *rng, uint64_t len)
 {
 	return rng_below(rng, (env->target_size - len) / 4096 + 1) * 4096;

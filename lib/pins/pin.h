@@ -54,6 +54,10 @@ struct pin_ops {
 	int (*pin)(struct pin_env *env, void *priv, struct pin_thread *t);
 	void (*thread_exit)(struct pin_env *env, void *priv, struct pin_thread *t);
 	void (*teardown)(struct pin_env *env, void *priv);
+	/* Its own options: PLUGIN_OPTS(table, defaults) (caseopt.h), read with pin_opts(). */
+	struct plugin_opts opts;
+	/* The case's pin in results, when its options tell cases apart (fio:libaio). */
+	void (*label)(const struct case_opts *o, char *buf, size_t len);
 };
 
 /*
@@ -72,6 +76,13 @@ extern const struct pin_ops *const __stop_daxstress_pins[];
 	for (p = __start_daxstress_pins; p < __stop_daxstress_pins; p++)
 
 const struct pin_ops *pin_find(const char *name);
+/* The case's pin source's own options struct (its PLUGIN_OPTS). */
+static inline const void *pin_opts(const struct pin_env *env)
+{
+	return env->o->pin_opts;
+}
+/* The case's pin source as results name it: its label, else its name. */
+void pin_label(const struct case_opts *o, char *buf, size_t len);
 /* Comma-separated names, for messages. */
 const char *pin_names(void);
 /* A random page-aligned range of len bytes inside the break region. */

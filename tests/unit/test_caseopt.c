@@ -56,8 +56,8 @@ static void test_modes(void **state)
 
 	(void)state;
 	assert_int_equal(parse(&o, err, sizeof(err), "--dir", "/mnt", NULL), 0);
-	assert_string_equal(o.map, "shared");
-	assert_false(case_map_private_ro(&o));
+	assert_int_equal(o.map, CASE_MAP_SHARED);
+	assert_string_equal(case_map_name(o.map), "shared");
 	assert_int_equal(o.owners, 1);
 	assert_false(o.dax_flag);
 	assert_false(o.pmd);
@@ -66,7 +66,8 @@ static void test_modes(void **state)
 			       "--owners=3", "--dax-flag", "--pmd=yes", "--break", "clone",
 			       "--break-pause=2ms", NULL), 0);
 	assert_int_equal(o.break_pause_ms, 2);
-	assert_true(case_map_private_ro(&o));
+	assert_int_equal(o.map, CASE_MAP_PRIVATE_RO);
+	assert_string_equal(case_map_name(o.map), "private-ro");
 	assert_int_equal(o.owners, 3);
 	assert_true(o.dax_flag);
 	assert_true(o.pmd);
