@@ -112,7 +112,7 @@ int vm_find_vmdir(struct vm_ctx *c)
 		snprintf(c->vmdir, sizeof(c->vmdir), "%s", env);
 		return vm_is_exec(env, "kernel.sh") ? 0 : -ENOENT;
 	}
-	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(rel); i++) {
 		snprintf(c->vmdir, sizeof(c->vmdir), "%s/%s", c->exedir, rel[i]);
 		if (vm_is_exec(c->vmdir, "kernel.sh"))
 			return 0;
@@ -185,7 +185,7 @@ static int vm_read_line(const char *path, char *buf, size_t size)
 int vm_resolve_kernel(struct vm_ctx *c)
 {
 	char script[PATH_MAX], path[PATH_MAX];
-	char *argv[] = { script, (char *)c->o->kernel, (char *)c->o->modules, NULL };
+	char *const argv[] = { script, (char *)c->o->kernel, (char *)c->o->modules, NULL };
 	int ret;
 
 	snprintf(script, sizeof(script), "%s/kernel.sh", c->vmdir);
@@ -202,7 +202,7 @@ int vm_build_initrd(struct vm_ctx *c)
 {
 	char script[PATH_MAX];
 	char none[] = "-";
-	char *argv[] = { script, c->kdir, *c->payload ? c->payload : none, NULL };
+	char *const argv[] = { script, c->kdir, *c->payload ? c->payload : none, NULL };
 	int ret;
 
 	if (c->o->initrd) {

@@ -28,10 +28,13 @@
 #                        space (kselftests included) has only <stdint.h>'s.
 #   BIT_MACRO            BIT() is linux/bits.h, which user space lacks, and
 #                        some 1u << N here are sizes (1 MiB), not bits.
+#   VOLATILE             the kernel's rule is for kernel code; in user space
+#                        a flag set by a signal handler must be a volatile
+#                        sig_atomic_t (C11 7.14.1.1), which is our only use.
 set -u
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/daxstress/checkpatch
-ignore="PREFER_KERNEL_TYPES,BIT_MACRO"
+ignore="PREFER_KERNEL_TYPES,BIT_MACRO,VOLATILE"
 
 die2() {
 	echo "checkpatch: $*" >&2

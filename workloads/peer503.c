@@ -54,6 +54,7 @@ struct peer {
 	int fd;
 	char *map;
 	atomic_bool stop;
+	/* shared by the reader, the breaker and the monitor loop */
 	_Atomic uint64_t reads, read_err, breaks, last_break_ns;
 	uint64_t op_count[OP__COUNT];
 	uint64_t op_err[OP__COUNT];
@@ -205,8 +206,8 @@ static void race(struct peer *p)
 		if (now_ns() - last < stall)
 			continue;
 		judge_add(&p->judge, "monitor", V_HANG,
-			 "the breaker made no progress for %.1f s, %.1f s into the case (baseline: no proof ladder)",
-			 ns_to_s(stall), ns_to_s(now_ns() - start));
+			  "the breaker made no progress for %.1f s, %.1f s into the case (baseline: no proof ladder)",
+			  ns_to_s(stall), ns_to_s(now_ns() - start));
 		break;
 	}
 	atomic_store(&p->stop, true);
@@ -289,9 +290,8 @@ static int peer_run(struct case_opts *o)
 	p.fd = -1;
 	p.tgt.fd = -1;
 	ret = setup(&p, err, sizeof(err));
-	if (ret < 0) {
+	if (ret < 0)
 		judge_add(&p.judge, "setup", V_ERROR, "%s", err);
-	}
 	if (ret)
 		goto out;
 	race(&p);
