@@ -422,9 +422,13 @@ static int plugin_set(struct case_opts *o, const char *key, const char *value,
 	struct plugin p;
 	int slot;
 
-	for (slot = 0; slot < NSLOTS; slot++)
-		if (case_plugin(o, slot, &p) && (d = plugin_opt(&p, key)))
+	for (slot = 0; slot < NSLOTS; slot++) {
+		if (!case_plugin(o, slot, &p))
+			continue;
+		d = plugin_opt(&p, key);
+		if (d)
 			return opt_set(d, slot_area(o, slot), value, err, errlen);
+	}
 	return not_ours(o, key, err, errlen);
 }
 
@@ -498,7 +502,10 @@ int case_opt_provide(struct case_opts *o, const char *key, const char *val, bool
 
 	plugins_bind(o);
 	for (slot = 0; slot < NSLOTS; slot++) {
-		if (!case_plugin(o, slot, &p) || !(d = plugin_opt(&p, key)))
+		if (!case_plugin(o, slot, &p))
+			continue;
+		d = plugin_opt(&p, key);
+		if (!d)
 			continue;
 		area = slot_area(o, slot);
 		if (!overwrite && d->type == OPT_STR && area[d->offset])

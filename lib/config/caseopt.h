@@ -14,6 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/util.h"
+
 /* Where a workload run without --dir (as kselftest runs it) looks for DAX. */
 #define DEFAULT_DAX_DIR "/mnt/daxstress"
 
@@ -70,8 +72,8 @@ struct case_opts {
 	 */
 	char pin_opts_of[32];
 	char brk_opts_of[32];
-	_Alignas(CASE_PLUGIN_OPTS_ALIGN) unsigned char pin_opts[CASE_PLUGIN_OPTS_MAX];
-	_Alignas(CASE_PLUGIN_OPTS_ALIGN) unsigned char brk_opts[CASE_PLUGIN_OPTS_MAX];
+	unsigned char pin_opts[CASE_PLUGIN_OPTS_MAX] __aligned(CASE_PLUGIN_OPTS_ALIGN);
+	unsigned char brk_opts[CASE_PLUGIN_OPTS_MAX] __aligned(CASE_PLUGIN_OPTS_ALIGN);
 };
 
 /* One key = value of a case: line is its line in a suite file, 0 on a command line. */

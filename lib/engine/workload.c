@@ -832,7 +832,7 @@ static void print_result(struct wl *w, struct ktap *k)
 		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
 			ktap_diag(k, "kernel: %s", w->res.mon->kmsg.line[i]);
 	ktap_diag(k, "mapping: %s, %u owner process%s%s, align %lluk, FilePmdMapped up to %ld kB",
-		  case_map_name(w->o.map), w->o.owners, w->o.owners > 1 ? "es" : "",
+		  w->res.map, w->o.owners, w->o.owners > 1 ? "es" : "",
 		  w->o.dax_flag ? ", FS_XFLAG_DAX set" : "",
 		  (unsigned long long)(w->o.align >> 10), w->res.pmd_kb);
 	print_pmd(k, &w->res);
