@@ -6,22 +6,36 @@
  * (per filesystem under "filesystems"); the output has the same form.
  * Cases keep the suite's order; the totals are counted again; a case found
  * twice, different suites, filesystems or kernels are errors; a missing
- * shard is reported and recorded ("complete": false).
+ * shard is reported and recorded ("complete": false), and every case of
+ * the suite that no shard reported is listed with the verdict "miss".
+ * Beside the JSON it writes what run writes: JUnit, KTAP, HTML, KCIDB.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "../lib/config/suite.h"
 #include "../lib/core/jsonutil.h"
+#include "../lib/core/paths.h"
+#include "../lib/report/junit.h"
+#include "../lib/report/ktap.h"
 #include "../lib/report/result.h"
 #include "../lib/verdict/verdict.h"
 #include "commands.h"
+#include "kcidb.h"
 #include "report.h"
 
 #define MERGE_MAX 256
+#define MISS_REASON "no shard reported this case"
+
+struct merge_opts {
+	const char *junit, *html, *kcidb, *ktap;	/* ktap "-": stdout */
+};
 
 struct merge {
 	const char *name[MERGE_MAX];
@@ -83,6 +97,12 @@ static int add_cases(struct merge *m, struct json_object *all, struct json_objec
 				 json_str(c, "name"), name);
 			return -EINVAL;
 		}
+		/* which run it came from: KCIDB dates a case from its own run's end */
+		if (json_str(rep, "shard")[0])
+			json_object_object_add(c, "shard", json_object_new_string(json_str(rep, "shard")));
+		if (json_str(rep, "finished")[0])
+			json_object_object_add(c, "run_finished",
+					       json_object_new_string(json_str(rep, "finished")));
 		json_object_array_add(all, json_object_get(c));
 	}
 	return 0;
@@ -91,13 +111,19 @@ static int add_cases(struct merge *m, struct json_object *all, struct json_objec
 static struct json_object *totals(struct json_object *cases)
 {
 	struct json_object *t = json_object_new_object();
-	int n[5] = { 0 };	/* pass fail xfail skip error */
+	int n[6] = { 0 };	/* pass fail xfail skip error miss */
+	const char *vs;
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(cases); i++) {
 		enum verdict v = V_ERROR;
 
-		verdict_parse(json_str(json_object_array_get_idx(cases, i), "verdict"), &v);
+		vs = json_str(json_object_array_get_idx(cases, i), "verdict");
+		if (!strcmp(vs, "miss")) {
+			n[5]++;
+			continue;
+		}
+		verdict_parse(vs, &v);
 		n[v == V_PASS ? 0 : v == V_XFAIL ? 2 : v == V_SKIP ? 3 : v == V_ERROR ? 4 : 1]++;
 	}
 	json_object_object_add(t, "pass", json_object_new_int(n[0]));
@@ -105,6 +131,7 @@ static struct json_object *totals(struct json_object *cases)
 	json_object_object_add(t, "xfail", json_object_new_int(n[2]));
 	json_object_object_add(t, "skip", json_object_new_int(n[3]));
 	json_object_object_add(t, "error", json_object_new_int(n[4]));
+	json_object_object_add(t, "miss", json_object_new_int(n[5]));
 	return t;
 }
 
@@ -137,6 +164,96 @@ static void shard_list(struct json_object *out, struct json_object **reps, int n
 			seen, total);
 }
 
+/*
+ * The suite the reports name: as given, else (another machine's path, a
+ * guest's /usr/share/...) by its name in our configs/. NULL if neither.
+ */
+static struct suite *load_suite(const char *path)
+{
+	struct suite *s = calloc(1, sizeof(*s));
+	char name[256], found[PATH_MAX], err[512];
+	const char *b = base(path);
+	size_t n = strcspn(b, ".");
+
+	if (!s || !path[0])
+		goto fail;
+	if (!suite_load(s, path, err, sizeof(err)))
+		return s;
+	snprintf(name, sizeof(name), "%.*s", (int)n, b);
+	if (n && !path_suite(name, found, sizeof(found)) && !suite_load(s, found, err, sizeof(err)))
+		return s;
+fail:
+	free(s);
+	return NULL;
+}
+
+static bool has_index(struct json_object *cases, unsigned int i)
+{
+	size_t j;
+
+	for (j = 0; j < json_object_array_length(cases); j++)
+		if (json_num(json_object_array_get_idx(cases, j), "suite_index", -1) == i)
+			return true;
+	return false;
+}
+
+static struct json_object *miss_case(const char *fs, const char *sname, unsigned int i,
+				     const char *why)
+{
+	struct json_object *o = json_object_new_object();
+	char name[160], idx[32];
+
+	if (!sname) {
+		snprintf(idx, sizeof(idx), "case-%u", i);
+		sname = idx;
+	}
+	snprintf(name, sizeof(name), "%s.%s", fs, sname);
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "suite_case", json_object_new_string(sname));
+	json_object_object_add(o, "suite_index", json_object_new_int((int)i));
+	json_object_object_add(o, "fs", json_object_new_string(fs));
+	json_object_object_add(o, "verdict", json_object_new_string("miss"));
+	json_object_object_add(o, "reason", json_object_new_string(why));
+	json_object_object_add(o, "dax", json_object_new_boolean(false));
+	json_object_object_add(o, "detect_s", NULL);
+	json_object_object_add(o, "stack", json_object_new_string(""));
+	return o;
+}
+
+/*
+ * Every case of the suite that no report has: "miss", never left out. The
+ * names come from the suite file; without it only the count is known.
+ */
+static void add_missing(struct json_object *rep, struct json_object *cases)
+{
+	int total = (int)json_num(rep, "suite_cases", -1);
+	struct suite *s = load_suite(json_str(rep, "suite"));
+	const char *fs = json_str(rep, "fs");
+	char why[PATH_MAX + 128];
+	int i;
+
+	if (s && total < 0)
+		total = (int)s->ncases;
+	if (s && (unsigned int)total != s->ncases) {
+		fprintf(stderr, "daxstress merge: warning: %s has %u cases, the reports say %d: missing cases are named by number\n",
+			s->path, s->ncases, total);
+		free(s);
+		s = NULL;
+	}
+	snprintf(why, sizeof(why), MISS_REASON "%s%s%s", s ? "" : " (the suite file ",
+		 s ? "" : json_str(rep, "suite"), s ? "" : " cannot be read here: name unknown)");
+	for (i = 0; i < total; i++) {
+		const char *sname = NULL;
+
+		if (has_index(cases, (unsigned int)i))
+			continue;
+		if (s)
+			sname = s->cases[i].name;
+		json_object_array_add(cases, miss_case(fs, sname, (unsigned int)i, why));
+	}
+	free(s);
+}
+
 /* Merge run reports reps[0..n) into a new run report. */
 static struct json_object *merge_runs(struct merge *m, struct json_object **reps,
 				      const char **names, int n)
@@ -151,6 +268,7 @@ static struct json_object *merge_runs(struct merge *m, struct json_object **reps
 			return NULL;
 		}
 	}
+	add_missing(reps[0], cases);
 	json_object_array_sort(cases, by_index);
 	json_object_deep_copy(reps[0], &out, NULL);
 	json_object_object_add(out, "cases", cases);
@@ -226,32 +344,194 @@ static int load(struct merge *m, int argc, char **argv)
 	return 0;
 }
 
+/* The run reports inside the merged report: itself, or each filesystem's of a vm report. */
+static struct json_object *run_list(struct json_object *out)
+{
+	struct json_object *list = json_object_new_array(), *fss;
+
+	if (!json_object_object_get_ex(out, "filesystems", &fss)) {
+		json_object_array_add(list, json_object_get(out));
+		return list;
+	}
+	json_object_object_foreach(fss, fs, f) {
+		struct json_object *res;
+
+		(void)fs;
+		if (json_object_object_get_ex(f, "result", &res) && json_arr(res, "cases"))
+			json_object_array_add(list, json_object_get(res));
+	}
+	return list;
+}
+
+static void ktap_case(struct ktap *k, struct json_object *c)
+{
+	const char *vs = json_str(c, "verdict"), *why = json_str(c, "reason");
+	enum verdict v = V_ERROR;
+	char title[256], miss[600];
+
+	if (!strcmp(vs, "miss")) {
+		/* KTAP has no "did not run": an error that says so */
+		snprintf(miss, sizeof(miss), "miss: %s", why);
+		ktap_diag(k, "%s", miss);
+		ktap_result(k, V_ERROR, json_str(c, "name"), miss);
+		return;
+	}
+	verdict_parse(vs, &v);
+	title[0] = '\0';
+	if (json_str(c, "title")[0])
+		snprintf(title, sizeof(title), "%s", json_str(c, "title"));
+	if (v == V_XFAIL)
+		ktap_diag(k, "xfail: %s", why);
+	else if (verdict_is_failure(v) && v != V_ERROR)
+		ktap_diag(k, "verdict %s: %s%s%s", vs, title, title[0] ? ": " : "", why);
+	ktap_result(k, v, json_str(c, "name"), why);
+}
+
+static int write_ktap(const char *path, struct json_object *list)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	struct json_object *cases;
+	unsigned int n = 0;
+	struct ktap k;
+	size_t i, j;
+
+	if (!f)
+		return -errno;
+	for (i = 0; i < json_object_array_length(list); i++)
+		n += json_object_array_length(json_arr(json_object_array_get_idx(list, i), "cases"));
+	ktap_init(&k, f);
+	ktap_header(&k);
+	ktap_plan(&k, n);
+	for (i = 0; i < json_object_array_length(list); i++) {
+		cases = json_arr(json_object_array_get_idx(list, i), "cases");
+		for (j = 0; j < json_object_array_length(cases); j++)
+			ktap_case(&k, json_object_array_get_idx(cases, j));
+	}
+	ktap_totals(&k);
+	if (f != stdout && fclose(f))
+		return -errno;
+	return 0;
+}
+
+static int write_html(const char *dir, struct json_object *out, struct json_object *list)
+{
+	char title[256];
+
+	snprintf(title, sizeof(title), "daxstress merge: %s, %s",
+		 json_str(out, "kernel")[0] ? json_str(out, "kernel") : json_str(out, "kernel_release"),
+		 base(json_str(out, "suite")));
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return html_write_run(dir, list, title, "merged from the shards' reports");
+}
+
+/* Every format asked for; the first failure is the result, all are tried. */
+static int write_all(const struct merge_opts *o, struct json_object *out, const char *json)
+{
+	struct json_object *list = run_list(out);
+	int ret = 0, err;
+
+	if (kcidb_report(out, o->kcidb, "merge"))
+		ret = -EIO;
+	err = json_write_file(out, json);
+	if (err)
+		fprintf(stderr, "daxstress merge: cannot write %s: %s\n", json, strerror(-err));
+	ret = ret ? ret : err;
+	err = o->junit ? junit_write(o->junit, list) : 0;
+	if (err)
+		fprintf(stderr, "daxstress merge: cannot write %s: %s\n", o->junit, strerror(-err));
+	ret = ret ? ret : err;
+	err = o->html ? write_html(o->html, out, list) : 0;
+	if (err)
+		fprintf(stderr, "daxstress merge: cannot write %s/index.html: %s\n", o->html, strerror(-err));
+	ret = ret ? ret : err;
+	err = o->ktap ? write_ktap(o->ktap, list) : 0;
+	if (err)
+		fprintf(stderr, "daxstress merge: cannot write %s: %s\n", o->ktap, strerror(-err));
+	json_object_put(list);
+	return ret ? ret : err;
+}
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: daxstress merge [--junit FILE] [--html DIR] [--kcidb FILE] [--ktap FILE|-]\n"
+		"                       OUT.json IN.json...\n"
+		"  joins the JSON reports of --shard K/N runs (all run or all vm reports); a case\n"
+		"  of the suite that no report has is listed with the verdict \"miss\"\n"
+		"  --junit FILE   also write JUnit XML\n"
+		"  --html DIR     also write DIR/index.html with every case's timeline\n"
+		"  --kcidb FILE   also write KCIDB v5 JSON (docs/report-schema.md)\n"
+		"  --ktap FILE|-  also write the merged KTAP stream (\"-\": stdout)\n");
+}
+
+static int parse_args(struct merge_opts *o, int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "junit", required_argument, NULL, 'J' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "kcidb", required_argument, NULL, 'K' },
+		{ "ktap", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o->junit = optarg;
+			break;
+		case 'H':
+			o->html = optarg;
+			break;
+		case 'K':
+			o->kcidb = optarg;
+			break;
+		case 'T':
+			o->ktap = optarg;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "daxstress merge: unknown or incomplete option '%s'\n",
+				argv[optind - 1]);
+			print_usage(stderr);
+			return -1;
+		}
+	}
+	if (argc - optind < 2) {
+		print_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_merge(int argc, char **argv)
 {
+	struct merge_opts o = { 0 };
 	struct merge m = { 0 };
 	struct json_object *out = NULL;
-	int i, ret = EXIT_USAGE;
+	int i, ret;
 
-	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		printf("usage: daxstress merge OUT.json IN.json...\n"
-		       "  joins the JSON reports of --shard K/N runs (all run or all vm reports)\n");
-		return 0;
-	}
-	if (argc < 3) {
-		fprintf(stderr, "usage: daxstress merge OUT.json IN.json...\n");
-		return EXIT_USAGE;
-	}
-	if (!load(&m, argc - 2, argv + 2))
+	ret = parse_args(&o, argc, argv);
+	if (ret)
+		return ret > 0 ? 0 : EXIT_USAGE;
+	argv += optind;
+	argc -= optind;
+	ret = EXIT_USAGE;
+	if (!load(&m, argc - 1, argv + 1))
 		out = is_vm(m.in[0]) ? merge_vms(&m) :
 		      merge_runs(&m, m.in, m.name, m.n);
 	if (!out) {
 		fprintf(stderr, "daxstress merge: %s\n", m.err);
 		goto out;
 	}
-	if (json_write_file(out, argv[1])) {
-		fprintf(stderr, "daxstress merge: cannot write %s\n", argv[1]);
+	if (write_all(&o, out, argv[0]))
 		goto out;
-	}
 	ret = 0;
 out:
 	json_object_put(out);

@@ -37,6 +37,7 @@
 #include "../lib/report/result.h"
 #include "../lib/config/suite.h"
 #include "commands.h"
+#include "kcidb.h"
 #include "report.h"
 #include "../lib/core/paths.h"
 #include "../lib/engine/scratch.h"
@@ -52,6 +53,7 @@ struct run_opts {
 	char known[PATH_MAX];
 	char bundles[PATH_MAX];
 	char html[PATH_MAX];
+	char kcidb[PATH_MAX];
 	char trace[PATH_MAX];
 	unsigned int shard_k, shard_n;	/* n == 0: the whole suite */
 	bool allow_nodax;
@@ -89,11 +91,12 @@ static void usage(FILE *f)
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
 		"                     [--junit FILE] [--target DEV|FILE] [--known-issues FILE] [--allow-nodax]\n"
 		"                     [--bundles DIR] [--html DIR] [--shard K/N] [--quiet] [--sysrq-w]\n"
-		"                     [--scratch-dev DEV] [--trace FILE] [--clear-warn-once]\n"
+		"                     [--scratch-dev DEV] [--trace FILE] [--clear-warn-once] [--kcidb FILE]\n"
 		"  --dir DIR          a directory on a DAX mount (ext4 -o dax, xfs -o dax=always)\n"
 		"  --suite NAME|FILE  configs/NAME.conf or a suite file (default: smoke)\n"
 		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
 		"  --junit FILE       write JUnit XML here, for CI systems\n"
+		"  --kcidb FILE       write KCIDB v5 JSON here, for KernelCI's database\n"
 		"  --target DEV|FILE  O_DIRECT target for odirect pins (default /dev/nullb0)\n"
 		"  --scratch-dev DEV  for evict-umount: an unmounted DAX pmem device holding ext4\n"
 		"                     or xfs, mounted and unmounted, never formatted (default:\n"
@@ -106,7 +109,9 @@ static void usage(FILE *f)
 		"                     next to --html, else next to --json, else none)\n"
 		"  --html DIR         write DIR/index.html and a timeline picture per case\n"
 		"  --shard K/N        run only every N-th case, starting with the K-th (CI split;\n"
-		"                     daxstress merge joins the JSON reports)\n"
+		"                     daxstress merge joins the JSON reports; default:\n"
+		"                     $DAXSTRESS_SHARD, or $JOB_COMPLETION_INDEX + 1 of\n"
+		"                     $DAXSTRESS_SHARDS)\n"
 		"  --quiet            no live status line on stderr\n"
 		"  --sysrq-w          take the kernel's blocked-task dump at a stall (root; writes\n"
 		"                     to /proc/sysrq-trigger, so only on machines you own)\n"
@@ -159,6 +164,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		{ "allow-nodax", no_argument, NULL, 'a' },
 		{ "bundles", required_argument, NULL, 'b' },
 		{ "html", required_argument, NULL, 'H' },
+		{ "kcidb", required_argument, NULL, 'K' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "sysrq-w", no_argument, NULL, 'w' },
@@ -184,6 +190,9 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		case 'a': o->allow_nodax = true; break;
 		case 'b': ret |= set_path(o->bundles, optarg, "--bundles"); break;
 		case 'H': ret |= set_path(o->html, optarg, "--html"); break;
+		case 'K':
+			ret |= set_path(o->kcidb, optarg, "--kcidb");
+			break;
 		case 'q': o->quiet = true; break;
 		case 'w': o->sysrq_w = true; break;
 		case 'W': o->clear_warn_once = true; break;
@@ -201,6 +210,11 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		}
+	}
+	/* a user override, documented in the usage: an explicit --shard wins */
+	if (!o->shard_n && shard_from_env(&o->shard_k, &o->shard_n, err, sizeof(err))) {
+		fprintf(stderr, "daxstress run: %s\n", err);
+		ret = -1;
 	}
 	if (ret)
 		return -1;
@@ -795,6 +809,7 @@ static void write_reports(struct run *r)
 	struct json_object *rep = build_report(r), *list;
 	int ret;
 
+	kcidb_report(rep, r->o.kcidb, "run");	/* titles in every report, KCIDB if asked */
 	if (r->o.json[0]) {
 		ret = json_write_file(rep, r->o.json);
 		if (ret)

@@ -79,4 +79,14 @@ int shard_parse(const char *s, unsigned int *k, unsigned int *n, char *err, size
 /* Does case index i (0-based, suite order) belong to shard k of n? */
 bool shard_has(unsigned int i, unsigned int k, unsigned int n);
 
+/* User overrides (README, Environment): the shard when --shard is not given. */
+#define SHARD_ENV "DAXSTRESS_SHARD"		/* K/N */
+#define SHARD_INDEX_ENV "JOB_COMPLETION_INDEX"	/* Kubernetes Indexed Job: K - 1 */
+#define SHARD_COUNT_ENV "DAXSTRESS_SHARDS"	/* N with JOB_COMPLETION_INDEX */
+/*
+ * K/N from DAXSTRESS_SHARD, else from JOB_COMPLETION_INDEX and
+ * DAXSTRESS_SHARDS. 0 (n = 0 when none is set) or -EINVAL with a sentence.
+ */
+int shard_from_env(unsigned int *k, unsigned int *n, char *err, size_t len);
+
 #endif

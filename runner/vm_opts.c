@@ -20,7 +20,7 @@ enum {
 	OPT_KERNEL = 256, OPT_MODULES, OPT_FS, OPT_SUITE, OPT_JSON, OPT_TIMEOUT,
 	OPT_BOOT_TIMEOUT, OPT_CASE_TIMEOUT, OPT_VIRTIO_PMEM, OPT_DRY_RUN, OPT_KEEP,
 	OPT_ACCEL, OPT_RESULTS, OPT_PAYLOAD, OPT_INITRD, OPT_APPEND, OPT_DEBUG,
-	OPT_SHARD, OPT_TRACE, OPT_HELP,
+	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_HELP,
 };
 
 static const struct vm_optdesc {
@@ -36,6 +36,7 @@ static const struct vm_optdesc {
 	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated: ext4, xfs, ext4-inode, xfs-inode (dax=inode), xfs-exchange (default: ext4,xfs)" },
 	{ "suite", 1, OPT_SUITE, "NAME|FILE", "suite to run in the guest (default: smoke)" },
 	{ "json", 1, OPT_JSON, "FILE", "also write the merged report here" },
+	{ "kcidb", 1, OPT_KCIDB, "FILE", "also write KCIDB v5 JSON of the run here (docs/report-schema.md)" },
 	{ "timeout", 1, OPT_TIMEOUT, "S", "whole-run deadline (default: 1800)" },
 	{ "boot-timeout", 1, OPT_BOOT_TIMEOUT, "S", "deadline for the guest init's first event (default: 120)" },
 	{ "case-timeout", 1, OPT_CASE_TIMEOUT, "S", "longest silence on the data channel once booted (default: 300)" },
@@ -121,6 +122,9 @@ static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 	case OPT_FS: o->fs = arg; break;
 	case OPT_SUITE: o->suite = arg; break;
 	case OPT_JSON: o->json = arg; break;
+	case OPT_KCIDB:
+		o->kcidb = arg;
+		break;
 	case OPT_RESULTS: o->results = arg; break;
 	case OPT_PAYLOAD: o->payload = arg; break;
 	case OPT_INITRD: o->initrd = arg; break;

@@ -52,6 +52,7 @@ struct vm_opts {
 	const char *fs;
 	const char *suite;
 	const char *json;
+	const char *kcidb;	/* --kcidb FILE: KCIDB v5 JSON of the run */
 	const char *results;
 	const char *payload;
 	const char *initrd;

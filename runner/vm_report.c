@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "../lib/core/jsonutil.h"
+#include "kcidb.h"
 #include "report.h"
 #include "vm_priv.h"
 
@@ -201,6 +202,8 @@ int vm_write_report(const struct vm_ctx *c, int code)
 	char path[PATH_MAX];
 	int ret = 0;
 
+	if (kcidb_report(r, c->o->kcidb, "vm"))	/* titles in every report, KCIDB if asked */
+		ret = -EIO;
 	vm_rundir_path(c, "report.json", path, sizeof(path));
 	if (json_object_to_file_ext(path, r, JSON_C_TO_STRING_PRETTY))
 		ret = -EIO;

@@ -7,6 +7,7 @@
 
 #include "../core/jsonutil.h"
 #include "junit.h"
+#include "title.h"
 #include "../core/util.h"
 #include "../verdict/verdict.h"
 
@@ -27,9 +28,23 @@ static void proof_text(FILE *f, struct json_object *c)
 	}
 }
 
+/*
+ * The message CI systems show and group by: the finding's stable title
+ * (lib/report/title.h) when it has one, else the verdict, then the reason.
+ */
+static void failure_message(FILE *f, struct json_object *c)
+{
+	char title[256];
+
+	finding_title(c, title, sizeof(title));
+	xml_puts(f, title[0] ? title : json_str(c, "verdict"));
+	fputs(": ", f);
+	xml_puts(f, json_str(c, "reason"));
+}
+
 static void write_case(FILE *f, const char *suite, struct json_object *c)
 {
-	enum verdict v = V_ERROR;
+	enum verdict v = V_ERROR;	/* also "miss": a merged case no shard ran */
 	const char *tag = NULL;
 
 	verdict_parse(json_str(c, "verdict"), &v);
@@ -48,9 +63,11 @@ static void write_case(FILE *f, const char *suite, struct json_object *c)
 		tag = "failure";
 	}
 	if (tag) {
-		fprintf(f, "      <%s message=\"%s: ", tag, verdict_name(v));
-		xml_puts(f, json_str(c, "reason"));
-		fprintf(f, "\" type=\"%s\">", verdict_name(v));
+		fprintf(f, "      <%s message=\"", tag);
+		failure_message(f, c);
+		fprintf(f, "\" type=\"");
+		xml_puts(f, json_str(c, "verdict")[0] ? json_str(c, "verdict") : verdict_name(v));
+		fprintf(f, "\">");
 		proof_text(f, c);
 		xml_puts(f, json_str(c, "stack"));
 		fprintf(f, "</%s>\n", tag);
