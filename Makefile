@@ -39,9 +39,16 @@ RUNNER_SRCS := $(sort $(wildcard runner/*.c))
 RUNNER_OBJS := $(RUNNER_SRCS:%.c=$(BUILD)/%.o)
 DAXSTRESS := $(BUILD)/daxstress
 
+# Standalone reproducers of the findings: libc only, no lib/ (docs/findings).
+REPRODUCERS := $(patsubst reproducers/%.c,$(BUILD)/reproducers/%,$(wildcard reproducers/*.c))
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/*.c))
 
-all: $(LIBA) $(WORKLOADS) $(DAXSTRESS)
+all: $(LIBA) $(WORKLOADS) $(DAXSTRESS) $(REPRODUCERS)
+
+$(BUILD)/reproducers/%: reproducers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard lib/*/*.h runner/*.h)
 	@mkdir -p $(dir $@)

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/config/suite.h"
+#include "../lib/core/paths.h"
 #include "vm_priv.h"
 
 #define VM_PMEM_SLOTS		8
@@ -249,8 +251,39 @@ static void vm_env_add(FILE *f, const char *name, const char *val)
 	fputc('\n', f);
 }
 
+static const char *vm_exec_name(const struct vm_ctx *c)
+{
+	const char *slash = strrchr(c->o->exec, '/');
+
+	return slash ? slash + 1 : c->o->exec;
+}
+
+/*
+ * What the suite's cases need of the guest's hardware, from the parsed
+ * suite: the scratch NVDIMM (evict-umount) and the slow null_blk (a case
+ * whose target is /dev/nullb-slow). The guest is told, not left to search
+ * the suite's text.
+ */
+static void vm_suite_needs(const char *suite, bool *scratch, bool *slow)
+{
+	static struct suite s;
+	char path[PATH_MAX], err[256];
+	unsigned int i;
+
+	*scratch = *slow = false;
+	/* A suite that does not load is reported by the guest's run. */
+	if (path_suite(suite, path, sizeof(path)) || suite_load(&s, path, err, sizeof(err)))
+		return;
+	for (i = 0; i < s.ncases; i++) {
+		*scratch |= !strcmp(s.cases[i].opts.brk, "evict-umount");
+		*slow |= !strcmp(s.cases[i].opts.target, "/dev/nullb-slow");
+	}
+}
+
 static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
 {
+	char cmd[PATH_MAX + 32];
+	bool scratch, slow;
 	char num[32], *env = NULL;
 	size_t len = 0;
 	FILE *m;
@@ -269,6 +302,15 @@ static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
 		vm_env_add(m, "DAXSTRESS_TRACE", "/etc/daxstress/trace");
 	if (c->scratch[0])
 		vm_env_add(m, "DAXSTRESS_NVDIMMS", "2");
+	if (c->o->exec) {
+		/* the init's MNT and TARGET: the DAX directory and the O_DIRECT source */
+		snprintf(cmd, sizeof(cmd), "/usr/local/bin/%s \"$MNT\" \"$TARGET\"",
+			 vm_exec_name(c));
+		vm_env_add(m, "DAXSTRESS_CMD", cmd);
+	}
+	vm_suite_needs(c->o->suite, &scratch, &slow);
+	vm_env_add(m, "DAXSTRESS_NEED_SCRATCH", scratch ? "1" : "0");
+	vm_env_add(m, "DAXSTRESS_NEED_SLOW_NULLB", slow ? "1" : "0");
 	if (fclose(m)) {
 		free(env);
 		return -ENOMEM;
@@ -287,6 +329,30 @@ static int vm_write_trace(const struct vm_ctx *c, FILE *f)
 
 	if (!ret && data)
 		ret = vm_cpio_add(f, "etc/daxstress/trace", S_IFREG | 0644, data, len);
+	free(data);
+	return ret;
+}
+
+/* --exec: the program as /usr/local/bin/NAME, run by the init in place of daxstress run. */
+static int vm_write_exec(const struct vm_ctx *c, FILE *f)
+{
+	char guest[PATH_MAX];
+	size_t len = 0;
+	char *data;
+	int ret;
+
+	if (!c->o->exec)
+		return 0;
+	data = vm_slurp(c->o->exec, &len);
+	if (!data) {
+		vm_msg("--exec %s: cannot read it: %s", c->o->exec, strerror(errno));
+		return -EIO;
+	}
+	vm_cpio_add(f, "usr", S_IFDIR | 0755, NULL, 0);
+	vm_cpio_add(f, "usr/local", S_IFDIR | 0755, NULL, 0);
+	vm_cpio_add(f, "usr/local/bin", S_IFDIR | 0755, NULL, 0);
+	snprintf(guest, sizeof(guest), "usr/local/bin/%s", vm_exec_name(c));
+	ret = vm_cpio_add(f, guest, S_IFREG | 0755, data, len);
 	free(data);
 	return ret;
 }
@@ -318,6 +384,8 @@ static int vm_write_overlay(const struct vm_ctx *c, FILE *f)
 	}
 	if (!ret)
 		ret = vm_write_trace(c, f);
+	if (!ret)
+		ret = vm_write_exec(c, f);
 	if (!ret)
 		ret = vm_cpio_add(f, "TRAILER!!!", 0, NULL, 0);
 	free(data);

@@ -20,7 +20,7 @@ enum {
 	OPT_KERNEL = 256, OPT_MODULES, OPT_FS, OPT_SUITE, OPT_JSON, OPT_TIMEOUT,
 	OPT_BOOT_TIMEOUT, OPT_CASE_TIMEOUT, OPT_VIRTIO_PMEM, OPT_DRY_RUN, OPT_KEEP,
 	OPT_ACCEL, OPT_RESULTS, OPT_PAYLOAD, OPT_INITRD, OPT_APPEND, OPT_DEBUG,
-	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_HELP,
+	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_EXEC, OPT_HELP,
 };
 
 static const struct vm_optdesc {
@@ -51,6 +51,7 @@ static const struct vm_optdesc {
 	{ "debug", 1, OPT_DEBUG, "panic|hang|shell", "guest init debug action after set-up" },
 	{ "shard", 1, OPT_SHARD, "K/N", "run every N-th case of the suite from the K-th (daxstress merge joins reports)" },
 	{ "trace", 1, OPT_TRACE, "FILE", "kprobes to register in the guest, counted per case (configs/trace/*.trace)" },
+	{ "exec", 1, OPT_EXEC, "PROGRAM", "run PROGRAM DIR TARGET in the guest on each filesystem instead of the suite (a reproducer: its output is shown, its exit code is the filesystem's)" },
 	{ "help", 0, OPT_HELP, NULL, "this help" },
 };
 
@@ -132,6 +133,7 @@ static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 	case OPT_DEBUG: o->debug = arg; break;
 	case OPT_SHARD: return vm_parse_shard(o, arg);
 	case OPT_TRACE: o->trace = arg; break;
+	case OPT_EXEC: o->exec = arg; break;
 	case OPT_VIRTIO_PMEM: o->virtio_pmem = true; break;
 	case OPT_DRY_RUN: o->dry_run = true; break;
 	case OPT_KEEP: o->keep = true; break;

@@ -60,6 +60,7 @@ struct vm_opts {
 	const char *debug;
 	const char *shard;	/* K/N, or NULL for the whole suite */
 	const char *trace;
+	const char *exec;	/* --exec: a program run in place of daxstress run */
 	enum vm_accel accel;
 	unsigned int timeout;
 	unsigned int boot_timeout;

@@ -30,9 +30,10 @@ static const char *const vm_end_names[] = {
 	[VM_END_ERROR] = "error",
 };
 
-static bool vm_fs_reported(const struct vm_fs *fs)
+/* --exec runs a program of the user's, which writes no report: its exit code is the result. */
+static bool vm_fs_reported(const struct vm_ctx *c, const struct vm_fs *fs)
 {
-	return fs->ended && fs->ran && fs->json;
+	return fs->ended && fs->ran && (fs->json || c->o->exec);
 }
 
 int vm_exit_code(const struct vm_ctx *c)
@@ -48,7 +49,7 @@ int vm_exit_code(const struct vm_ctx *c)
 	for (i = 0; i < c->nfs; i++) {
 		int j = vm_fs_index(a, c->fs[i]);
 
-		if (j < 0 || !vm_fs_reported(&a->fs[j]))
+		if (j < 0 || !vm_fs_reported(c, &a->fs[j]))
 			return VM_EXIT_INCOMPLETE;
 		if (a->fs[j].rc)
 			pass = false;
@@ -256,7 +257,7 @@ void vm_summary(const struct vm_ctx *c, int code)
 		       fs->t_ready >= 0 ? fs->t_ready - fs->t_begin : 0.0,
 		       fs->t_run_end >= 0 ? fs->t_run_end - fs->t_run : 0.0,
 		       fs->t_end >= 0 ? fs->t_end - fs->t_begin : 0.0, fs->rc,
-		       vm_fs_reported(fs) ? "" : " (not reported)");
+		       vm_fs_reported(c, fs) ? "" : " (not reported)");
 	}
 	if (a->end != VM_END_DONE)
 		vm_msg("run did not complete: %s", a->reason);
