@@ -4,7 +4,10 @@
  * a repro bundle again, with its suite entry and seed, on a DAX directory
  * (daxstress run) or in the pmem VM on the kernel the bundle names
  * (daxstress vm), and say whether the same verdict came back and how fast.
- * Exit 0 reproduced, 1 not reproduced, 2 the run could not be made.
+ * Exits like a `git bisect run` script, so a bisect between two kernels
+ * runs it unchanged: 0 good (not reproduced), 1 bad (reproduced), 125 the
+ * run could not be made (git bisect skips that commit; a bad command line
+ * too, which must never mark a commit bad).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -21,6 +24,10 @@
 #include "../lib/core/jsonutil.h"
 #include "../lib/core/util.h"
 #include "commands.h"
+
+#define REPRO_GOOD 0
+#define REPRO_BAD 1
+#define REPRO_CANNOT 125	/* git bisect run: skip this commit */
 
 struct repro {
 	const char *bundle, *dir, *kernel, *target, *results;
@@ -43,7 +50,8 @@ static void print_usage(FILE *f)
 		"  --kernel SPEC another kernel for --vm (debian:6.1, a bzImage, a build tree)\n"
 		"  --target T    O_DIRECT target for --dir (default: the bundle's, else /dev/nullb0)\n"
 		"  --results DIR where the new run's reports go (default: BUNDLE/repro)\n"
-		"exit: 0 the same verdict came back, 1 it did not, 2 the run could not be made\n");
+		"exit: 0 not reproduced (good), 1 the same verdict came back (bad), 125 the run\n"
+		"      could not be made (git bisect run skips the commit)\n");
 }
 
 static int parse_args(struct repro *r, int argc, char **argv)
@@ -248,7 +256,7 @@ static int judge(struct repro *r)
 	if (!c) {
 		printf("# repro: error: the run left no case result (%s): see its output above\n", r->report);
 		json_object_put(rep);
-		return EXIT_USAGE;
+		return REPRO_CANNOT;
 	}
 	got = json_str(c, "raw_verdict")[0] ? json_str(c, "raw_verdict") : json_str(c, "verdict");
 	d = json_num(c, "detect_s", -1);
@@ -258,14 +266,14 @@ static int judge(struct repro *r)
 			printf("stall noticed %.1f s into the case (the bundle: %.1f s), verdict at %.1f s; ",
 			       d, d0, json_num(c, "verdict_s", 0));
 		printf("%.1f s in all\n", r->wall_s);
-		ret = 0;
+		ret = REPRO_BAD;
 	} else if (!strcmp(got, "skip") || !strcmp(got, "error")) {
 		printf("# repro: could not run the case: %s: %s\n", got, json_str(c, "reason"));
-		ret = EXIT_USAGE;
+		ret = REPRO_CANNOT;
 	} else {
 		printf("# repro: NOT reproduced: wanted %s, got %s (%s) after %.1f s\n", want, got,
 		       json_str(c, "reason"), r->wall_s);
-		ret = 1;
+		ret = REPRO_GOOD;
 	}
 	printf("# repro: the new run's report: %s\n", r->report);
 	json_object_put(rep);
@@ -279,16 +287,16 @@ int cmd_repro(int argc, char **argv)
 
 	ret = parse_args(&r, argc, argv);
 	if (ret)
-		return ret > 0 ? 0 : EXIT_USAGE;
+		return ret > 0 ? 0 : REPRO_CANNOT;
 	if (load_bundle(&r) || make_outdir(&r)) {
 		json_object_put(r.meta);
-		return EXIT_USAGE;
+		return REPRO_CANNOT;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("# repro: %s: %s with seed %.0f on %s, %s\n", json_str(r.meta, "case"),
 	       json_str(r.meta, "verdict"), json_num(r.meta, "seed", 0), json_str(r.meta, "fs"),
 	       r.vm ? "in the pmem VM" : r.dir);
-	ret = run_again(&r) ? EXIT_USAGE : judge(&r);
+	ret = run_again(&r) ? REPRO_CANNOT : judge(&r);
 	json_object_put(r.meta);
 	return ret;
 }
