@@ -10,10 +10,12 @@
  *  - a refusal always says what is wrong (a non-empty message);
  *  - parsing is deterministic: the same argv parsed twice in one process
  *    gives the same answer (getopt keeps state between calls);
- *  - an accepted command line is valid (pin and breaker exist, numbers in
- *    range, sizes fit) and survives the round trip the runner makes: the
- *    parsed options written back as --key=value parse to the same options.
+ *  - an accepted command line is valid (pin and breaker exist, numbers and
+ *    enums in range, sizes fit) and survives a round trip: the parsed
+ *    options, the case's own and those of its pin source and breaker,
+ *    written back as --key=value parse to the same options.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,58 +65,125 @@ static void parse(const uint8_t *data, size_t size, struct parsed *p)
 	free(buf);
 }
 
-static uint64_t opt_number(const struct case_opts *o, const struct opt_desc *d)
+/* One table of options and the struct it describes, inside a case. */
+struct table {
+	const struct opt_desc *d;
+	size_t n;
+	size_t base;		/* offset of the struct in struct case_opts */
+};
+
+static size_t table_len(const struct opt_desc *d)
 {
-	const char *base = (const char *)o;
+	size_t n = 0;
+
+	while (d && d[n].name)
+		n++;
+	return n;
+}
+
+/* The case's own options, its pin source's and its breaker's. */
+static int case_tables(const struct case_opts *o, struct table *t)
+{
+	const struct pin_ops *pin = pin_find(o->pin);
+	const struct brk_ops *brk = brk_find(o->brk);
+
+	if (!pin || !brk)
+		abort();
+	t[0] = (struct table){ case_opt_table, case_opt_count, 0 };
+	t[1] = (struct table){ pin->opts.table, table_len(pin->opts.table),
+			       offsetof(struct case_opts, pin_opts) };
+	t[2] = (struct table){ brk->opts.table, table_len(brk->opts.table),
+			       offsetof(struct case_opts, brk_opts) };
+	return 3;
+}
+
+static const char *field(const struct case_opts *o, const struct table *t,
+			 const struct opt_desc *d)
+{
+	return (const char *)o + t->base + d->offset;
+}
+
+static uint64_t opt_number(const struct case_opts *o, const struct table *t,
+			   const struct opt_desc *d)
+{
+	const char *f = field(o, t, d);
 
 	if (d->type == OPT_U32)
-		return *(const uint32_t *)(base + d->offset);
+		return *(const uint32_t *)f;
 	if (d->type == OPT_BOOL)
-		return *(const bool *)(base + d->offset);
-	return *(const uint64_t *)(base + d->offset);
+		return *(const bool *)f;
+	if (d->type == OPT_ENUM)
+		return (uint64_t)*(const int *)f;
+	return *(const uint64_t *)f;
+}
+
+static size_t enum_count(const struct opt_desc *d)
+{
+	size_t n = 0;
+
+	while (d->names[n])
+		n++;
+	return n;
 }
 
 /* Same options, field by field (string buffers may differ after the NUL). */
 static int opts_differ(const struct case_opts *a, const struct case_opts *b)
 {
-	size_t i;
+	struct table t[3];
+	int i, nt = case_tables(a, t);
+	size_t j;
 
-	for (i = 0; i < case_opt_count; i++) {
-		const struct opt_desc *d = &case_opt_table[i];
+	if (strcmp(a->pin, b->pin) || strcmp(a->brk, b->brk))
+		return 1;
+	for (i = 0; i < nt; i++) {
+		for (j = 0; j < t[i].n; j++) {
+			const struct opt_desc *d = &t[i].d[j];
 
-		if (d->type == OPT_STR) {
-			if (strcmp((const char *)a + d->offset, (const char *)b + d->offset))
+			if (d->type == OPT_STR) {
+				if (strcmp(field(a, &t[i], d), field(b, &t[i], d)))
+					return 1;
+			} else if (opt_number(a, &t[i], d) != opt_number(b, &t[i], d)) {
 				return 1;
-		} else if (opt_number(a, d) != opt_number(b, d)) {
-			return 1;
+			}
 		}
 	}
 	return 0;
 }
 
-/* Write every option back as --key=value, as the runner does for a suite. */
+static size_t unparse_one(const struct case_opts *o, const struct table *t,
+			  const struct opt_desc *d, char *out, size_t cap)
+{
+	unsigned long long v = opt_number(o, t, d);
+
+	if (d->type == OPT_STR)
+		return snprintf(out, cap, "--%s=%s", d->name, field(o, t, d));
+	if (d->type == OPT_DURATION)
+		return snprintf(out, cap, "--%s=%llums", d->name, v);
+	if (d->type == OPT_BOOL)
+		return snprintf(out, cap, "--%s=%s", d->name, v ? "yes" : "no");
+	if (d->type == OPT_ENUM)
+		return snprintf(out, cap, "--%s=%s", d->name,
+				case_enum_name(d->names, (unsigned int)v));
+	return snprintf(out, cap, "--%s=%llu", d->name, v);
+}
+
+/*
+ * Write every option back as --key=value, the case's own and its
+ * plugins', as a user would to repeat the case.
+ */
 static size_t unparse(const struct case_opts *o, char *out, size_t cap)
 {
-	size_t i, n = 0;
+	struct table t[3];
+	int i, nt = case_tables(o, t);
+	size_t j, n = 0;
 
-	for (i = 0; i < case_opt_count; i++) {
-		const struct opt_desc *d = &case_opt_table[i];
-		const char *base = (const char *)o;
-
-		if (d->type == OPT_STR)
-			n += snprintf(out + n, cap - n, "--%s=%s", d->name, base + d->offset);
-		else if (d->type == OPT_DURATION)
-			n += snprintf(out + n, cap - n, "--%s=%llums", d->name,
-				      (unsigned long long)opt_number(o, d));
-		else if (d->type == OPT_BOOL)
-			n += snprintf(out + n, cap - n, "--%s=%s", d->name,
-				      opt_number(o, d) ? "yes" : "no");
-		else
-			n += snprintf(out + n, cap - n, "--%s=%llu", d->name,
-				      (unsigned long long)opt_number(o, d));
-		if (n >= cap)
-			abort();
-		n++;	/* keep the NUL: it separates the arguments */
+	for (i = 0; i < nt; i++) {
+		for (j = 0; j < t[i].n; j++) {
+			n += unparse_one(o, &t[i], &t[i].d[j], out + n, cap - n);
+			if (n >= cap)
+				abort();
+			n++;	/* keep the NUL: it separates the arguments */
+		}
 	}
 	return n - 1;
 }
@@ -123,16 +192,21 @@ static void check_accepted(const struct case_opts *o)
 {
 	static char line[4 * 4096 + 4096];
 	struct parsed again;
-	size_t i, n;
+	struct table t[3];
+	int i, nt = case_tables(o, t);
+	size_t j, n;
 
-	if (!pin_find(o->pin) || !brk_find(o->brk))
-		abort();
-	for (i = 0; i < case_opt_count; i++) {
-		const struct opt_desc *d = &case_opt_table[i];
-		uint64_t v = opt_number(o, d);
+	for (i = 0; i < nt; i++) {
+		for (j = 0; j < t[i].n; j++) {
+			const struct opt_desc *d = &t[i].d[j];
+			uint64_t v = opt_number(o, &t[i], d);
 
-		if (d->type != OPT_STR && d->type != OPT_BOOL && (v < d->min || v > d->max))
-			abort();
+			if (d->type == OPT_ENUM && v >= enum_count(d))
+				abort();
+			if (d->type != OPT_STR && d->type != OPT_BOOL && d->type != OPT_ENUM &&
+			    (v < d->min || v > d->max))
+				abort();
+		}
 	}
 	if (o->size % (2u << 20) || o->pin_size > o->size / 2)
 		abort();
