@@ -17,6 +17,8 @@ for pin in odirect aio pvm; do
 		--duration 2s --stall-timeout 5s --grace 1s --result "$dir/$pin.json" 2>&1)
 	rc=$?
 	t=$(( $(date +%s) - t0 ))
+	# a failing exit with a passing KTAP line is the sanitizer's: show what it said
+	[ "$rc" -eq 0 ] || echo "$out" | grep -v '^# ' | sed 's/^/    /'
 	expect_eq "lockstep $pin: exit 0" "$rc" 0
 	expect_match "lockstep $pin: pass" "$out" "^ok 1 "
 	[ "$t" -le 8 ] && ok "lockstep $pin: ended in ${t} s" ||
