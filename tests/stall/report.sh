@@ -110,15 +110,15 @@ expect_match "index.html links the bundle" "$(cat "$d/html/index.html")" 'href="
 out=$("$DAXSTRESS" repro "$mw" --dir "$d" --quiet)
 rc=$?
 echo "$out" | grep '^# repro' | sed 's/^/    /'
-expect_eq "repro of the missed-wake bundle exits 0" "$rc" 0
+expect_eq "repro of the missed-wake bundle exits 1 (bad, as git bisect run reads it)" "$rc" 1
 expect_match "repro says it reproduced and how fast" "$out" 'REPRODUCED missed-wakeup .*stall noticed [0-9.]+ s into the case'
 expect_match "repro ran the bundle's seed" "$out" "seed $seed"
 "$DAXSTRESS" repro "$d/nothing" --dir "$d" 2>"$d/rerr"
-expect_match "repro of a non-bundle: exit 2 and said" "$? $(cat "$d/rerr")" '^2 .*is not a repro bundle'
+expect_match "repro of a non-bundle: exit 125 (cannot run) and said" "$? $(cat "$d/rerr")" '^125 .*is not a repro bundle'
 "$DAXSTRESS" repro "$mw" 2>"$d/rerr"
-expect_match "repro without a place: exit 2 and said" "$? $(cat "$d/rerr")" '^2 .*--dir DIR .* or --vm'
+expect_match "repro without a place: exit 125 and said" "$? $(cat "$d/rerr")" '^125 .*--dir DIR .* or --vm'
 "$DAXSTRESS" repro "$mw" --vm 2>"$d/rerr"
-expect_match "repro --vm of a host bundle needs --kernel" "$? $(cat "$d/rerr")" '^2 .*add --kernel SPEC'
+expect_match "repro --vm of a host bundle needs --kernel" "$? $(cat "$d/rerr")" '^125 .*add --kernel SPEC'
 "$DAXSTRESS" run --dir "$d" --allow-nodax --shard 3/2 2>"$d/rerr"
 expect_match "--shard 3/2 refused" "$? $(cat "$d/rerr")" '^2 .*K/N with 1 <= K <= N'
 left=$(ls "$d" | grep -c '\.dat$')
