@@ -34,15 +34,8 @@ run() {
 	count $rc "$name"
 }
 
-for build in "$@"; do
-	for t in "$build"/tests/*; do
-		[ -x "$t" ] || continue
-		CMOCKA_MESSAGE_OUTPUT=TAP run "$t" "$t"
-	done
-	for t in tests/cli/*.sh tests/stall/*.sh tests/faults/*.sh; do
-		BUILD=$build run "$t [$build]" sh "$t"
-	done
-done
+. tests/hosttests.sh
+for_host_tests run "$@"
 BUILD=$1 run "tests/fuzz/short.sh" sh tests/fuzz/short.sh
 if [ -n "${TSAN_BUILD:-}" ]; then
 	BUILD=$TSAN_BUILD run "tests/tsan/tsan.sh" sh tests/tsan/tsan.sh

@@ -12,6 +12,7 @@
 # how many rounds ran).
 # Logs of the failures go to $SOAK_DIR (default /tmp/daxstress-soak.XXXXXX).
 cd "$(dirname "$0")/.." || exit 1
+. tests/hosttests.sh
 N=${N:-20}
 LOAD=${LOAD:-hog}
 MAX_S=${MAX_S:-0}
@@ -74,15 +75,8 @@ for rep in $(seq "$N"); do
 	fi
 	echo "== round $rep of $N ($LOAD), $(($(date +%s) - t0)) s so far"
 	rounds=$rep
-	for build in $BUILDS; do
-		for t in "$build"/tests/*; do
-			[ -x "$t" ] || continue
-			CMOCKA_MESSAGE_OUTPUT=TAP one "$t" "$t"
-		done
-		for t in tests/cli/*.sh tests/stall/*.sh tests/faults/*.sh; do
-			BUILD=$build one "$t [$build]" sh "$t"
-		done
-	done
+	# shellcheck disable=SC2086
+	for_host_tests one $BUILDS
 done
 stop_load
 wait
