@@ -64,3 +64,25 @@ loop_device() {
 	rm -rf "$2"
 	exit 0
 }
+
+# fake_qemu FILE FS BODY: a stand-in QEMU for `daxstress vm` (DAXSTRESS_QEMU=FILE).
+# It writes the guest init's events up to KTAP-BEGIN for filesystem FS into
+# the data channel, then what the shell file BODY prints (with $m the mark).
+fake_qemu() {
+	cat >"$1" <<EOF_QEMU
+#!/bin/sh
+for a in "\$@"; do
+	case "\$a" in file,id=data,path=*) data=\${a#file,id=data,path=} ;; esac
+done
+m=@@DAXSTRESS
+{
+	echo "\$m INIT 1.0 fake"
+	echo "\$m SETUP 1.1 /dev/nullb0 fake"
+	echo "\$m FS-BEGIN 1.2 $2"
+	echo "\$m FS-READY 1.3 $2 rw,dax=always"
+	echo "\$m KTAP-BEGIN 1.4 $2"
+	. "$3"
+} >"\$data"
+EOF_QEMU
+	chmod +x "$1"
+}

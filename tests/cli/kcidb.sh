@@ -131,18 +131,7 @@ expect_match "DAXSTRESS_SHARD=3/2 refused" "$? $(cat "$d/err")" '^2 DAXSTRESS_SH
 # vm --kcidb, with a stand-in QEMU that writes a finished guest run
 jq -c '.cases[0] |= (.location = "wait_page_idle < dax_break_layout < xfs_break_dax_layouts" | .in_dax_path = true
 	| .raw_verdict = "blocked-by-mapping")' "$d/s1.json" >"$d/guest.json"
-cat >"$d/qemu" <<EOF2
-#!/bin/sh
-for a in "\$@"; do
-	case "\$a" in file,id=data,path=*) data=\${a#file,id=data,path=} ;; esac
-done
-m=@@DAXSTRESS
-{
-	echo "\$m INIT 1.0 fake"
-	echo "\$m SETUP 1.1 /dev/nullb0 fake"
-	echo "\$m FS-BEGIN 1.2 xfs"
-	echo "\$m FS-READY 1.3 xfs rw,dax=always"
-	echo "\$m KTAP-BEGIN 1.4 xfs"
+cat >"$d/body" <<EOF2
 	echo "TAP version 13"
 	echo "1..0"
 	echo "\$m KTAP-END 2.0 xfs 1"
@@ -151,9 +140,8 @@ m=@@DAXSTRESS
 	echo "\$m JSON-END 2.2 xfs"
 	echo "\$m FS-END 2.3 xfs 1"
 	echo "\$m DONE 2.4 1"
-} >"\$data"
 EOF2
-chmod +x "$d/qemu"
+fake_qemu "$d/qemu" xfs "$d/body"
 DAXSTRESS_QEMU=$d/qemu DAXSTRESS_VMDIR=$(pwd)/runner/vm "$DAXSTRESS" vm --kernel debian:6.1 --fs xfs --accel tcg \
 	--results "$d/res" --timeout 120 --kcidb "$d/vm.kcidb.json" >"$d/vmout" 2>&1
 rc=$?

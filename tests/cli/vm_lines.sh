@@ -11,18 +11,7 @@ dir=$(mktemp -d /tmp/daxstress-vmlines.XXXXXX)
 # 38 KiB of trace text; the mark-looking text starts exactly where the
 # host's 8191-byte line buffer cuts the line
 long=$(head -c 30000 /dev/zero | tr '\0' 'x')
-cat >"$dir/qemu" <<EOF2
-#!/bin/sh
-for a in "\$@"; do
-	case "\$a" in file,id=data,path=*) data=\${a#file,id=data,path=} ;; esac
-done
-m=@@DAXSTRESS
-{
-	echo "\$m INIT 1.0 fake"
-	echo "\$m SETUP 1.1 /dev/nullb0 fake"
-	echo "\$m FS-BEGIN 1.2 ext4"
-	echo "\$m FS-READY 1.3 ext4 rw,dax=always"
-	echo "\$m KTAP-BEGIN 1.4 ext4"
+cat >"$dir/body" <<EOF2
 	echo "TAP version 13"
 	echo "1..1"
 	echo "ok 1 ext4.fake"
@@ -34,9 +23,8 @@ m=@@DAXSTRESS
 	echo "\$m JSON-END 2.2 ext4"
 	echo "\$m FS-END 2.3 ext4 0"
 	echo "\$m DONE 2.4 0"
-} >"\$data"
 EOF2
-chmod +x "$dir/qemu"
+fake_qemu "$dir/qemu" ext4 "$dir/body"
 # the sanitizer build lives in build/asan, away from runner/vm: name it
 out=$(DAXSTRESS_QEMU=$dir/qemu DAXSTRESS_VMDIR=$(pwd)/runner/vm "$DAXSTRESS" vm --kernel debian:6.1 --fs ext4 --accel tcg \
 	--results "$dir/res" --timeout 120 2>&1)
