@@ -85,7 +85,7 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: daxstress run --dir DIR [--suite NAME|FILE] [--json FILE]\n"
@@ -147,7 +147,7 @@ static void default_bundles(struct run_opts *o)
 	if (slash)
 		slash[1] = '\0';
 	else
-		strcpy(base, "./");
+		strscpy_trunc(base, "./", sizeof(base));
 	snprintf(o->bundles, sizeof(o->bundles), "%.*sbundles", PATH_MAX - 16, base);
 }
 
@@ -180,34 +180,64 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': ret |= set_path(o->dir, optarg, "--dir"); break;
-		case 's': ret |= set_path(o->suite_spec, optarg, "--suite"); break;
-		case 'j': ret |= set_path(o->json, optarg, "--json"); break;
-		case 'J': ret |= set_path(o->junit, optarg, "--junit"); break;
-		case 't': ret |= set_path(o->target, optarg, "--target"); break;
-		case 'D': ret |= set_path(o->scratch_dev, optarg, "--scratch-dev"); break;
-		case 'k': ret |= set_path(o->known, optarg, "--known-issues"); break;
-		case 'a': o->allow_nodax = true; break;
-		case 'b': ret |= set_path(o->bundles, optarg, "--bundles"); break;
-		case 'H': ret |= set_path(o->html, optarg, "--html"); break;
+		case 'd':
+			ret |= set_path(o->dir, optarg, "--dir");
+			break;
+		case 's':
+			ret |= set_path(o->suite_spec, optarg, "--suite");
+			break;
+		case 'j':
+			ret |= set_path(o->json, optarg, "--json");
+			break;
+		case 'J':
+			ret |= set_path(o->junit, optarg, "--junit");
+			break;
+		case 't':
+			ret |= set_path(o->target, optarg, "--target");
+			break;
+		case 'D':
+			ret |= set_path(o->scratch_dev, optarg, "--scratch-dev");
+			break;
+		case 'k':
+			ret |= set_path(o->known, optarg, "--known-issues");
+			break;
+		case 'a':
+			o->allow_nodax = true;
+			break;
+		case 'b':
+			ret |= set_path(o->bundles, optarg, "--bundles");
+			break;
+		case 'H':
+			ret |= set_path(o->html, optarg, "--html");
+			break;
 		case 'K':
 			ret |= set_path(o->kcidb, optarg, "--kcidb");
 			break;
-		case 'q': o->quiet = true; break;
-		case 'w': o->sysrq_w = true; break;
-		case 'W': o->clear_warn_once = true; break;
-		case 'T': ret |= set_path(o->trace, optarg, "--trace"); break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'w':
+			o->sysrq_w = true;
+			break;
+		case 'W':
+			o->clear_warn_once = true;
+			break;
+		case 'T':
+			ret |= set_path(o->trace, optarg, "--trace");
+			break;
 		case 'S':
 			if (shard_parse(optarg, &o->shard_k, &o->shard_n, err, sizeof(err))) {
 				fprintf(stderr, "daxstress run: %s\n", err);
 				ret = -1;
 			}
 			break;
-		case 'h': usage(stdout); return 1;
+		case 'h':
+			print_usage(stdout);
+			return 1;
 		default:
 			fprintf(stderr, "daxstress run: unknown or incomplete option '%s'\n",
 				argv[optind - 1]);
-			usage(stderr);
+			print_usage(stderr);
 			return -1;
 		}
 	}
@@ -227,7 +257,7 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 		return -1;
 	}
 	if (!o->suite_spec[0])
-		strcpy(o->suite_spec, "smoke");
+		strscpy_trunc(o->suite_spec, "smoke", sizeof(o->suite_spec));
 	default_bundles(o);
 	/* a user override, documented in the usage */
 	if (!o->scratch_dev[0] && getenv(SCRATCH_DEV_ENV))
@@ -240,8 +270,9 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 static int find_files(struct run_opts *o)
 {
 	if (path_suite(o->suite_spec, o->suite, sizeof(o->suite))) {
-		fprintf(stderr, "daxstress run: no suite '%s': give a name from configs/ "
-			"(smoke, nightly) or a path to a .conf file\n", o->suite_spec);
+		fprintf(stderr,
+			"daxstress run: no suite '%s': give a name from configs/ (smoke, nightly) or a path to a .conf file\n",
+			o->suite_spec);
 		return -1;
 	}
 	if (!o->known[0] && path_config("known-issues", o->known, sizeof(o->known)))

@@ -55,7 +55,7 @@ static const struct vm_optdesc {
 	{ "help", 0, OPT_HELP, NULL, "this help" },
 };
 
-#define VM_NOPTS (sizeof(vm_optdescs) / sizeof(vm_optdescs[0]))
+#define VM_NOPTS ARRAY_SIZE(vm_optdescs)
 
 void vm_usage(FILE *f)
 {
@@ -118,30 +118,66 @@ static int vm_parse_shard(struct vm_opts *o, const char *arg)
 static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 {
 	switch (val) {
-	case OPT_KERNEL: o->kernel = arg; break;
-	case OPT_MODULES: o->modules = arg; break;
-	case OPT_FS: o->fs = arg; break;
-	case OPT_SUITE: o->suite = arg; break;
-	case OPT_JSON: o->json = arg; break;
+	case OPT_KERNEL:
+		o->kernel = arg;
+		break;
+	case OPT_MODULES:
+		o->modules = arg;
+		break;
+	case OPT_FS:
+		o->fs = arg;
+		break;
+	case OPT_SUITE:
+		o->suite = arg;
+		break;
+	case OPT_JSON:
+		o->json = arg;
+		break;
 	case OPT_KCIDB:
 		o->kcidb = arg;
 		break;
-	case OPT_RESULTS: o->results = arg; break;
-	case OPT_PAYLOAD: o->payload = arg; break;
-	case OPT_INITRD: o->initrd = arg; break;
-	case OPT_APPEND: o->append = arg; break;
-	case OPT_DEBUG: o->debug = arg; break;
-	case OPT_SHARD: return vm_parse_shard(o, arg);
-	case OPT_TRACE: o->trace = arg; break;
-	case OPT_EXEC: o->exec = arg; break;
-	case OPT_VIRTIO_PMEM: o->virtio_pmem = true; break;
-	case OPT_DRY_RUN: o->dry_run = true; break;
-	case OPT_KEEP: o->keep = true; break;
-	case OPT_ACCEL: return vm_parse_accel(arg, &o->accel);
-	case OPT_TIMEOUT: return vm_parse_uint("timeout", arg, &o->timeout);
-	case OPT_BOOT_TIMEOUT: return vm_parse_uint("boot-timeout", arg, &o->boot_timeout);
-	case OPT_CASE_TIMEOUT: return vm_parse_uint("case-timeout", arg, &o->case_timeout);
-	default: return -EINVAL;
+	case OPT_RESULTS:
+		o->results = arg;
+		break;
+	case OPT_PAYLOAD:
+		o->payload = arg;
+		break;
+	case OPT_INITRD:
+		o->initrd = arg;
+		break;
+	case OPT_APPEND:
+		o->append = arg;
+		break;
+	case OPT_DEBUG:
+		o->debug = arg;
+		break;
+	case OPT_SHARD:
+		return vm_parse_shard(o, arg);
+	case OPT_TRACE:
+		o->trace = arg;
+		break;
+	case OPT_EXEC:
+		o->exec = arg;
+		break;
+	case OPT_VIRTIO_PMEM:
+		o->virtio_pmem = true;
+		break;
+	case OPT_DRY_RUN:
+		o->dry_run = true;
+		break;
+	case OPT_KEEP:
+		o->keep = true;
+		break;
+	case OPT_ACCEL:
+		return vm_parse_accel(arg, &o->accel);
+	case OPT_TIMEOUT:
+		return vm_parse_uint("timeout", arg, &o->timeout);
+	case OPT_BOOT_TIMEOUT:
+		return vm_parse_uint("boot-timeout", arg, &o->boot_timeout);
+	case OPT_CASE_TIMEOUT:
+		return vm_parse_uint("case-timeout", arg, &o->case_timeout);
+	default:
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -204,7 +240,7 @@ static bool vm_fs_known(const char *fs)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(known); i++)
 		if (!strcmp(fs, known[i]))
 			return true;
 	return false;
