@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <glob.h>
 #include <json.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +24,22 @@
 
 const char *tracing_dir(char *why, size_t len)
 {
+	static char dir[PATH_MAX];
 	const char *path = NULL;
+	int mounted;
 
 	/* false: look, never mount (the host's mounts are not ours) */
-	if (tracefs_tracing_dir_is_mounted(false, &path) == 1 && path)
-		return path;
+	mounted = tracefs_tracing_dir_is_mounted(false, &path);
+	if (mounted == 1 && path) {
+		strscpy_trunc(dir, path, sizeof(dir));
+		/*
+		 * libtracefs 1.6 hands out a fresh copy here, never cached:
+		 * ours to free (leaked once per call, ASan found it whenever
+		 * tracefs happened to be mounted).
+		 */
+		free((char *)path);
+		return dir;
+	}
 	snprintf(why, len, "tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)");
 	return NULL;
 }

@@ -67,6 +67,19 @@ expect_eq "no instance or kprobe of a gone run left" "$(stale)" ""
 [ -n "$(pgrep -x daxstress)" ] ||
 	expect_eq "kprobe_events as before" "$(cat "$T/kprobe_events" 2>/dev/null)" "$kp_before"
 
+# A workload program on its own makes its own instance for the PMD count
+# (for a moment only where the kernel has no hist triggers) and removes it;
+# the sanitizer build also checks it leaks nothing (libtracefs hands out a
+# copy of the tracefs path, which once went unfreed).
+"$BUILD/workloads/pin-truncate" --dir "$dir" --allow-nodax --pin plant-wake --break plant-wait \
+	--size 8M --pin-size 64k --duration 1s --stall-timeout 2s --grace 1s >"$dir/wl.out" 2>&1 &
+wl=$!
+wait "$wl"
+rc=$?
+[ "$rc" -eq 0 ] || grep -v '^# ' "$dir/wl.out" | sed 's/^/    /'
+expect_eq "the workload on its own: exit 0 (no sanitizer report)" "$rc" 0
+expect_eq "the workload removed its instance" "$(ls "$T/instances" | grep -c "^daxstress-$wl\$")" 0
+
 # A run killed by SIGKILL mid-case leaves its instance; the next run removes it.
 setsid "$DAXSTRESS" run --dir "$dir" --allow-nodax --quiet --suite "$dir/long.conf" \
 	>"$dir/killed.out" 2>&1 &
