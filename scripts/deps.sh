@@ -4,7 +4,7 @@
 set -e
 PKGS="gcc make pkg-config liburing-dev libpmem2-dev libndctl-dev libjson-c-dev
 libinih-dev libblkid-dev libmount-dev libtracefs-dev libtraceevent-dev libaio-dev libcmocka-dev jq qemu-system-x86 busybox-static xfsprogs e2fsprogs
-ndctl fio cpio zstd xz-utils kmod rsync python3 python3-junitparser libxml2-utils
+ndctl fio cpio zstd xz-utils kmod rsync python3 python3-junitparser libxml2-utils yamllint
 flex bison bc libelf-dev libssl-dev"
 missing=""
 for p in $PKGS; do
