@@ -9,7 +9,7 @@ DESTDIR ?=
 SAN     ?=
 CC      ?= gcc
 
-PKGS    := liburing libpmem2 libndctl json-c inih blkid libtracefs mount
+PKGS    := liburing libpmem2 libndctl json-c inih blkid libtracefs mount libarchive
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * daxstress vm: the repro bundles come back. The guest init sends the
- * bundles of one filesystem as a gzip tar stream in base64 lines between
- * BUNDLES-BEGIN and BUNDLES-END on the data channel; here the lines are
- * decoded into a file, unpacked into results/<timestamp>/bundles/, the
+ * bundles of one filesystem as a gzip tar stream, uuencoded (base64, as
+ * `uuencode -m` writes it) between BUNDLES-BEGIN and BUNDLES-END on the
+ * data channel; here the lines are kept as they came, unpacked by
+ * libarchive into results/<timestamp>/bundles/, the
  * guest's paths in the bundle texts become the host's, and the kernel
  * config the guest had no copy of is added from the kernel package.
  */
@@ -18,38 +19,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include "vm_priv.h"
-
-static int b64_value(char ch)
-{
-	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	const char *p = ch ? strchr(set, ch) : NULL;
-
-	return p ? (int)(p - set) : -1;
-}
-
-/* Decode one line of base64 (a multiple of 4 characters, as base64 writes them). */
-static void b64_decode_line(FILE *out, const char *s)
-{
-	unsigned int acc = 0, bits = 0;
-	int v;
-
-	for (; *s && *s != '='; s++) {
-		v = b64_value(*s);
-		if (v < 0)
-			continue;
-		acc = (acc << 6) | (unsigned int)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			fputc((int)((acc >> bits) & 0xff), out);
-		}
-	}
-}
 
 static void vm_stream_path(const struct vm_ctx *c, const char *fs, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/.bundles-%s.tar.gz", c->rundir, fs);
+	snprintf(buf, size, "%s/.bundles-%s.uu", c->rundir, fs);
 }
 
 void vm_bundles_begin(struct vm_ctx *c, const char *fs)
@@ -69,7 +46,7 @@ void vm_bundles_begin(struct vm_ctx *c, const char *fs)
 
 void vm_bundles_line(struct vm_ctx *c, const char *line)
 {
-	b64_decode_line(c->a.bundles, line);
+	fprintf(c->a.bundles, "%s\n", line);
 }
 
 /* Run a host tool (tar, gzip) and wait for it; 0 when it exited 0. */
@@ -111,11 +88,71 @@ static void vm_replace_in(const char *path, const char *from, const char *to)
 	free(buf);
 }
 
-static int vm_untar(const char *file, const char *dir)
+static int vm_copy_entry(struct archive *in, struct archive *out)
 {
-	char *const argv[] = { "tar", "-xzf", (char *)file, "-C", (char *)dir, NULL };
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	int r;
 
-	return vm_tool(argv);
+	while ((r = archive_read_data_block(in, &buf, &len, &off)) == ARCHIVE_OK)
+		if (archive_write_data_block(out, buf, len, off) != ARCHIVE_OK)
+			return -EIO;
+	return r == ARCHIVE_EOF ? 0 : -EIO;
+}
+
+/* A name the guest sent that would land outside dir. */
+static bool vm_entry_escapes(const char *name)
+{
+	return name[0] == '/' || !strcmp(name, "..") || !strncmp(name, "../", 3) ||
+	       strstr(name, "/../") || (strlen(name) >= 3 && !strcmp(name + strlen(name) - 3, "/.."));
+}
+
+/*
+ * Unpack the stream as the guest sent it (uuencode -m of a gzip tar) with
+ * libarchive: its uu and gzip filters and its tar reader, every entry
+ * written below dir, no symlink followed on the way.
+ */
+static int vm_unpack(const char *file, const char *dir)
+{
+	struct archive *in = archive_read_new(), *out = archive_write_disk_new();
+	struct archive_entry *e;
+	char path[2 * PATH_MAX];
+	int r, ret = 0;
+
+	if (!in || !out) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	archive_read_support_filter_all(in);
+	archive_read_support_format_tar(in);
+	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
+				       ARCHIVE_EXTRACT_SECURE_NODOTDOT);
+	if (archive_read_open_filename(in, file, 1 << 16) != ARCHIVE_OK) {
+		ret = -EIO;
+		goto out;
+	}
+	while (!ret && (r = archive_read_next_header(in, &e)) == ARCHIVE_OK) {
+		if (vm_entry_escapes(archive_entry_pathname(e))) {
+			ret = -EPERM;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, archive_entry_pathname(e));
+		archive_entry_set_pathname(e, path);
+		if (archive_write_header(out, e) != ARCHIVE_OK)
+			ret = -EIO;
+		else
+			ret = vm_copy_entry(in, out);
+	}
+	if (!ret && r != ARCHIVE_EOF)
+		ret = -EIO;
+out:
+	if (ret && in)
+		vm_msg("%s: %s", file, archive_error_string(in) ? archive_error_string(in) :
+		       archive_error_string(out) ? archive_error_string(out) : strerror(-ret));
+	archive_write_free(out);
+	archive_read_free(in);
+	return ret;
 }
 
 static void vm_copy_config(const struct vm_ctx *c, const char *bdir)
@@ -188,7 +225,7 @@ void vm_bundles_end(struct vm_ctx *c)
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		ret = -errno;
 	else
-		ret = vm_untar(stream, dir);
+		ret = vm_unpack(stream, dir);
 	if (ret) {
 		vm_msg("cannot unpack the %s bundles from %s: %s", c->a.bundles_fs, stream, strerror(-ret));
 		return;

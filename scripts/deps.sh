@@ -3,7 +3,7 @@
 # Install the Debian packages daxstress needs, only those missing.
 set -e
 PKGS="gcc make pkg-config liburing-dev libpmem2-dev libndctl-dev libjson-c-dev
-libinih-dev libblkid-dev libmount-dev libtracefs-dev libtraceevent-dev libaio-dev libcmocka-dev jq qemu-system-x86 busybox-static xfsprogs e2fsprogs
+libinih-dev libblkid-dev libmount-dev libtracefs-dev libtraceevent-dev libarchive-dev libaio-dev libcmocka-dev jq qemu-system-x86 busybox-static xfsprogs e2fsprogs
 ndctl fio cpio zstd xz-utils kmod rsync python3 python3-junitparser libxml2-utils yamllint
 flex bison bc libelf-dev libssl-dev"
 missing=""
