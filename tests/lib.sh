@@ -54,6 +54,14 @@ need_report() {
 	finish
 }
 
+# need_losetup NAME: the test NAME needs root and losetup; without them it is
+# a SKIP that says so, and the test ends here.
+need_losetup() {
+	[ "$(id -u)" -eq 0 ] && command -v losetup >/dev/null && return 0
+	echo "ok - $1 # SKIP needs root and losetup (loop devices) to format a scratch device"
+	exit 0
+}
+
 # loop_device NAME DIR SIZE: a loop device over a new sparse DIR/img in
 # $loop; with none free the test NAME is a SKIP that says so (DIR removed).
 loop_device() {

@@ -162,6 +162,23 @@ static int parse_state(struct ini_state *st, const char *name, char *err, size_t
 	return -EINVAL;
 }
 
+/* Open path and parse it with st's callback. */
+static int parse_path(const char *path, struct ini_state *st, char *err, size_t errlen)
+{
+	int ret;
+
+	st->f = fopen(path, "re");
+	st->text = "";
+	if (!st->f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = parse_state(st, path, err, errlen);
+	fclose(st->f);
+	return ret;
+}
+
 int inifile_parse_lines(const char *name, FILE *f, const char *text, inifile_line_fn fn,
 			void *user, char *err, size_t errlen)
 {
@@ -173,17 +190,9 @@ int inifile_parse_lines(const char *name, FILE *f, const char *text, inifile_lin
 int inifile_parse_path_lines(const char *path, inifile_line_fn fn, void *user, char *err,
 			     size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	int ret;
+	struct ini_state st = { .line_fn = fn, .user = user };
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	ret = inifile_parse_lines(path, f, NULL, fn, user, err, errlen);
-	fclose(f);
-	return ret;
+	return parse_path(path, &st, err, errlen);
 }
 
 int inifile_parse(const char *name, FILE *f, const char *text, inifile_fn fn,
@@ -197,15 +206,7 @@ int inifile_parse(const char *name, FILE *f, const char *text, inifile_fn fn,
 int inifile_parse_path(const char *path, inifile_fn fn, void *user, char *err,
 		       size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	int ret;
+	struct ini_state st = { .fn = fn, .user = user };
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	ret = inifile_parse(path, f, NULL, fn, user, err, errlen);
-	fclose(f);
-	return ret;
+	return parse_path(path, &st, err, errlen);
 }

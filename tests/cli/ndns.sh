@@ -7,10 +7,7 @@
 # Uses a 32 MiB file-backed loop device (no DAX: --allow-nodax).
 . "$(dirname "$0")/../lib.sh"
 
-if [ "$(id -u)" -ne 0 ] || ! command -v losetup > /dev/null; then
-	echo "ok - ndns # SKIP needs root and losetup (loop devices) to format a scratch device"
-	exit 0
-fi
+need_losetup ndns
 dir=$(mktemp -d /tmp/daxstress-ndns.XXXXXX)
 mkdir "$dir/mnt" "$dir/m nt"
 loop_device ndns "$dir" 32M

@@ -9,10 +9,7 @@
 # Uses a 64 MiB file-backed loop device (no DAX: --allow-nodax).
 . "$(dirname "$0")/../lib.sh"
 
-if [ "$(id -u)" -ne 0 ] || ! command -v losetup > /dev/null; then
-	echo "ok - prepare # SKIP needs root and losetup (loop devices) to format a scratch device"
-	exit 0
-fi
+need_losetup prepare
 dir=$(mktemp -d /tmp/daxstress-prepare.XXXXXX)
 mkdir "$dir/mnt" "$dir/other"
 loop_device prepare "$dir" 64M

@@ -18,6 +18,7 @@
 
 #include "../../lib/breakers/breaker.h"
 #include "../../lib/config/caseopt.h"
+#include "refused.h"
 #include "../../lib/config/suite.h"
 #include "../../lib/pins/pin.h"
 
@@ -111,19 +112,11 @@ static void test_plugin_change(void **state)
 
 static void refused(const char *want, ...)
 {
-	char *argv[32] = { "prog" }, err[256] = "";
-	struct case_opts o;
-	int argc = 1;
 	va_list ap;
 
 	va_start(ap, want);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
+	refused_args(true, want, ap);
 	va_end(ap);
-	case_opts_defaults(&o);
-	assert_int_equal(case_opts_parse_argv(&o, argc, argv, err, sizeof(err)), -EINVAL);
-	if (strcmp(err, want))
-		fail_msg("'%s' is not '%s'", err, want);
 }
 
 static void test_not_this_plugin(void **state)
