@@ -859,6 +859,35 @@ static void write_reports(struct run *r)
 	json_object_put(rep);
 }
 
+/*
+ * A run killed by SIGKILL leaves its temporary directory (case results it
+ * had not read yet): remove those of runs whose PID is gone.
+ */
+static void sweep_stale_tmpdirs(void)
+{
+	glob_t g, in;
+	size_t i, j;
+	int pid;
+
+	if (glob("/tmp/daxstress-run-*.*", GLOB_NOSORT, NULL, &g))
+		return;
+	for (i = 0; i < g.gl_pathc; i++) {
+		char pat[PATH_MAX + 8];
+
+		if (sscanf(g.gl_pathv[i], "/tmp/daxstress-run-%d.", &pid) != 1 || pid <= 0 ||
+		    !kill(pid, 0) || errno != ESRCH)
+			continue;
+		snprintf(pat, sizeof(pat), "%s/*.json", g.gl_pathv[i]);
+		if (!glob(pat, GLOB_NOSORT, NULL, &in)) {
+			for (j = 0; j < in.gl_pathc; j++)
+				unlink(in.gl_pathv[j]);
+			globfree(&in);
+		}
+		rmdir(g.gl_pathv[i]);
+	}
+	globfree(&g);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct run r;
@@ -879,7 +908,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (trace_load_file(&r))
 		return EXIT_USAGE;
-	snprintf(r.tmpdir, sizeof(r.tmpdir), "/tmp/daxstress-run.XXXXXX");
+	sweep_stale_tmpdirs();
+	snprintf(r.tmpdir, sizeof(r.tmpdir), "/tmp/daxstress-run-%d.XXXXXX", (int)getpid());
 	if (!mkdtemp(r.tmpdir)) {
 		fprintf(stderr, "daxstress run: cannot create a temporary directory: %s\n", strerror(errno));
 		return 1;

@@ -105,6 +105,7 @@ out=$(run)
 	expect_match "the next run says it removed the left-overs" "$out" \
 		"trace: removed [1-9][0-9]* tracefs instances and kprobes left by killed runs"
 expect_eq "the killed run's instance is gone" "$(ls "$T/instances" | grep -c "^daxstress-$killed\$")" 0
+expect_eq "the killed run's temporary directory is gone" "$(ls -d /tmp/daxstress-run-"$killed".* 2>/dev/null)" ""
 expect_eq "a live process's instance is kept" "$(ls "$T/instances" | grep -c "^daxstress-$live\$")" 1
 rmdir "$T/instances/daxstress-$live"
 kill "$live"
