@@ -19,20 +19,6 @@
 #include "../../lib/probe/dax_probe.h"
 #include "../../lib/core/pattern.h"
 
-static int parse(struct case_opts *o, char *err, size_t len, ...)
-{
-	char *argv[32] = { "prog" };
-	int argc = 1;
-	va_list ap;
-
-	va_start(ap, len);
-	while ((argv[argc] = va_arg(ap, char *)))
-		argc++;
-	va_end(ap);
-	case_opts_defaults(o);
-	return case_opts_parse_argv(o, argc, argv, err, len);
-}
-
 static void test_argv(void **state)
 {
 	struct case_opts o;
