@@ -26,6 +26,7 @@ static int unshare_op(struct brk_env *env, struct rng *rng)
 
 static const struct brk_ops brk_alloc_ops = {
 	.name = "alloc",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "punch then fallocate (plain allocate) random ranges; breaks layouts on xfs",
 	.op = alloc_op,
 	.final = brk_final_truncate,
@@ -33,6 +34,7 @@ static const struct brk_ops brk_alloc_ops = {
 
 static const struct brk_ops brk_unshare_ops = {
 	.name = "unshare",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "fallocate UNSHARE_RANGE of random ranges (xfs with reflink)",
 	.op = unshare_op,
 	.final = brk_final_truncate,

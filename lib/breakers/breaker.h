@@ -16,6 +16,12 @@
 
 #define BRK_F_PLANT	(1u << 0)	/* pairs with a PIN_F_PLANT pin source */
 #define BRK_F_WHOLE	(1u << 1)	/* breaks the whole file: no stable region */
+/*
+ * Its ops never shrink the file while the case runs, so no owner fault can
+ * land past the end of it: an owner SIGBUS is a fault the filesystem failed
+ * (a full filesystem), not a truncation.
+ */
+#define BRK_F_KEEPS_SIZE	(1u << 2)
 
 struct brk_env {
 	const struct case_opts *o;

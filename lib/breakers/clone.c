@@ -31,6 +31,7 @@ static int clone_op(struct brk_env *env, struct rng *rng)
 
 static const struct brk_ops brk_clone_ops = {
 	.name = "clone",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "FICLONERANGE random ranges of a second DAX file into the case file (xfs reflink)",
 	.op = clone_op,
 	.final = brk_final_truncate,

@@ -40,6 +40,7 @@ static int dedupe_op(struct brk_env *env, struct rng *rng)
 
 static const struct brk_ops brk_dedupe_ops = {
 	.name = "dedupe",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "FIDEDUPERANGE random ranges of the case file against a second DAX file (xfs reflink)",
 	.op = dedupe_op,
 	.final = brk_final_truncate,

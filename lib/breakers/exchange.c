@@ -49,6 +49,7 @@ static int exchange_op(struct brk_env *env, struct rng *rng)
 
 static const struct brk_ops brk_exchange_ops = {
 	.name = "exchange",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "XFS_IOC_EXCHANGE_RANGE random ranges with a second DAX file (xfs, Linux 6.10+)",
 	.op = exchange_op,
 	.final = brk_final_truncate,

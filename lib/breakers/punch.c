@@ -21,6 +21,7 @@ static int punch_final(struct brk_env *env)
 
 static const struct brk_ops brk_punch_ops = {
 	.name = "punch",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "fallocate PUNCH_HOLE|KEEP_SIZE of random ranges",
 	.op = punch_op,
 	.final = punch_final,

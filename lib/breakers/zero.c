@@ -22,6 +22,7 @@ static int zero_final(struct brk_env *env)
 
 static const struct brk_ops brk_zero_ops = {
 	.name = "zero",
+	.flags = BRK_F_KEEPS_SIZE,
 	.help = "fallocate ZERO_RANGE|KEEP_SIZE of random ranges",
 	.op = zero_op,
 	.final = zero_final,

@@ -202,16 +202,28 @@ static void watch_full(struct wl *w)
 		w->full_ns = now_ns();
 }
 
+/*
+ * Fullness seen by a tick, or proven by the owner: a breaker that never
+ * shrinks the file cannot explain an owner SIGBUS, so each one is a fault
+ * the filesystem failed. The ticks alone miss a full filesystem whose
+ * breaker keeps freeing blocks between them.
+ */
 static void check_full(struct wl *w)
 {
+	uint64_t sigbus = atomic_load(&w->sh->sigbus);
+
 	watch_full(w);
-	if (!w->full_ns)
+	if (w->full_ns) {
+		found(w, "end", V_ERROR,
+		       "ENOSPC: the filesystem of %s ran full %.1f s into the case (%llu owner SIGBUS may be failed allocations, not truncations): free space or pass a smaller --size",
+		       w->o.dir, ns_to_s(w->full_ns - w->start_ns),
+		       (unsigned long long)sigbus);
 		return;
-	found(w, "end", V_ERROR,
-	       "ENOSPC: the filesystem of %s ran full %.1f s into the case (%llu owner SIGBUS may be failed allocations, not truncations): free space or pass a smaller --size",
-	       w->o.dir,
-	       ns_to_s(w->full_ns - w->start_ns),
-	       (unsigned long long)atomic_load(&w->sh->sigbus));
+	}
+	if (sigbus && (w->env.brk->flags & BRK_F_KEEPS_SIZE))
+		found(w, "end", V_ERROR,
+		       "ENOSPC: the filesystem of %s ran full (or failed I/O): %llu owner page faults got SIGBUS, and %s never shrinks the file: free space or pass a smaller --size",
+		       w->o.dir, (unsigned long long)sigbus, w->env.brk->name);
 }
 
 static int open_case_file(struct wl *w)
