@@ -73,7 +73,9 @@ const struct opt_desc case_opt_table[] = {
 	{ "stall-timeout", OPT_DURATION, OFF(stall_ms), 0, 100, 3600 * 1000ULL, NULL,
 	  "no progress for this long is a stall", NULL },
 	{ "grace", OPT_DURATION, OFF(grace_ms), 0, 100, 600 * 1000ULL, NULL,
-	  "wait after each proof step", NULL },
+	  "longest wait after each proof step", NULL },
+	{ "wake-floor", OPT_DURATION, OFF(wake_floor_ms), 0, 0, 60 * 1000ULL, NULL,
+	  "a break-layouts sleep that outlives every pin it could wait for by this much (or by four times the case's slowest legitimate wakeup) is proven at once, and a proof step gives up this soon on a thread still in the same sleep (0: only the stall timeout and the whole grace)", NULL },
 	{ "allow-nodax", OPT_BOOL, OFF(allow_nodax), 0, 0, 1, NULL,
 	  "run on a non-DAX directory (tests only; results say dax: false)", NULL },
 	{ "monitor", OPT_BOOL, OFF(monitor), 0, 0, 1, NULL,
@@ -214,6 +216,7 @@ void case_opts_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 	o->stall_ms = 10000;
 	o->grace_ms = 5000;
+	o->wake_floor_ms = 250;
 	o->map = CASE_MAP_SHARED;
 	o->owners = 1;
 	o->monitor = true;

@@ -48,6 +48,7 @@ struct case_opts {
 	uint64_t duration_ms;
 	uint64_t stall_ms;
 	uint64_t grace_ms;
+	uint64_t wake_floor_ms;	/* wait watch and proof step floor (monitor.h) */
 	uint64_t break_pause_ms;
 	uint32_t threads;
 	uint32_t owner_threads;

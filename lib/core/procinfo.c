@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "procinfo.h"
@@ -78,4 +79,43 @@ int task_snap_read(pid_t pid, pid_t tid, struct task_snap *snap)
 	read_field(pid, tid, "syscall", snap->syscall, sizeof(snap->syscall));
 	read_field(pid, tid, "stack", snap->stack, sizeof(snap->stack));
 	return 0;
+}
+
+/* "voluntary_ctxt_switches:\tN" in status; 0 when missing. */
+static unsigned long long status_nvcsw(pid_t pid, pid_t tid)
+{
+	char path[96], buf[2048];
+	const char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", pid, tid);
+	if (read_text_file(path, buf, sizeof(buf)) < 0)
+		return 0;
+	p = strstr(buf, "\nvoluntary_ctxt_switches:");
+	return p ? strtoull(p + 26, NULL, 10) : 0;
+}
+
+int task_wait_read(pid_t pid, pid_t tid, struct task_wait *tw)
+{
+	struct task_snap snap;
+	char path[96], stat[1024];
+	ssize_t n;
+
+	memset(tw, 0, sizeof(*tw));
+	tw->state = '?';
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	n = read_text_file(path, stat, sizeof(stat));
+	if (n < 0)
+		return (int)n;
+	if (parse_stat(stat, &snap))
+		return -EINVAL;
+	tw->state = snap.state;
+	tw->nvcsw = status_nvcsw(pid, tid);
+	read_field(pid, tid, "wchan", tw->wchan, sizeof(tw->wchan));
+	return 0;
+}
+
+bool task_wait_same_sleep(const struct task_wait *a, const struct task_wait *b)
+{
+	return (b->state == 'S' || b->state == 'D') && a->state == b->state &&
+	       a->nvcsw == b->nvcsw && !strcmp(a->wchan, b->wchan);
 }

@@ -23,6 +23,21 @@ struct task_snap {
 };
 
 int task_snap_read(pid_t pid, pid_t tid, struct task_snap *snap);
+
+/*
+ * The cheap part, for a look at every monitor tick: the state, wchan and
+ * the voluntary context switches, which stay the same for as long as the
+ * thread sleeps, and change only once it has woken and slept again.
+ */
+struct task_wait {
+	char state;
+	unsigned long long nvcsw;
+	char wchan[64];
+};
+
+int task_wait_read(pid_t pid, pid_t tid, struct task_wait *tw);
+/* Asleep (S or D) in the same place, with no wakeup between a and b. */
+bool task_wait_same_sleep(const struct task_wait *a, const struct task_wait *b);
 /* "S (sleeping)" style description of a state letter. */
 const char *task_state_name(char state);
 

@@ -12,6 +12,7 @@
 
 #include <linux/futex.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,5 +27,13 @@ static inline long plant_futex_wake(_Atomic uint32_t *word)
 {
 	return syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE, INT32_MAX, NULL, NULL, 0);
 }
+
+struct wl_shared;
+
+/*
+ * Is this thread asleep in FUTEX_WAIT on the word, expecting 1 (the
+ * planted stand-in for a break-layouts wait)? From its syscall file.
+ */
+bool plant_asleep(struct wl_shared *sh, pid_t pid, pid_t tid);
 
 #endif

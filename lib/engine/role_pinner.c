@@ -26,6 +26,25 @@ struct pinner_thread {
 	pthread_t th;
 };
 
+/*
+ * Proof step 1: stay parked, mappings kept, until the end, or until the
+ * monitor found the wait legitimate and resumes the case (true).
+ */
+static bool park(struct wl_shared *sh, struct hb_slot *hb)
+{
+	if (!atomic_load(&sh->pin_park))
+		return false;
+	hb_set_state(hb, HB_IDLE);
+	atomic_fetch_add(&sh->pin_parked, 1);
+	while (!atomic_load(&sh->stop) && atomic_load(&sh->pin_park))
+		sleep_ms(2);
+	if (atomic_load(&sh->stop))
+		return false;
+	hb_set_state(hb, HB_ACTIVE);
+	atomic_fetch_sub(&sh->pin_parked, 1);
+	return true;
+}
+
 static void *pinner_thread(void *arg)
 {
 	struct pinner_thread *pt = arg;
@@ -40,17 +59,15 @@ static void *pinner_thread(void *arg)
 	rng_seed(&pt->t.rng, p->env->o->seed, 0x100 + pt->t.idx);
 	if (ops->thread_init)
 		ret = ops->thread_init(&p->penv, p->priv, &pt->t);
-	while (!ret && ls_pin_enter(p->env->o, sh, ops->flags & PIN_F_MARKS)) {
-		hb_op_begin(pt->t.hb);
-		ret = ops->pin(&p->penv, p->priv, &pt->t);
-		hb_op_end(pt->t.hb);
-		ls_pin_leave(p->env->o, sh);
-	}
-	if (!ret && atomic_load(&sh->pin_park)) {
-		hb_set_state(pt->t.hb, HB_IDLE);
-		atomic_fetch_add(&sh->pin_parked, 1);
-		while (!atomic_load(&sh->stop))
-			sleep_ms(10);
+	while (!ret) {
+		while (!ret && ls_pin_enter(p->env->o, sh, ops->flags & PIN_F_MARKS)) {
+			hb_op_begin(pt->t.hb);
+			ret = ops->pin(&p->penv, p->priv, &pt->t);
+			hb_op_end(pt->t.hb);
+			ls_pin_leave(p->env->o, sh);
+		}
+		if (ret || !park(sh, pt->t.hb))
+			break;
 	}
 	if (ret)
 		shared_error(sh, "pinner %s: %s failed: %s", name, ops->name, strerror(-ret));

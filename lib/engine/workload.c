@@ -421,6 +421,23 @@ static const char *mon_release_pins(void *ctx, uint64_t timeout_ns, bool *killed
 	return "every pinner stopped and parked, mappings kept";
 }
 
+/* A legitimate wait after all: the parked pinners go on (not after a kill). */
+static int mon_resume(void *ctx, uint64_t timeout_ns)
+{
+	struct wl *w = ctx;
+	uint64_t end = now_ns() + timeout_ns;
+
+	if (w->killed[P_PINNER] || w->reaped[P_PINNER])
+		return -ESRCH;
+	atomic_store(&w->sh->pin_park, 0);
+	while (atomic_load(&w->sh->pin_parked)) {
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		sleep_ms(2);
+	}
+	return 0;
+}
+
 static int mon_unmap_all(void *ctx, uint64_t timeout_ns)
 {
 	struct wl *w = ctx;
@@ -442,11 +459,21 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
 	return syscall(SYS_tgkill, pid, tid, PROOF_SIGNAL) ? -errno : 0;
 }
 
+/* The planted stalls' breaker sleeps on the futex word instead of in the kernel's wait. */
+static bool mon_in_wait(void *ctx, pid_t pid, pid_t tid)
+{
+	struct wl *w = ctx;
+
+	return (w->env.brk->flags & BRK_F_PLANT) && plant_asleep(w->sh, pid, tid);
+}
+
 static const struct monitor_ops wl_monitor_ops = {
 	.check = mon_check,
 	.release_pins = mon_release_pins,
 	.unmap_all = mon_unmap_all,
 	.poke = mon_poke,
+	.resume = mon_resume,
+	.in_wait = mon_in_wait,
 };
 
 /* ---- the end of a case ------------------------------------------------ */
@@ -684,6 +711,7 @@ static void run_monitor(struct wl *w)
 		.grace_ns = w->o.grace_ms * NSEC_PER_MSEC,
 		.release_ns = w->o.grace_ms * NSEC_PER_MSEC,
 		.tick_ns = 50 * NSEC_PER_MSEC,
+		.wake_floor_ns = w->o.wake_floor_ms * NSEC_PER_MSEC,
 		.progress_fd = timeline_progress_fd(w->o.progress_fd),
 		.sysrq_w = w->o.sysrq_w,
 		.name = w->o.name,

@@ -4,6 +4,7 @@
 
 #include "monitor.h"
 #include "sigmatch.h"
+#include "waitwatch.h"
 #include "../core/util.h"
 
 static const char *const step_names[STEP__COUNT] = {
@@ -182,13 +183,21 @@ static void switch_primary(struct hb_region *hb, int idx, struct monitor_result 
 		 was, res->thread, res->thread);
 }
 
-/* Did the stalled thread get going again within timeout? */
+/*
+ * Did the stalled thread get going again within timeout? A thread still in
+ * the very sleep it was in when the step began (before its action: tw0),
+ * with no wakeup since, is given up on after short_ns: a correct kernel
+ * wakes a waiter within milliseconds of the last unpin. A thread that woke
+ * gets the whole timeout to finish its operation.
+ */
 static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
-			 uint64_t timeout, struct monitor_result *res, int step)
+			 uint64_t timeout, uint64_t short_ns, const struct task_wait *tw0,
+			 struct monitor_result *res, int step)
 {
 	struct proof_step *st = &res->step[step];
 	uint64_t t0 = now_ns(), now = t0;
 	struct task_snap snap;
+	struct task_wait tw;
 
 	for (;;) {
 		timeline_tick(&res->tl, hb, now);
@@ -199,7 +208,10 @@ static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
 		}
 		if (now - t0 >= timeout)
 			break;
-		sleep_ms(20);
+		if (now - t0 >= short_ns && !task_wait_read(s->pid, s->tid, &tw) &&
+		    task_wait_same_sleep(tw0, &tw))
+			break;
+		sleep_ms(now - t0 < 100 * NSEC_PER_MSEC ? 5 : 20);
 		now = now_ns();
 	}
 	st->wait_s = ns_to_s(now_ns() - t0);
@@ -210,9 +222,13 @@ static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
 	return st->released;
 }
 
-static void step_begin(struct monitor_result *res, struct proof_step *st)
+/* The step starts: note when, and the sleep the thread is in before its action. */
+static void step_begin(struct monitor_result *res, struct proof_step *st,
+		       const struct hb_slot *s, struct task_wait *tw0)
 {
 	st->t_s = ns_to_s(now_ns() - res->tl.start_ns);
+	if (task_wait_read(s->pid, s->tid, tw0))
+		tw0->state = '?';	/* never the same sleep: the full grace */
 }
 
 static void set_reason(struct monitor_result *res, enum verdict v,
@@ -225,11 +241,12 @@ static void set_reason(struct monitor_result *res, enum verdict v,
 
 static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		  const struct monitor_ops *ops, void *ctx,
-		  struct monitor_result *res)
+		  struct monitor_result *res, const struct wait_watch *ww)
 {
 	struct hb_slot *s = &hb->slot[res->primary];
-	uint64_t ops0 = hb_ops(s);
+	uint64_t ops0 = hb_ops(s), short_ns = ww_step_grace(ww, cfg->grace_ns);
 	struct proof_step *st;
+	struct task_wait tw0;
 
 	st = &res->step[STEP_RELEASE_PINS];
 	if (ops->release_pins) {
@@ -238,10 +255,11 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		const char *how;
 		char what[256];
 
-		step_begin(res, st);
+		step_begin(res, st, s, &tw0);
 		how = ops->release_pins(ctx, cfg->grace_ns, &killed);
 		st->done = true;
-		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_RELEASE_PINS)) {
+		res->pins_killed = killed;
+		if (wait_release(hb, s, ops0, cfg->grace_ns, short_ns, &tw0, res, STEP_RELEASE_PINS)) {
 			int other = s->role == ROLE_PINNER ? stalled_after_release(hb, cfg, res) : -1;
 
 			if (other < 0 && spinner >= 0 && killed) {
@@ -268,10 +286,10 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 	if (ops->unmap_all) {
 		int r;
 
-		step_begin(res, st);
+		step_begin(res, st, s, &tw0);
 		r = ops->unmap_all(ctx, cfg->grace_ns);
 		st->done = true;
-		if (wait_release(hb, s, ops0, cfg->grace_ns, res, STEP_UNMAP)) {
+		if (wait_release(hb, s, ops0, cfg->grace_ns, short_ns, &tw0, res, STEP_UNMAP)) {
 			snprintf(st->note, sizeof(st->note), "every mapping gone; released after %.2f s", st->wait_s);
 			set_reason(res, V_BLOCKED_BY_MAPPING,
 				   "released when every mapping of the file went away, with no signal: live mappings kept the wait from completing");
@@ -285,10 +303,11 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 
 	st = &res->step[STEP_SIGNAL];
 	if (ops->poke) {
-		step_begin(res, st);
+		step_begin(res, st, s, &tw0);
 		ops->poke(ctx, s->pid, s->tid);
 		st->done = true;
-		if (wait_release(hb, s, ops0, cfg->release_ns, res, STEP_SIGNAL)) {
+		/* The signal must end the sleep: a thread still in it has the whole release time. */
+		if (wait_release(hb, s, ops0, cfg->release_ns, cfg->release_ns, &tw0, res, STEP_SIGNAL)) {
 			snprintf(st->note, sizeof(st->note), "completed %.2f s after an SA_RESTART signal", st->wait_s);
 			set_reason(res, V_MISSED_WAKEUP,
 				   "pins gone, still asleep, and a SA_RESTART signal made the call complete at once: missed wakeup");
@@ -305,17 +324,72 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 	}
 }
 
+/*
+ * A proof the wait watch started found a legitimate wait: released once
+ * the pins were gone. The pinners were only parked, so the case can go on
+ * (a longer margin from now); forget the proof.
+ */
+static bool resume_after_legit(const struct monitor_cfg *cfg, const struct monitor_ops *ops,
+			       void *ctx, struct monitor_result *res, struct wait_watch *ww)
+{
+	if (!res->early || res->verdict != V_PASS || res->pins_killed || !ops->resume ||
+	    ops->resume(ctx, cfg->grace_ns))
+		return false;
+	ww_legit(ww, res->primary);
+	res->verdict = V_PASS;
+	res->reason[0] = '\0';
+	res->stalled = false;
+	res->early = false;
+	res->primary = -1;
+	res->location[0] = '\0';
+	res->nsnaps = 0;
+	memset(res->step, 0, sizeof(res->step));
+	memset(res->nstep_snaps, 0, sizeof(res->nstep_snaps));
+	return true;
+}
+
+/* The stalled thread: the one the wait watch names, else a no-progress one. */
+static int detect(struct hb_region *hb, const struct monitor_cfg *cfg, struct wait_watch *ww,
+		  uint64_t now, struct monitor_result *res)
+{
+	int idx = ww_tick(ww, hb, now);
+
+	if (idx >= 0) {
+		res->nsnaps = snap_all(hb, res->snaps);
+		res->early = true;
+		return idx;
+	}
+	if (!any_stalled(hb, cfg->stall_ns, now))
+		return -1;
+	return pick_primary(hb, cfg->stall_ns, now, res);
+}
+
+static void ww_report(const struct wait_watch *ww, struct monitor_result *res)
+{
+	res->ww.waits = ww->waits;
+	res->ww.woken = ww->woken;
+	res->ww.early = ww->early;
+	res->ww.legit = ww->legit;
+	res->ww.margin_s = ww->floor_ns ? ns_to_s(ww_margin(ww)) : 0;
+	res->ww.tail_max_s = ns_to_s(ww->tail_max_ns);
+}
+
 enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			 const struct monitor_ops *ops, void *ctx,
 			 uint64_t start_ns, uint64_t end_ns,
 			 struct monitor_result *res)
 {
+	static struct wait_watch ww;	/* one monitor per process; 100 KiB */
 	uint64_t now;
 	int idx;
 
 	memset(res, 0, sizeof(*res));
 	res->primary = -1;
 	res->verdict = V_PASS;
+	/* Look at a breaker two ticks into its operation; never wait past half the timeout. */
+	ww_init(&ww, cfg->wake_floor_ns, cfg->stall_ns / 2, 2 * cfg->tick_ns);
+	ww.in_wait = ops->in_wait;
+	ww.ctx = ctx;
 	timeline_init(&res->tl, start_ns, cfg->progress_fd);
 	kmsg_open(&res->kmsg);
 	for (now = now_ns(); now < end_ns; now = now_ns()) {
@@ -331,17 +405,18 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			}
 		}
 		now = now_ns();
-		if (!any_stalled(hb, cfg->stall_ns, now))
-			continue;
-		idx = pick_primary(hb, cfg->stall_ns, now, res);
+		idx = detect(hb, cfg, &ww, now, res);
 		if (idx < 0)
-			continue;	/* it moved on between the two looks */
+			continue;	/* none, or it moved on between the two looks */
 		record_detection(hb, idx, start_ns, now, res);
-		if (cfg->sysrq_w)
+		if (cfg->sysrq_w && !res->sysrq_w)
 			res->sysrq_w = !kmsg_sysrq_w(cfg->name);
-		prove(hb, cfg, ops, ctx, res);
+		prove(hb, cfg, ops, ctx, res, &ww);
+		if (resume_after_legit(cfg, ops, ctx, res, &ww))
+			continue;
 		break;
 	}
+	ww_report(&ww, res);
 	res->verdict_s = ns_to_s(now_ns() - start_ns);
 	res->tl.next_ns = 0;	/* the last sample: where the case ended */
 	timeline_tick(&res->tl, hb, now_ns());

@@ -45,6 +45,17 @@ struct monitor_ops {
 	/* Step 2: make every mapping of the file go away; 0 when done. */
 	int (*unmap_all)(void *ctx, uint64_t timeout_ns);
 	int (*poke)(void *ctx, pid_t pid, pid_t tid);
+	/*
+	 * After a proof the wait watch started found a legitimate wait (step 1
+	 * released it): let the parked pinners go on; 0 when they did. NULL:
+	 * such a proof ends the case like any other.
+	 */
+	int (*resume)(void *ctx, uint64_t timeout_ns);
+	/*
+	 * Is this thread asleep in a wait the wait watch should judge, beside
+	 * the kernel's break-layouts waits (optional: the planted self-tests)?
+	 */
+	bool (*in_wait)(void *ctx, pid_t pid, pid_t tid);
 };
 
 struct monitor_cfg {
@@ -52,6 +63,7 @@ struct monitor_cfg {
 	uint64_t grace_ns;	/* wait after killing pinners / unmapping */
 	uint64_t release_ns;	/* wait after the signal */
 	uint64_t tick_ns;
+	uint64_t wake_floor_ns;	/* wait watch floor (waitwatch.h); 0: no-progress timeout only */
 	int progress_fd;	/* live progress lines (timeline.h), -1 for none */
 	bool sysrq_w;		/* trigger sysrq-w at detection (root, disposable machines) */
 	const char *name;	/* the case, for kernel log markers */
@@ -89,6 +101,16 @@ struct monitor_result {
 	unsigned int nstep_snaps[STEP__COUNT];
 	struct task_snap step_snaps[STEP__COUNT][HB_MAX_SLOTS];
 	bool sysrq_w;		/* sysrq-w was triggered at detection */
+	bool early;		/* the wait watch started the proof, not the timeout */
+	bool pins_killed;	/* step 1 had to kill the pinners */
+	struct ww_stats {
+		unsigned int waits;	/* break-layouts sleeps seen */
+		unsigned int woken;	/* woke by themselves after their pins */
+		unsigned int early;	/* proofs the watch started */
+		unsigned int legit;	/* of those, legitimate waits (the case went on) */
+		double margin_s;	/* the learned margin at the end */
+		double tail_max_s;	/* longest pins-done-to-wakeup seen */
+	} ww;
 	struct kmsg_watch kmsg;
 	struct timeline tl;	/* progress over time, stall and proof included */
 };

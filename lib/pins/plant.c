@@ -32,10 +32,8 @@ static void hold_and_release(struct wl_shared *sh, unsigned int ms, bool wake)
  * (under load it once read the word only after the drop, and the planted
  * missed wakeup passed).
  */
-static bool sleeper_asleep(struct wl_shared *sh)
+bool plant_asleep(struct wl_shared *sh, pid_t pid, pid_t tid)
 {
-	pid_t pid = atomic_load(&sh->plant_sleeper_pid);
-	pid_t tid = atomic_load(&sh->plant_sleeper_tid);
 	unsigned long long nr, addr, op, val;
 	char path[64], buf[256];
 	struct task_snap snap;
@@ -50,6 +48,12 @@ static bool sleeper_asleep(struct wl_shared *sh)
 	    (op & FUTEX_CMD_MASK) != FUTEX_WAIT || val != 1)
 		return false;
 	return !task_snap_read(pid, tid, &snap) && snap.state == 'S';
+}
+
+static bool sleeper_asleep(struct wl_shared *sh)
+{
+	return plant_asleep(sh, atomic_load(&sh->plant_sleeper_pid),
+			    atomic_load(&sh->plant_sleeper_tid));
 }
 
 /* Wait until the breaker provably sleeps on the word (two looks 10 ms apart). */

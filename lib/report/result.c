@@ -122,6 +122,20 @@ static struct json_object *proof_json(const struct monitor_result *m)
 	return arr;
 }
 
+/* The wait watch's own counts: how many waits it judged, and how. */
+static struct json_object *ww_json(const struct ww_stats *ww)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "waits", json_object_new_int64(ww->waits));
+	json_object_object_add(o, "woken", json_object_new_int64(ww->woken));
+	json_object_object_add(o, "early_proofs", json_object_new_int64(ww->early));
+	json_object_object_add(o, "legitimate", json_object_new_int64(ww->legit));
+	add_double(o, "margin_s", ww->margin_s);
+	add_double(o, "tail_max_s", ww->tail_max_s);
+	return o;
+}
+
 static void add_monitor(struct json_object *o, const struct monitor_result *m)
 {
 	struct json_object *klog = json_object_new_array();
@@ -142,6 +156,8 @@ static void add_monitor(struct json_object *o, const struct monitor_result *m)
 		add_str(o, "stack", "");
 	}
 	add_double(o, "verdict_s", m->verdict_s);
+	json_object_object_add(o, "early", json_object_new_boolean(m->early));
+	json_object_object_add(o, "wait_watch", ww_json(&m->ww));
 	json_object_object_add(o, "proof", proof_json(m));
 	json_object_object_add(o, "threads", snaps_json(m->snaps, m->nsnaps));
 	json_object_object_add(o, "sysrq_w", json_object_new_boolean(m->sysrq_w));

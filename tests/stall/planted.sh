@@ -20,10 +20,16 @@ expect_eq "missed-wake: released by the signal step" \
 	"$(jget "$json" missed-wake 'proof[] | select(.step == "signal") | .released')" true
 expect_eq "missed-wake: not released by releasing the pins" \
 	"$(jget "$json" missed-wake 'proof[] | select(.step == "release-pins") | .released')" false
+# The breaker sleeps on in the plant's futex once the pin is dropped: the
+# wait watch, not the 2 s no-progress timeout, starts the proof.
+expect_eq "missed-wake: the wait watch started the proof" "$(jget "$json" missed-wake early)" true
+expect_eq "missed-wake: noticed before the stall timeout" \
+	"$(jget "$json" missed-wake 'stalled_s < 2')" true
 expect_eq "stuck: verdict" "$(jget "$json" stuck verdict)" hang
 expect_match "stuck: reason names the state" "$(jget "$json" stuck reason)" "state S"
 expect_eq "clean: verdict" "$(jget "$json" clean verdict)" pass
 expect_eq "clean: no stall" "$(jget "$json" clean detect_s)" null
+expect_eq "clean: the wait watch started no proof" "$(jget "$json" clean wait_watch.early_proofs)" 0
 expect_eq "every case dax: false" "$(jq '[.cases[].dax] | unique | tostring' "$json")" '"[false]"'
 expect_match "KTAP plan" "$out" '^1\.\.3'
 expect_match "KTAP missed-wake line" "$out" 'not ok 1 [a-z0-9]+\.missed-wake'

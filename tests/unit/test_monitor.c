@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "../../lib/monitor/monitor.h"
 #include "../../lib/core/util.h"
@@ -27,6 +30,9 @@ struct fake {
 	_Atomic bool stuck;		/* the breaker is inside its stalled operation */
 	_Atomic bool released;
 	_Atomic int error;		/* check() fails when set */
+	bool futex;			/* the stall sleeps in FUTEX_WAIT, like a kernel wait */
+	_Atomic uint32_t word;		/* 1 once released */
+	_Atomic int resumed;
 	pthread_t breaker, pinner;
 	struct monitor_result res;
 };
@@ -44,8 +50,14 @@ static void *breaker(void *arg)
 		/* the tenth operation stalls until a proof step releases it */
 		if (++n == 10 && f->at != AT_NEVER_STALL) {
 			atomic_store(&f->stuck, true);
-			while (!atomic_load(&f->released) && !atomic_load(&f->stop))
-				sleep_ms(5);
+			while (!atomic_load(&f->released) && !atomic_load(&f->stop)) {
+				if (!f->futex) {
+					sleep_ms(5);
+					continue;
+				}
+				syscall(SYS_futex, (uint32_t *)&f->word, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+			}
+			atomic_store(&f->stuck, false);
 		}
 		hb_op_end(s);
 		sleep_ms(5);
@@ -68,10 +80,36 @@ static void *pinner(void *arg)
 	return NULL;
 }
 
+static void release(struct fake *f)
+{
+	atomic_store(&f->released, true);
+	atomic_store(&f->word, 1);
+	syscall(SYS_futex, (uint32_t *)&f->word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 static void release_if(struct fake *f, enum release_at step)
 {
 	if (f->at == step)
-		atomic_store(&f->released, true);
+		release(f);
+}
+
+/* The fake stall stands in for a break-layouts wait. */
+static bool in_wait(void *ctx, pid_t pid, pid_t tid)
+{
+	struct fake *f = ctx;
+
+	(void)pid;
+	(void)tid;
+	return atomic_load(&f->stuck);
+}
+
+static int resume(void *ctx, uint64_t timeout_ns)
+{
+	struct fake *f = ctx;
+
+	(void)timeout_ns;
+	atomic_fetch_add(&f->resumed, 1);
+	return 0;
 }
 
 static enum verdict check(void *ctx, char *why, size_t len)
@@ -109,14 +147,19 @@ static int poke(void *ctx, pid_t pid, pid_t tid)
 
 static const struct monitor_ops ops = {
 	.check = check, .release_pins = release_pins, .unmap_all = unmap_all, .poke = poke,
+	.resume = resume, .in_wait = in_wait,
 };
 
-/* Run the monitor over fake roles for at most run_ms; the verdict. */
-static enum verdict scenario(enum release_at at, unsigned int run_ms)
+/*
+ * Run the monitor over fake roles for at most run_ms; the verdict. With a
+ * wake floor the stall sleeps in FUTEX_WAIT and the wait watch judges it.
+ */
+static enum verdict scenario_ww(enum release_at at, unsigned int run_ms, unsigned int floor_ms)
 {
 	const struct monitor_cfg cfg = {
 		.stall_ns = 500 * NSEC_PER_MSEC, .grace_ns = 300 * NSEC_PER_MSEC,
 		.release_ns = 300 * NSEC_PER_MSEC, .tick_ns = 20 * NSEC_PER_MSEC,
+		.wake_floor_ns = floor_ms * NSEC_PER_MSEC,
 		.progress_fd = -1, .name = "fake",
 	};
 	uint64_t start;
@@ -124,6 +167,7 @@ static enum verdict scenario(enum release_at at, unsigned int run_ms)
 
 	memset(&fk, 0, sizeof(fk));
 	fk.at = at;
+	fk.futex = floor_ms > 0;
 	assert_int_equal(pthread_create(&fk.breaker, NULL, breaker, &fk), 0);
 	assert_int_equal(pthread_create(&fk.pinner, NULL, pinner, &fk), 0);
 	while (atomic_load(&fk.hb.used) < 2)
@@ -134,6 +178,11 @@ static enum verdict scenario(enum release_at at, unsigned int run_ms)
 	pthread_join(fk.breaker, NULL);
 	pthread_join(fk.pinner, NULL);
 	return v;
+}
+
+static enum verdict scenario(enum release_at at, unsigned int run_ms)
+{
+	return scenario_ww(at, run_ms, 0);
 }
 
 static void assert_step(enum proof_step_id id, bool done, bool released)
@@ -189,6 +238,41 @@ static void test_hang(void **state)
 	assert_non_null(strstr(fk.res.reason, "nothing released it"));
 }
 
+/*
+ * The wait watch: a sleep that outlives every pin in flight when it began
+ * goes to the proof well before the 0.5 s no-progress timeout, and each
+ * step gives up on a thread still in the same sleep after the floor, not
+ * after the whole grace.
+ */
+static void test_ww_missed_wakeup(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario_ww(AT_SIGNAL, 5000, 40), V_MISSED_WAKEUP);
+	assert_true(fk.res.early);
+	assert_true(fk.res.stalled_s < 0.45);
+	assert_step(STEP_RELEASE_PINS, true, false);
+	assert_step(STEP_UNMAP, true, false);
+	assert_step(STEP_SIGNAL, true, true);
+	assert_true(fk.res.step[STEP_RELEASE_PINS].wait_s < 0.25);
+	assert_true(fk.res.step[STEP_UNMAP].wait_s < 0.25);
+	assert_int_equal(fk.res.ww.early, 1);
+	assert_int_equal(fk.res.ww.legit, 0);
+}
+
+/* A proof the watch started that releases at step 1 was a legitimate wait: the case goes on. */
+static void test_ww_legit_resumes(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario_ww(AT_PINS, 1500, 40), V_PASS);
+	assert_false(fk.res.stalled);
+	assert_false(fk.res.early);
+	assert_int_equal(fk.res.ww.early, 1);
+	assert_int_equal(fk.res.ww.legit, 1);
+	assert_int_equal(atomic_load(&fk.resumed), 1);
+	assert_true(fk.res.ww.margin_s >= 0.08);	/* doubled at least */
+	assert_int_equal(fk.res.step[STEP_RELEASE_PINS].done, false);
+}
+
 /* check() ends the case at once with the verdict it gives. */
 static enum verdict checked(int error)
 {
@@ -222,6 +306,8 @@ int main(void)
 		cmocka_unit_test(test_missed_wakeup),
 		cmocka_unit_test(test_hang),
 		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_ww_missed_wakeup),
+		cmocka_unit_test(test_ww_legit_resumes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
