@@ -68,6 +68,8 @@ const struct opt_desc case_opt_table[] = {
 	{ "breakers", OPT_U32, OFF(breakers), 0, 1, 16, NULL, "breaker threads", NULL },
 	{ "duration", OPT_DURATION, OFF(duration_ms), 0, 100, 7 * 24 * 3600 * 1000ULL,
 	  NULL, "how long the case runs (30s, 2m)", NULL },
+	{ "budget", OPT_U64, OFF(budget), 0, 0, UINT64_MAX, NULL,
+	  "end the case once this many breaks had to sleep (waits for a busy page, or for a lock), or at its duration, whichever comes first (0: the duration)", NULL },
 	{ "seed", OPT_U64, OFF(seed), 0, 0, UINT64_MAX, NULL,
 	  "random seed (0: pick one and print it)", NULL },
 	{ "stall-timeout", OPT_DURATION, OFF(stall_ms), 0, 100, 3600 * 1000ULL, NULL,

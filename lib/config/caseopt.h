@@ -45,6 +45,7 @@ struct case_opts {
 	uint64_t break_size;
 	uint64_t align;
 	uint64_t seed;
+	uint64_t budget;	/* waits (breaks that slept) that end the case early; 0: none */
 	uint64_t duration_ms;
 	uint64_t stall_ms;
 	uint64_t grace_ms;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lockstep.h"
@@ -32,6 +33,18 @@ static void on_proof_signal(int sig)
 	atomic_fetch_add(&sig_sh->signals, 1);
 }
 
+/*
+ * The thread's voluntary context switches: a break that added any slept,
+ * waiting for a busy page (or a lock). The heartbeat's own count of waits,
+ * without kernel tracing; an upper bound of the busy-page waits.
+ */
+static long nvcsw(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? 0 : ru.ru_nvcsw;
+}
+
 static void *breaker_thread(void *arg)
 {
 	struct breaker_thread *bt = arg;
@@ -46,10 +59,15 @@ static void *breaker_thread(void *arg)
 	hb = hb_register(&sh->hb, ROLE_BREAKER, name);
 	rng_seed(&rng, bt->env->o->seed, 0x200 + bt->idx);
 	while (!ret && !atomic_load(&sh->stop)) {
+		long cs;
+
 		ls_break_enter(bt->env->o, sh);
+		cs = nvcsw();
 		hb_op_begin(hb);
 		ret = ops->op(&bt->benv, &rng);
 		hb_op_end(hb);
+		if (nvcsw() != cs)
+			atomic_fetch_add(&sh->brk_slept, 1);
 		ls_break_leave(bt->env->o, sh);
 		/*
 		 * Each break takes the file's invalidate lock exclusively; back

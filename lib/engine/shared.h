@@ -32,6 +32,7 @@ struct wl_shared {
 	_Atomic int32_t plant_sleeper_tid;	/* waits until /proc shows it asleep on the word */
 	_Atomic uint64_t sigbus;	/* owner faults in a truncated range */
 	_Atomic uint64_t pin_efault;	/* pins that hit a truncated range */
+	_Atomic uint64_t brk_slept;	/* breaks whose thread slept: waits, as the heartbeat counts them */
 	_Atomic uint64_t signals;	/* proof signals received */
 	_Atomic int64_t pmd_kb;
 	_Atomic uint32_t ls_pinning;	/* lockstep: pin operations running */

@@ -53,6 +53,7 @@ struct wl {
 	char spun[24];			/* a pinner thread that spun in GUP at the end */
 	int status[P__COUNT];
 	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
+	double budget_s;	/* when the wait budget was reached, or 0 */
 	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
@@ -459,6 +460,17 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
 	return syscall(SYS_tgkill, pid, tid, PROOF_SIGNAL) ? -errno : 0;
 }
 
+/* The case exercised its budget of waits: it may end before its duration. */
+static bool mon_done(void *ctx)
+{
+	struct wl *w = ctx;
+
+	if (!w->o.budget || atomic_load(&w->sh->brk_slept) < w->o.budget)
+		return false;
+	w->budget_s = ns_to_s(now_ns() - w->start_ns);
+	return true;
+}
+
 /* The planted stalls' breaker sleeps on the futex word instead of in the kernel's wait. */
 static bool mon_in_wait(void *ctx, pid_t pid, pid_t tid)
 {
@@ -474,6 +486,7 @@ static const struct monitor_ops wl_monitor_ops = {
 	.poke = mon_poke,
 	.resume = mon_resume,
 	.in_wait = mon_in_wait,
+	.done = mon_done,
 };
 
 /* ---- the end of a case ------------------------------------------------ */
@@ -674,6 +687,7 @@ static void collect_counters(struct wl *w)
 	c->break_ops = hb_role_ops(&w->sh->hb, ROLE_BREAKER);
 	c->sigbus = atomic_load(&w->sh->sigbus);
 	c->pin_efault = atomic_load(&w->sh->pin_efault);
+	c->breaks_slept = atomic_load(&w->sh->brk_slept);
 	c->lockstep_overlaps = atomic_load(&w->sh->ls_overlaps);
 	c->signals = atomic_load(&w->sh->signals);
 	strscpy_trunc(w->res.note, w->sh->note, sizeof(w->res.note));
@@ -727,6 +741,8 @@ static void run_monitor(struct wl *w)
 	else
 		run_unwatched(w, start);
 	w->res.mon = w->mon;
+	w->res.budget = w->o.budget;
+	w->res.budget_s = w->budget_s;
 	if (w->mon->verdict != V_PASS || w->mon->reason[0])
 		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);
@@ -876,10 +892,13 @@ static void print_result(struct wl *w, struct ktap *k)
 		  w->o.dax_flag ? ", FS_XFLAG_DAX set" : "",
 		  (unsigned long long)(w->o.align >> 10), w->res.pmd_kb);
 	print_pmd(k, &w->res);
-	ktap_diag(k, "ops: owner %llu, pin %llu, break %llu; owner SIGBUS %llu, pin EFAULT %llu, in %.1f s",
+	ktap_diag(k, "ops: owner %llu, pin %llu, break %llu (%llu slept: %.1f/s); owner SIGBUS %llu, pin EFAULT %llu, in %.1f s%s",
 		  (unsigned long long)c->owner_ops, (unsigned long long)c->pin_ops,
-		  (unsigned long long)c->break_ops, (unsigned long long)c->sigbus,
-		  (unsigned long long)c->pin_efault, w->res.duration_s);
+		  (unsigned long long)c->break_ops, (unsigned long long)c->breaks_slept,
+		  w->res.duration_s > 0 ? c->breaks_slept / w->res.duration_s : 0.0,
+		  (unsigned long long)c->sigbus,
+		  (unsigned long long)c->pin_efault, w->res.duration_s,
+		  w->budget_s ? " (budget reached)" : "");
 	if (w->o.lockstep)
 		ktap_diag(k, "lockstep: %llu of %llu breaks began while pins were held",
 			  (unsigned long long)c->lockstep_overlaps,

@@ -406,6 +406,8 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 		}
 		now = now_ns();
 		idx = detect(hb, cfg, &ww, now, res);
+		if (idx < 0 && ops->done && ops->done(ctx))
+			break;
 		if (idx < 0)
 			continue;	/* none, or it moved on between the two looks */
 		record_detection(hb, idx, start_ns, now, res);

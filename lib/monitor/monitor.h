@@ -56,6 +56,8 @@ struct monitor_ops {
 	 * the kernel's break-layouts waits (optional: the planted self-tests)?
 	 */
 	bool (*in_wait)(void *ctx, pid_t pid, pid_t tid);
+	/* Has the case done enough (its wait budget)? It then ends as if at its end time (optional). */
+	bool (*done)(void *ctx);
 };
 
 struct monitor_cfg {

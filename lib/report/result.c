@@ -35,6 +35,7 @@ static struct json_object *counters_json(const struct case_counters *c)
 	add_u64(o, "owner_ops", c->owner_ops);
 	add_u64(o, "pin_ops", c->pin_ops);
 	add_u64(o, "break_ops", c->break_ops);
+	add_u64(o, "breaks_slept", c->breaks_slept);
 	add_u64(o, "owner_sigbus", c->sigbus);
 	add_u64(o, "pin_efault", c->pin_efault);
 	add_u64(o, "lockstep_overlaps", c->lockstep_overlaps);
@@ -228,6 +229,11 @@ struct json_object *case_result_json(const struct case_result *r)
 	add_str(o, "reason", r->reason);
 	add_u64(o, "seed", r->seed);
 	add_double(o, "duration_s", r->duration_s);
+	add_u64(o, "budget", r->budget);
+	if (r->budget_s)
+		add_double(o, "budget_reached_s", r->budget_s);
+	else
+		json_object_object_add(o, "budget_reached_s", NULL);
 	if (!uname(&u))
 		add_str(o, "kernel", u.release);
 	json_object_object_add(map, "libpmem2", json_object_new_boolean(r->via_pmem2));

@@ -18,6 +18,7 @@ struct json_object;
 struct case_counters {
 	uint64_t owner_ops, pin_ops, break_ops;
 	uint64_t sigbus, pin_efault, signals;
+	uint64_t breaks_slept;		/* breaks that slept (the heartbeat's count of waits) */
 	uint64_t lockstep_overlaps;	/* lockstep breaks begun while pins were held */
 };
 
@@ -37,6 +38,8 @@ struct case_result {
 	uint64_t align;
 	uint64_t seed;
 	double duration_s;
+	uint64_t budget;	/* the case's wait budget, 0: none */
+	double budget_s;	/* when it was reached, 0: not reached */
 	enum verdict verdict;
 	char reason[512];
 	char note[256];		/* a finding beside the verdict */

@@ -51,8 +51,9 @@ check "Ctrl-C mid-case"
 expect_match "Ctrl-C mid-case: the case says it was interrupted" "$out" "interrupted by signal 2"
 
 # The planted stuck pin (configs/selftest-stall.conf, case "stuck") stalls
-# after 2 s; at 3.5 s the monitor is inside its proof ladder.
-{ sed -n '/^\[global\]/,/^$/p' configs/selftest-stall.conf; printf '[stuck]\npin = plant-stuck\n[after]\npin = plant-wake\n'; } \
+# after 2 s; at 3.5 s the monitor is inside its proof ladder, which takes
+# 2 s or more with the wait watch off (wake-floor = 0: the whole grace).
+{ sed -n '/^\[global\]/,/^$/p' configs/selftest-stall.conf; printf 'wake-floor = 0\n[stuck]\npin = plant-stuck\n[after]\npin = plant-wake\n'; } \
 	> "$dir/stall.conf"
 interrupt 3.5 "$dir/stall.conf"
 check "Ctrl-C during the proof ladder"

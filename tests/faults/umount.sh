@@ -76,7 +76,9 @@ expect_match "two breakers: says one" "$(field xfs reason)" "breakers = 1"
 out=$(DAXSTRESS_SCRATCH_DEV=$loop wl xfs)
 expect_eq "xfs loop device from the environment: pass" "$(field xfs verdict)" pass
 b=$(field xfs counters.break_ops)
-[ "${b:-0}" -ge 3 ] && ok "xfs loop device: $b mount-write-umount ops in 1 s" ||
+# At least one whole cycle: how many fit in 1 s is the host's speed (one,
+# with kernel builds beside it), not something this test can promise.
+[ "${b:-0}" -ge 1 ] && ok "xfs loop device: $b mount-write-umount ops in 1 s" ||
 	not_ok "xfs loop device: '$b' ops: $(echo "$out" | tail -n 3)"
 expect_eq "nothing left mounted" "$(grep -c "$dir" /proc/mounts)" 0
 expect_eq "no mount point left behind" "$(ls "$dir/tmp" | wc -l)" 0
