@@ -94,30 +94,32 @@ collisions() {
 
 # $1 title, $2 report: the detection table row.
 detect_row() {
-	[ -f "$2" ] || { echo "| $1 | not run: no $(basename "$2") | | | | | | |"; return; }
+	[ -f "$2" ] || { echo "| $1 | not run: no $(basename "$2") | | | | | | | |"; return; }
 	jq -r --arg t "$1" "$JQ_LIB"'
 	cases as $c | ($c | map(select(.detect_s != null))) as $s |
 	([$c[] | verdict] | group_by(.) | map("\(.[0]) \(length)") | join(", ")) as $v |
 	[$t, (.kernel_release), $v,
-	 ($s | map(.verdict_s) | median | if . then r1 else null end),
-	 ($s | map(.verdict_s) | worst | if . then r1 else null end),
+	 ($s | map(.verdict_s) | median | if . then r2 else null end),
+	 ($s | map(.verdict_s) | worst | if . then r2 else null end),
 	 ($s | map(.detect_s - .stalled_s) | median | if . then r2 else null end),
-	 ($s | map(.stalled_s) | median | if . then r1 else null end),
-	 ($s | map(.verdict_s - .detect_s) | median | if . then r1 else null end)]
+	 ($s | map(.stalled_s) | median | if . then r2 else null end),
+	 ($s | map(.verdict_s - .detect_s) | median | if . then r2 else null end),
+	 "\($s | map(select(.early)) | length) of \($s | length)"]
 	| map(show) | "| " + join(" | ") + " |"' "$2" 2>/dev/null ||
-		echo "| $1 | report unreadable: $2 | | | | | | |"
+		echo "| $1 | report unreadable: $2 | | | | | | | |"
 }
 
 detection() {
 	echo "## Time to detection"
 	echo
 	echo "From case start to the verdict, over the cases that stalled; split into"
-	echo "onset (start to the last progress of the stuck thread), the stall timeout"
-	echo "(no-progress time when the monitor called it) and the proof ladder."
-	echo "Seconds; median unless marked worst."
+	echo "onset (start to the last progress of the stuck thread), the wait until"
+	echo "the stall was noticed (no-progress time then: the wait watch's margin"
+	echo "after the last pin, or the stall timeout) and the proof ladder; how many"
+	echo "proofs the wait watch started. Seconds; median unless marked worst."
 	echo
-	echo "| bug | kernel | verdicts | median | worst | onset | stall timeout | proof |"
-	echo "|---|---|---|---|---|---|---|---|"
+	echo "| bug | kernel | verdicts | median | worst | onset | noticed after | proof | by the wait watch |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	detect_row "6.1 O_DIRECT, smoke settings (before)" "$OUT/detect-stock61-smoke.json"
 	detect_row "6.1 O_DIRECT, bench-detect settings (after)" "$OUT/detect-stock61-tuned.json"
 	for j in "$OUT"/planted-*.json; do

@@ -218,7 +218,7 @@ void case_opts_defaults(struct case_opts *o)
 	o->duration_ms = 30000;
 	o->stall_ms = 10000;
 	o->grace_ms = 5000;
-	o->wake_floor_ms = 250;
+	o->wake_floor_ms = 150;
 	o->map = CASE_MAP_SHARED;
 	o->owners = 1;
 	o->monitor = true;

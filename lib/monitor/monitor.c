@@ -386,8 +386,8 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 	memset(res, 0, sizeof(*res));
 	res->primary = -1;
 	res->verdict = V_PASS;
-	/* Look at a breaker two ticks into its operation; never wait past half the timeout. */
-	ww_init(&ww, cfg->wake_floor_ns, cfg->stall_ns / 2, 2 * cfg->tick_ns);
+	/* Look at a breaker a tick into its operation; never wait past half the timeout. */
+	ww_init(&ww, cfg->wake_floor_ns, cfg->stall_ns / 2, cfg->tick_ns);
 	ww.in_wait = ops->in_wait;
 	ww.ctx = ctx;
 	timeline_init(&res->tl, start_ns, cfg->progress_fd);
