@@ -195,9 +195,37 @@ files() {
 		"$OUT/files.txt"
 }
 
+# Every smoke and lockstep case against peer503 in the same boot.
+strength() {
+	j=$OUT/strength.json
+	heading "Strength of the default suites" "$j" "no $j" || return 0
+	echo "Every case of configs/smoke.conf and configs/lockstep.conf with peer503 in one"
+	echo "boot of $(q "$j" .kernel_release), ext4 and xfs, kernel-counted. Waits are busy scans"
+	echo '(`dax_layout_busy_page_range` found a pinned page); breaks slept is the'
+	echo 'heartbeat'"'"'s own count (`counters.breaks_slept`). Per second of the case.'
+	echo
+	echo "| fs | case | pin | break | run s | waits/s | breaks slept/s | × peer | verdict | what limits it |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
+	jq -r "$JQ_LIB"'
+	.filesystems | to_entries[] | .key as $fs | [.value.result.cases[]? | select(.workload)] as $c |
+	($c | map(select(.workload == "peer503")) | .[0] // {} | rate(collisions)) as $peer |
+	$c[] | [$fs, .suite_case, .pin, .break, (.duration_s | r1),
+	 (rate(collisions) | if . == null then null else r1 end),
+	 (rate(.counters.breaks_slept) | if . == null then null else r1 end),
+	 (if .workload == "peer503" then "1×" elif $peer and $peer > 0 and rate(collisions) != null
+	  then "\(rate(collisions) / $peer | r2)×" else null end), verdict,
+	 (if (.suite_case | startswith("lockstep")) then "lockstep: pins only between breaks"
+	  elif .workload == "peer503" then "the baseline"
+	  elif $peer and rate(collisions) != null and rate(collisions) < $peer then "below the peer"
+	  else "" end)]
+	| map(show) | "| " + join(" | ") + " |"' "$j"
+	echo
+}
+
 header
 collisions
 files
+strength
 detection
 overhead
 [ ! -f docs/bench-notes.md ] || cat docs/bench-notes.md

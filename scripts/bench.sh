@@ -14,11 +14,13 @@
 #  3. files: the best collision case on 1 and on BENCH_FILES files at once,
 #     with peer503 in the same boot (runner/vm/bench-files.sh): does the
 #     rate grow past one file's serialised breaks, or are the CPUs the limit?
-#  4. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
+#  4. strength: every smoke and lockstep case beside peer503 in one boot of
+#     stock 6.12, kernel-counted: does each exercise as many waits per second?
+#  5. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
 # Unattended; one VM boot per suite, run one after another (TCG is slow and
 # the machine is shared). Settings (environment):
 #   BUILD=build  BENCH_REPS=10  BENCH_ACCEL=tcg  BENCH_DOC=docs/BENCHMARKS.md
-#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted,files
+#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted,files,strength
 #   BENCH_FILES=6
 #   BENCH_REUSE=DIR (write the document from an earlier run's JSON, no VM)
 cd "$(dirname "$0")/.." || exit 1
@@ -139,6 +141,35 @@ run_planted() {
 	done
 }
 
+# Suites SRC... flattened into one: each case gets its suite's [global]
+# keys (those it does not set itself) and the suite's name as a prefix.
+flatten_suites() {
+	for src in "$@"; do
+		awk -v pre="$(basename "$src" .conf)" '
+		/^[ \t]*([#;]|$)/ { next }
+		/^\[/ { sec = substr($0, 2, index($0, "]") - 2); order[++n] = sec; next }
+		{ k = $0; sub(/[ \t]*=.*/, "", k)
+		  if (sec == "global") { g[k] = $0; gk[++ng] = k } else { body[sec] = body[sec] $0 "\n"; has[sec, k] = 1 } }
+		END {
+			for (i = 1; i <= n; i++) {
+				sec = order[i]
+				if (sec == "global") continue
+				printf "[%s-%s]\n", pre, sec
+				for (j = 1; j <= ng; j++) if (!has[sec, gk[j]]) print g[gk[j]]
+				printf "%s\n", body[sec]
+			}
+		}' "$src"
+	done
+}
+
+# Strength: every case of smoke and lockstep beside peer503, in one boot,
+# kernel-counted, on stock 6.12 (no known hang there to end a case early).
+run_strength() {
+	{ printf '[peer503]\nworkload = peer503\nsize = 4M\npin-size = 16k\nduration = 20s\n\n'
+	  flatten_suites configs/smoke.conf configs/lockstep.conf; } >"$OUT/strength.conf"
+	vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
+}
+
 hb_cost() {
 	mkdir -p "$BUILD/bench"
 	${CC:-gcc} -O2 -D_GNU_SOURCE= -pthread -o "$BUILD/bench/hb_cost" tests/bench/hb_cost.c \
@@ -152,6 +183,7 @@ skipped collisions || run_collisions
 skipped detect || run_detect
 skipped planted || run_planted
 skipped files || run_files
+skipped strength || run_strength
 [ -n "${BENCH_REUSE:-}" ] || hb_cost
 [ -f "$OUT/started" ] || echo "$started" >"$OUT/started"
 sh scripts/bench-report.sh "$OUT" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC" || exit 1
