@@ -86,7 +86,7 @@ vm() {
 	shift 3
 	for try in 1 2 3; do
 		say "$name: $kernel, suite $suite (boot $try)"
-		DAXSTRESS_VM_NO_FIO=1 "$DS" vm --accel "$ACCEL" --kernel "$kernel" --fs ext4 \
+		DAXSTRESS_VM_NO_FIO=${BENCH_NO_FIO-1} "$DS" vm --accel "$ACCEL" --kernel "$kernel" --fs ext4 \
 			--suite "$suite" --results "$OUT/runs" --json "$OUT/$name.json" \
 			--timeout 3600 "$@" >"$OUT/$name.log" 2>&1
 		rc=$?
@@ -167,7 +167,7 @@ flatten_suites() {
 run_strength() {
 	{ printf '[peer503]\nworkload = peer503\nsize = 4M\npin-size = 16k\nduration = 20s\n\n'
 	  flatten_suites configs/smoke.conf configs/lockstep.conf; } >"$OUT/strength.conf"
-	vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
+	BENCH_NO_FIO= vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
 }
 
 hb_cost() {
