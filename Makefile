@@ -182,3 +182,11 @@ bench: deps payload
 	BUILD=$(BUILD) sh scripts/bench.sh
 
 .PHONY: bench
+
+# daxstress under LAVA (ci/lava/, docs/ci/LAVA.md), not part of check:
+# lava-check runs one job through Debian's lava-run (lava-dispatcher, no
+# server) against a local QEMU device and checks the results it recorded.
+lava-check: deps payload
+	BUILD=$(BUILD) ci/lava/lava.sh check
+
+.PHONY: lava-check
