@@ -190,3 +190,11 @@ lava-check: deps payload
 	BUILD=$(BUILD) ci/lava/lava.sh check
 
 .PHONY: lava-check
+
+# The fan-out through a local lava-server with two workers (ci/lava/lava.sh
+# matrix): installs and starts them, submits kernel x fs x shard jobs with
+# lavacli, collects and merges the results, stops everything it started.
+lava-matrix: deps payload
+	BUILD=$(BUILD) ci/lava/lava.sh matrix
+
+.PHONY: lava-matrix

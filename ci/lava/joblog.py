@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """Read a LAVA job log (lava-run's stdout, or `lavacli jobs logs --raw`).
 
+joblog.py --lavacli-results FILE
+  the same lines from `lavacli results JOB --yaml` (what the server stored).
 joblog.py LOG [--reports DIR] [--prefix P]
   prints the lava-test-case results the job recorded for the daxstress test
   definition, one line each, as `daxstress lava` writes them:
@@ -41,7 +43,7 @@ def entries(path):
 
 def case_line(msg):
     line = "lava-test-case %s --result %s" % (msg["case"], msg["result"])
-    if "measurement" in msg and msg["measurement"] not in (None, ""):
+    if msg.get("measurement") not in (None, "", "None"):
         line += " --measurement %.3f --units %s" % (float(msg["measurement"]), msg.get("units", ""))
     return line
 
@@ -62,7 +64,24 @@ def reports(log):
             lines.append(text)
 
 
+def lavacli_results(path):
+    with open(path, encoding="utf-8") as f:
+        res = yaml.safe_load(f) or []
+    n = 0
+    for r in res:
+        suite = str(r.get("suite", r.get("definition", "")))
+        if not suite.endswith("_daxstress"):
+            continue
+        msg = {"case": r.get("name", r.get("case")), "result": r.get("result"),
+               "measurement": r.get("measurement"), "units": r.get("unit", r.get("units", ""))}
+        print(case_line(msg))
+        n += 1
+    return 0 if n else 1
+
+
 def main(argv):
+    if len(argv) == 3 and argv[1] == "--lavacli-results":
+        return lavacli_results(argv[2])
     if len(argv) < 2 or argv[1].startswith("-"):
         sys.stderr.write(__doc__)
         return 2

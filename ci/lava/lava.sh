@@ -8,7 +8,19 @@
 #   and initramfs daxstress vm uses, ci/lava/daxstress.yaml as the test; then
 #   every case LAVA recorded is compared with the JSON reports the job put
 #   into its log (`daxstress lava` of them): same names, results, times.
-#   LAVA_KERNEL (debian:6.1), LAVA_FS ("ext4 xfs"), LAVA_SUITE (smoke).
+#   LAVA_KERNEL (debian:6.1), LAVA_FS ("ext4 xfs"), LAVA_SUITE (smoke),
+#   LAVA_PMEM (nvdimm; memmap: no NVDIMM, memmap=2G!4G on the kernel command
+#   line, legacy e820 pmem through nd_e820).
+#        lava.sh matrix    (make lava-matrix)
+#   The fan-out through a local LAVA instance: installs lava-server and
+#   lavacli if missing, starts PostgreSQL (if it was down), the server
+#   (gunicorn, scheduler) and two workers (lava-worker, each with one QEMU
+#   device), submits one job per kernel x filesystem x shard with lavacli,
+#   waits, collects every job's results and log with lavacli, checks them as
+#   `check` does, merges each kernel x filesystem with `daxstress merge`
+#   (JSON, JUnit, KCIDB), prints how long each part took, and stops all it
+#   started. LAVA_KERNELS ("debian:6.1 debian:6.12"), LAVA_FS ("ext4 xfs"),
+#   LAVA_SUITE (smoke), LAVA_SHARDS (2), LAVA_OUT (where the results go).
 # Environment: BUILD (build), DAXSTRESS_ACCEL=kvm to let the device use KVM.
 set -euo pipefail
 PATH=$PATH:/usr/sbin:/sbin
@@ -75,6 +87,7 @@ device_dict() {
 images() {
 	local spec=$1 dir=$2 kdir img
 	kdir=$("$TOP/runner/vm/kernel.sh" "$spec") || die "kernel $spec not available"
+	[ "${LAVA_PMEM:-nvdimm}" != memmap ] || export DAXSTRESS_VM_MODULES="${DAXSTRESS_VM_MODULES:-} nd_e820"
 	img=$("$TOP/runner/vm/initramfs.sh" "$kdir" "$TOP/$BUILD/payload") ||
 		die "initramfs for $spec failed"
 	mkdir -p "$dir"
@@ -100,10 +113,16 @@ testrepo() {
 		commit -q -m "daxstress LAVA test definition"
 }
 
-# job OUT NAME KDIR REPO FS SUITE SHARD [APPEND]: a job from the template.
+# job OUT NAME KDIR REPO FS SUITE SHARD [APPEND]: a job from the template;
+# LAVA_PMEM=memmap: no NVDIMM options, 6 GiB of RAM of which 2 GiB at 4 GiB
+# become legacy pmem (memmap=2G!4G).
 job() {
-	local minutes=$((20 + 5 * $(echo "$5" | wc -w)))
-	sed -e "s|@NAME@|$2|" -e "s|@KERNEL_URL@|file://$3/vmlinuz|" \
+	local minutes=$((20 + 5 * $(echo "$5" | wc -w))) pmem=()
+	if [ "${LAVA_PMEM:-nvdimm}" = memmap ]; then
+		pmem=(-e '/nvdimm/d' -e '/memory-backend-ram/d'
+		      -e 's|memory: "2G,slots=2,maxmem=8G"|memory: "6G"|' -e 's|@APPEND@|memmap=2G!4G @APPEND@|')
+	fi
+	sed "${pmem[@]}" -e "s|@NAME@|$2|" -e "s|@KERNEL_URL@|file://$3/vmlinuz|" \
 		-e "s|@RAMDISK_URL@|file://$3/ramdisk.cpio|" -e "s|@REPO@|$4|" \
 		-e "s|@FS@|$5|" -e "s|@SUITE@|$6|" -e "s|@SHARD@|$7|" -e "s|@APPEND@|${8:-}|" \
 		-e "s|@JOB_MINUTES@|$((minutes + 20))|" -e "s|@TEST_MINUTES@|$minutes|" \
@@ -113,7 +132,7 @@ job() {
 # compare LOG REPORTS_DIR: the cases LAVA recorded against the reports.
 compare() {
 	local log=$1 dir=$2 f
-	python3 "$HERE/joblog.py" "$log" --reports "$dir" | sort >"$dir/lava-results" ||
+	/usr/bin/python3 "$HERE/joblog.py" "$log" --reports "$dir" | sort >"$dir/lava-results" ||
 		die "the job log has no daxstress results ($log)"
 	ls "$dir"/*.json >/dev/null 2>&1 || die "no JSON report in the job log ($log)"
 	for f in "$dir"/*.json; do
@@ -146,7 +165,7 @@ do_check() {
 	testrepo "$work/testrepo"
 	job "$out/job.yaml" "lava-check $spec" "$work/images" "$work/testrepo" "$fs" "$suite" ""
 	device_dict qemu01 >"$work/qemu01.jinja2"
-	python3 "$HERE/render-device.py" "$tdir" "$work/qemu01.jinja2" "$out/job.yaml" \
+	/usr/bin/python3 "$HERE/render-device.py" "$tdir" "$work/qemu01.jinja2" "$out/job.yaml" \
 		>"$out/device.yaml" || die "rendering the device failed"
 	t=$(now)
 	trap stop_lava INT TERM HUP
@@ -169,8 +188,214 @@ do_check() {
 	[ -n "${LAVA_OUT:-}" ] || rm -rf "$work"
 }
 
+# ---- the fan-out: lava-server, two workers, lavacli ----
+
+LAVA_URL=http://127.0.0.1:8000
+PIDS=
+PG_STARTED=
+
+# timing NAME T0: one line of the timings table
+timing() {
+	printf '%-34s %8s s\n' "$1" "$(since "$2")" | tee -a "$OUT/timings.txt" >&2
+}
+
+# spawn NAME CMD...: a daemon in its own session, remembered for stop_all.
+spawn() {
+	local name=$1
+	shift
+	setsid "$@" >"$OUT/logs/$name.out" 2>&1 &
+	PIDS="$PIDS $!"
+	echo "$name $!" >>"$OUT/logs/pids"
+}
+
+stop_all() {
+	local pid
+	for pid in $PIDS; do
+		kill -TERM -- "-$pid" 2>/dev/null || true
+	done
+	for pid in $PIDS; do
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
+		kill -KILL -- "-$pid" 2>/dev/null || true
+	done
+	PIDS=
+	if [ -n "$PG_STARTED" ]; then
+		pg_ctlcluster "${PG_STARTED% *}" "${PG_STARTED#* }" stop ||
+			say "warning: could not stop PostgreSQL $PG_STARTED"
+		PG_STARTED=
+	fi
+}
+
+manage() { lava-server manage "$@"; }
+
+# PostgreSQL: start the cluster when it is down (and stop it after).
+start_postgres() {
+	local ver name
+	pg_isready -q && return 0
+	read -r ver name _ < <(pg_lsclusters -h | head -n 1) || die "no PostgreSQL cluster (pg_lsclusters)"
+	say "starting PostgreSQL $ver/$name (stopped again at the end)"
+	pg_ctlcluster "$ver" "$name" start || die "pg_ctlcluster $ver $name start failed"
+	PG_STARTED="$ver $name"
+	pg_isready -q -t 30 || die "PostgreSQL did not come up"
+}
+
+# The server's database, configuration and processes.
+start_server() {
+	# what lava-server's postinst skips when PostgreSQL is down: roles,
+	# database, migrations
+	/usr/bin/python3 /usr/share/lava-server/postinst.py --db --config >"$OUT/logs/postinst.out" 2>&1 ||
+		die "lava-server's postinst.py --db failed: $OUT/logs/postinst.out"
+	spawn gunicorn gunicorn3 lava_server.wsgi --log-level INFO \
+		--log-file /var/log/lava-server/gunicorn.log -u lavaserver -g lavaserver \
+		--worker-class eventlet --workers 2 --timeout 300 --bind 127.0.0.1:8000
+	spawn scheduler lava-server manage lava-scheduler --level INFO \
+		--log-file /var/log/lava-server/lava-scheduler.log
+	for _ in $(seq 120); do
+		curl -sf "$LAVA_URL/api/v0.2/system/version/" >/dev/null 2>&1 && return 0
+		sleep 0.5
+	done
+	die "lava-server did not answer on $LAVA_URL: $OUT/logs/gunicorn.out"
+}
+
+# Users, token, device type, workers and devices (idempotent).
+configure_server() {
+	local w dev token tdir
+	manage users add --superuser --staff --passwd daxstress daxstress >/dev/null 2>&1 || true
+	# the API token of that user: one secret, kept in the cache
+	[ -s "$CACHE/server-token" ] || (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$CACHE/server-token")
+	token=$(cat "$CACHE/server-token")
+	manage tokens add --user daxstress --secret "$token" >/dev/null 2>&1 || true
+	lavacli identities add --uri "$LAVA_URL/RPC2" --username daxstress --token "$token" daxstress
+	manage device-types add qemu >/dev/null 2>&1 || true
+	tdir=/etc/lava-server/dispatcher-config/devices
+	for w in 1 2; do
+		dev=qemu0$w
+		manage workers add "worker$w" >/dev/null 2>&1 || true
+		manage devices add --device-type qemu --worker "worker$w" "$dev" >/dev/null 2>&1 || true
+		device_dict "$dev" >"$tdir/$dev.jinja2"
+		chown lavaserver:lavaserver "$tdir/$dev.jinja2"
+		manage devices update --health GOOD "$dev" >/dev/null
+	done
+}
+
+start_workers() {
+	local w token
+	for w in 1 2; do
+		token=$(manage workers details "worker$w" 2>/dev/null | awk '/^token/ { print $NF }')
+		[ -n "$token" ] || die "no token for worker$w (lava-server manage workers details worker$w)"
+		mkdir -p "/var/lib/lava/dispatcher/worker$w"
+		spawn "worker$w" lava-worker --name "worker$w" --url "$LAVA_URL/" --token "$token" \
+			--worker-dir "/var/lib/lava/dispatcher/worker$w" --level INFO \
+			--log-file "$OUT/logs/worker$w.log"
+	done
+}
+
+# job_state ID: the job's state and health ("Finished Complete")
+job_state() {
+	lavacli -i daxstress jobs show "$1" --yaml 2>/dev/null |
+		/usr/bin/python3 -c 'import sys, yaml; j = yaml.safe_load(sys.stdin); print(j["state"], j["Health"] if "Health" in j else j.get("health"))'
+}
+
+do_matrix() {
+	local kernels=${LAVA_KERNELS:-debian:6.1 debian:6.12} fss=${LAVA_FS:-ext4 xfs}
+	local suite=${LAVA_SUITE:-smoke} shards=${LAVA_SHARDS:-2}
+	local t0 t spec k fs n id ids="" left st name d
+	t0=$(now)
+	OUT=${LAVA_OUT:-$TOP/results/lava-matrix-$(date -u +%Y%m%dT%H%M%SZ)}
+	mkdir -p "$OUT/logs" "$OUT/jobs" "$OUT/merged"
+	: >"$OUT/timings.txt"
+	[ -d "$TOP/$BUILD/payload" ] || die "no $BUILD/payload: make payload"
+	t=$(now)
+	apt_need lava-run lava-dispatcher
+	apt_need lava-server lava-server
+	apt_need lavacli lavacli
+	apt_need zstd zstd
+	timing "install (what was missing)" "$t"
+	trap stop_all EXIT
+	trap 'exit 130' INT TERM HUP
+	t=$(now)
+	start_postgres
+	start_server
+	timing "PostgreSQL + lava-server up" "$t"
+	t=$(now)
+	configure_server
+	start_workers
+	timing "users, devices, two workers" "$t"
+	t=$(now)
+	for spec in $kernels; do
+		k=${spec#debian:}
+		images "$spec" "$OUT/images/$k"
+	done
+	testrepo "$OUT/testrepo"
+	timing "kernels + initramfs images" "$t"
+	t=$(now)
+	for spec in $kernels; do
+		k=${spec#debian:}
+		for fs in $fss; do
+			for n in $(seq "$shards"); do
+				name="$k-$fs-$n"
+				job "$OUT/jobs/$name.yaml" "$spec $fs shard $n/$shards" "$OUT/images/$k" \
+					"$OUT/testrepo" "$fs" "$suite" "$n/$shards"
+				id=$(lavacli -i daxstress jobs submit "$OUT/jobs/$name.yaml") ||
+					die "lavacli jobs submit $name failed"
+				echo "$id $name" >>"$OUT/jobs/ids"
+				ids="$ids $id"
+			done
+		done
+	done
+	timing "submit $(echo "$ids" | wc -w) jobs (lavacli)" "$t"
+	t=$(now)
+	left=$ids
+	while [ -n "$left" ]; do
+		sleep 10
+		n=""
+		for id in $left; do
+			st=$(job_state "$id")
+			case "$st" in Finished*) echo "$(since "$t0") $id $st" >>"$OUT/jobs/finished" ;; *) n="$n $id" ;; esac
+		done
+		left=$n
+	done
+	timing "run every job (two workers)" "$t"
+	t=$(now)
+	while read -r id name; do
+		d=$OUT/collected/$name
+		mkdir -p "$d"
+		lavacli -i daxstress jobs show "$id" --yaml >"$d/job.yaml"
+		lavacli -i daxstress results "$id" --yaml >"$d/results.yaml"
+		lavacli -i daxstress jobs logs "$id" --raw >"$d/log.yaml"
+		compare "$d/log.yaml" "$d"
+		/usr/bin/python3 "$HERE/joblog.py" --lavacli-results "$d/results.yaml" | sort >"$d/lavacli-results"
+		diff -u "$d/expected" "$d/lavacli-results" >&2 ||
+			die "job $id ($name): lavacli results differ from its reports"
+	done <"$OUT/jobs/ids"
+	timing "collect results + logs (lavacli)" "$t"
+	t=$(now)
+	for spec in $kernels; do
+		k=${spec#debian:}
+		for fs in $fss; do
+			"$DAXSTRESS" merge --junit "$OUT/merged/$k-$fs.junit.xml" \
+				--kcidb "$OUT/merged/$k-$fs.kcidb.json" --ktap "$OUT/merged/$k-$fs.ktap" \
+				"$OUT/merged/$k-$fs.json" "$OUT/collected/$k-$fs-"*"/$fs.json" ||
+				die "daxstress merge $k $fs failed"
+			jq -r --arg k "$k" '.cases[] | "\($k) \(.name) \(.verdict) \(.raw_verdict // "") \(.shard // "")"' \
+				"$OUT/merged/$k-$fs.json" >>"$OUT/merged/verdicts.txt"
+		done
+	done
+	timing "merge (daxstress merge)" "$t"
+	t=$(now)
+	stop_all
+	trap - EXIT
+	timing "stop everything" "$t"
+	timing "total" "$t0"
+	cat "$OUT/merged/verdicts.txt" >&2
+	say "results: $OUT"
+}
+
 case "${1:-}" in
 check) do_check ;;
+matrix) do_matrix ;;
 *)
 	sed -n 's/^# Usage: /usage: /p; s/^#   /   /p' "$0" >&2
 	exit 2

@@ -25,7 +25,7 @@ fi
 
 # yq FILE EXPR: a Python expression over the YAML document y
 yq() {
-	python3 -c 'import sys, yaml; y = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+	/usr/bin/python3 -c 'import sys, yaml; y = yaml.safe_load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
 }
 expect_eq "definition: Lava-Test Test Definition 1.0" \
 	"$(yq "$def" 'y["metadata"]["format"]')" "Lava-Test Test Definition 1.0"
@@ -117,7 +117,7 @@ if [ -n "$bdev" ]; then
 	expect_eq "daxstress-lava.sh: no report is one failing case FS.run" \
 		"$(grep '^lava-test-case xfs' "$d/log")" "lava-test-case xfs.run --result fail"
 	# the job log as lava-run writes it (JSON lines) and as lavacli gives it
-	python3 - "$d/log" "$d" <<'EOF'
+	/usr/bin/python3 - "$d/log" "$d" <<'EOF'
 import json, re, sys
 log, d = sys.argv[1], sys.argv[2]
 lines = open(log).read().splitlines()
@@ -136,7 +136,7 @@ with open(d + "/cli.log", "w") as f:
     f.writelines("- " + json.dumps(e) + "\n" for e in ents)
 EOF
 	for form in run cli; do
-		res=$(python3 ci/lava/joblog.py "$d/$form.log" --reports "$d/rep-$form" --prefix s2-)
+		res=$(/usr/bin/python3 ci/lava/joblog.py "$d/$form.log" --reports "$d/rep-$form" --prefix s2-)
 		expect_eq "joblog.py ($form log): the definition's results, nothing of LAVA's own" \
 			"$res" "$(grep '^lava-test-case' "$d/log")"
 		expect_eq "joblog.py ($form log): the report out of the log, as it was" \
@@ -145,7 +145,16 @@ EOF
 else
 	echo "ok - daxstress-lava.sh # SKIP no block device in /dev to stand in for PMEM"
 fi
+# `lavacli results JOB --yaml`: LAVA's own cases left out, no measurement is "None"
+cat >"$d/results.yaml" <<'EOF'
+- {name: job, suite: lava, result: pass, measurement: None, unit: ''}
+- {name: ext4.a, suite: 0_daxstress, result: pass, measurement: '30.0000000000', unit: s}
+- {name: ext4.e, suite: 0_daxstress, result: skip, measurement: None, unit: ''}
+EOF
+expect_eq "joblog.py --lavacli-results: the definition's cases as daxstress lava writes them" \
+	"$(/usr/bin/python3 ci/lava/joblog.py --lavacli-results "$d/results.yaml")" \
+	"$("$DAXSTRESS" lava "$d/run.json" | grep -E ' ext4\.(a|e) ')"
 echo '{"dt": "x", "lvl": "results", "msg": {"case": "job", "definition": "lava", "result": "fail"}}' >"$d/nores.log"
-python3 ci/lava/joblog.py "$d/nores.log" >/dev/null
+/usr/bin/python3 ci/lava/joblog.py "$d/nores.log" >/dev/null
 expect_eq "joblog.py: a log without the definition's results exits 1" "$?" 1
 finish
