@@ -12,6 +12,7 @@
  * are a fail, so nothing that did not pass can look green. The measurement
  * is the time from the case's start to its verdict.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <json.h>
 #include <stdio.h>
@@ -52,10 +53,9 @@ static void lava_name(const char *in, char *out, size_t size)
 	size_t i;
 
 	for (i = 0; in[i] && i + 1 < size; i++) {
-		char ch = in[i];
+		unsigned char ch = in[i];
 
-		out[i] = ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.') ? ch : '_';
+		out[i] = (isalnum(ch) || strchr("-_.", ch)) ? ch : '_';
 	}
 	out[i] = '\0';
 }
@@ -83,8 +83,10 @@ static int print_case(struct json_object *c)
 static int print_cases(struct json_object *report)
 {
 	struct json_object *cases = json_arr(report, "cases");
-	size_t i, n = cases ? json_object_array_length(cases) : 0;
+	size_t i, n = 0;
 
+	if (cases)
+		n = json_object_array_length(cases);
 	for (i = 0; i < n; i++)
 		if (print_case(json_object_array_get_idx(cases, i)))
 			return -1;
