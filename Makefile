@@ -182,3 +182,19 @@ bench: deps payload
 	BUILD=$(BUILD) sh scripts/bench.sh
 
 .PHONY: bench
+
+# daxstress under LAVA (ci/lava/, docs/ci/LAVA.md), not part of check:
+# lava-check runs one job through Debian's lava-run (lava-dispatcher, no
+# server) against a local QEMU device and checks the results it recorded.
+lava-check: deps payload
+	BUILD=$(BUILD) ci/lava/lava.sh check
+
+.PHONY: lava-check
+
+# The fan-out through a local lava-server with two workers (ci/lava/lava.sh
+# matrix): installs and starts them, submits kernel x fs x shard jobs with
+# lavacli, collects and merges the results, stops everything it started.
+lava-matrix: deps payload
+	BUILD=$(BUILD) ci/lava/lava.sh matrix
+
+.PHONY: lava-matrix

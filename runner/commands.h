@@ -12,5 +12,6 @@ int cmd_repro(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_prepare(int argc, char **argv);
 int cmd_kernels(int argc, char **argv);
+int cmd_lava(int argc, char **argv);
 
 #endif

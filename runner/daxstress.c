@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "repro", cmd_repro, "run the case of a repro bundle again; say whether it reproduced" },
 	{ "merge", cmd_merge, "join the JSON reports of --shard runs into one" },
 	{ "kernels", cmd_kernels, "the kernel table (configs/kernels): entries, where Debian ships debian:VER" },
+	{ "lava", cmd_lava, "the cases of JSON reports as lava-test-case command lines (ci/lava)" },
 };
 
 static void print_usage(FILE *f)

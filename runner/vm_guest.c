@@ -432,7 +432,7 @@ static int vm_open_scratch(struct vm_ctx *c, const char *dir, int i, bool create
 	int fd, ret = 0;
 
 	c->scratch[0] = '\0';
-	if (c->o->virtio_pmem)
+	if (c->o->virtio_pmem || c->o->memmap)
 		return 0;
 	snprintf(c->scratch, sizeof(c->scratch), "%s/nvdimm-%d-scratch.img", dir, i);
 	if (!create)

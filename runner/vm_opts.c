@@ -20,7 +20,7 @@ enum {
 	OPT_KERNEL = 256, OPT_MODULES, OPT_FS, OPT_SUITE, OPT_JSON, OPT_TIMEOUT,
 	OPT_BOOT_TIMEOUT, OPT_CASE_TIMEOUT, OPT_VIRTIO_PMEM, OPT_DRY_RUN, OPT_KEEP,
 	OPT_ACCEL, OPT_RESULTS, OPT_PAYLOAD, OPT_INITRD, OPT_APPEND, OPT_DEBUG,
-	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_EXEC, OPT_HELP,
+	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_EXEC, OPT_HELP, OPT_PMEM,
 };
 
 static const struct vm_optdesc {
@@ -41,6 +41,8 @@ static const struct vm_optdesc {
 	{ "boot-timeout", 1, OPT_BOOT_TIMEOUT, "S", "deadline for the guest init's first event (default: 120)" },
 	{ "case-timeout", 1, OPT_CASE_TIMEOUT, "S", "longest silence on the data channel once booted (default: 300)" },
 	{ "virtio-pmem", 0, OPT_VIRTIO_PMEM, NULL, "use virtio-pmem instead of an emulated NVDIMM" },
+	{ "pmem", 1, OPT_PMEM, "nvdimm|virtio|memmap",
+	  "where the pmem comes from (default: nvdimm); memmap: no NVDIMM, memmap=" VM_MEMMAP " on the kernel command line (legacy e820 pmem, CONFIG_X86_PMEM_LEGACY)" },
 	{ "dry-run", 0, OPT_DRY_RUN, NULL, "resolve kernel and initramfs, print the QEMU command, do not boot" },
 	{ "keep", 0, OPT_KEEP, NULL, "keep the per-run temporary directory (initramfs with run settings)" },
 	{ "accel", 1, OPT_ACCEL, "auto|kvm|tcg", "accelerator (default: auto, KVM probed, TCG fallback)" },
@@ -99,6 +101,16 @@ static int vm_parse_accel(const char *s, enum vm_accel *out)
 		}
 	}
 	vm_msg("--accel: expected auto, kvm or tcg, got '%s'", s);
+	return -EINVAL;
+}
+
+static int vm_parse_pmem(struct vm_opts *o, const char *arg)
+{
+	o->virtio_pmem = !strcmp(arg, "virtio");
+	o->memmap = !strcmp(arg, "memmap");
+	if (o->virtio_pmem || o->memmap || !strcmp(arg, "nvdimm"))
+		return 0;
+	vm_msg("--pmem: expected nvdimm, virtio or memmap, got '%s'", arg);
 	return -EINVAL;
 }
 
@@ -162,6 +174,8 @@ static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 	case OPT_VIRTIO_PMEM:
 		o->virtio_pmem = true;
 		break;
+	case OPT_PMEM:
+		return vm_parse_pmem(o, arg);
 	case OPT_DRY_RUN:
 		o->dry_run = true;
 		break;

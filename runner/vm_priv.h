@@ -27,6 +27,9 @@
 
 #define VM_MAX_FS		5
 #define VM_PMEM_SIZE		"2G"
+/* --pmem memmap: 2 GiB of legacy pmem at 4 GiB, out of 6 GiB of guest RAM */
+#define VM_MEMMAP		"2G!4G"
+#define VM_MEMMAP_RAM		"6G"
 #define VM_PMEM_BYTES		(2LL << 30)
 /*
  * A second, smaller NVDIMM: the scratch device that evict-umount mounts and
@@ -66,6 +69,7 @@ struct vm_opts {
 	unsigned int boot_timeout;
 	unsigned int case_timeout;
 	bool virtio_pmem;
+	bool memmap;		/* --pmem memmap: legacy e820 pmem, no NVDIMM */
 	bool dry_run;
 	bool keep;
 };

@@ -59,6 +59,9 @@ static int vm_cmdline(const struct vm_ctx *c, char *buf, size_t size)
 	 */
 	len = snprintf(buf, size, "console=ttyS0 quiet panic=%d no_timer_check daxstress.fs=%s",
 		       VM_PANIC_GRACE_S, c->o->fs);
+	/* legacy e820 pmem: nd_e820 makes it a namespace that does DAX raw */
+	if (c->o->memmap)
+		len += snprintf(buf + len, size - len, " memmap=%s", VM_MEMMAP);
 	if (c->o->debug)
 		len += snprintf(buf + len, size - len, " daxstress.debug=%s", c->o->debug);
 	if (c->o->append)
@@ -69,7 +72,7 @@ static int vm_cmdline(const struct vm_ctx *c, char *buf, size_t size)
 /* Machine parameters that are the same for every run. */
 static const char *const vm_qemu_machine[] = {
 	"-name", "daxstress", "-smp", "2", "-machine", "pc,nvdimm=on",
-	"-m", "2G,slots=2,maxmem=8G", "-display", "none", "-nodefaults", "-no-reboot",
+	"-display", "none", "-nodefaults", "-no-reboot",
 };
 
 static const struct vm_accel_params {
@@ -115,12 +118,16 @@ int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
 	err = strv_addf(a, "%s", qemu ? qemu : "qemu-system-x86_64");
 	for (i = 0; i < ARRAY_SIZE(vm_qemu_machine); i++)
 		err |= strv_addf(a, "%s", vm_qemu_machine[i]);
+	err |= strv_opt(a, "-m", "%s", c->o->memmap ? VM_MEMMAP_RAM : "2G,slots=2,maxmem=8G");
 	err |= strv_opt(a, "-accel", "%s", p->accel);
 	err |= strv_opt(a, "-cpu", "%s", p->cpu);
-	err |= strv_opt(a, "-object", "memory-backend-file,id=mem1,share=on,mem-path=%s,size=%s",
-			pmem, VM_PMEM_SIZE);
-	err |= strv_opt(a, "-device", "%s,id=nv1,memdev=mem1",
-			c->o->virtio_pmem ? "virtio-pmem-pci" : "nvdimm");
+	if (!c->o->memmap) {
+		err |= strv_opt(a, "-object",
+				"memory-backend-file,id=mem1,share=on,mem-path=%s,size=%s",
+				pmem, VM_PMEM_SIZE);
+		err |= strv_opt(a, "-device", "%s,id=nv1,memdev=mem1",
+				c->o->virtio_pmem ? "virtio-pmem-pci" : "nvdimm");
+	}
 	if (c->scratch[0]) {
 		vm_qemu_escape(c->scratch, pmem, sizeof(pmem));
 		err |= strv_opt(a, "-object",

@@ -22,7 +22,7 @@ CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/daxstress/initramfs
 
 # Modules the guest needs; their dependencies come from modules.dep.
 MODULES="libnvdimm nfit nd_pmem nd_btt dax_pmem ext4 xfs configfs null_blk
-virtio_pci virtio_pmem virtio_console"
+virtio_pci virtio_pmem virtio_console nd_e820"
 # Host programs copied with their libraries; mke2fs by full path (busybox has one too).
 TOOLS="/usr/sbin/mke2fs /usr/sbin/mkfs.xfs /usr/sbin/xfs_io /usr/bin/ndctl"
 
