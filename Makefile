@@ -175,6 +175,14 @@ checkpatch:
 
 .PHONY: checkpatch
 
+# The fixes of docs/findings as git format-patch mails, made from Debian's
+# kernel sources (fetched into ~/.cache/daxstress/kbuild; not part of check)
+# and checked against them: docs/findings/patches/NAME/.
+findings-patches:
+	scripts/findings-patches.sh
+
+.PHONY: findings-patches
+
 # Benchmarks in the pmem VM (not part of check, 20-30 min under TCG):
 # collision rates against the peer503 baseline, time to detection, overhead;
 # writes docs/BENCHMARKS.md. BENCH_REPS=10 BENCH_SKIP=planted ... (scripts/bench.sh).
