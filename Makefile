@@ -50,6 +50,11 @@ $(BUILD)/reproducers/%: reproducers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -o $@ $<
 
+# reflink-pin's copy-on-write mode is chosen by its name (the 6.1 variant).
+all: $(BUILD)/reproducers/reflink-pin-cow
+$(BUILD)/reproducers/reflink-pin-cow: $(BUILD)/reproducers/reflink-pin
+	ln -sf reflink-pin $@
+
 $(BUILD)/%.o: %.c $(wildcard lib/*/*.h runner/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
