@@ -55,9 +55,9 @@ awk '
 		total[p]++
 	}
 	END {
-		for (k in total) printf "# gup: %s events: %d\n", k, total[k]
-		for (k in n) printf "# gup: %s: %d\n", k, n[k]
-	}' $T/trace | sort -t: -k3 -rn | head -20
+		for (k in total) printf "%d %s events\n", total[k], k
+		for (k in n) printf "%d %s\n", n[k], k
+	}' $T/trace | sort -rn | head -20 | sed 's/^/# gup: /'
 say "the last $MAX events:"
 grep -v '^#' $T/trace | tail -n "$MAX" | sed 's/^/# gup: /'
 echo 0 >$T/events/ds/enable

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../lib/verdict/known.h"
@@ -155,6 +156,19 @@ static void test_known_refault(void **state)
 	assert_non_null(strstr(err, "refault 'maybe': use yes, no or any"));
 }
 
+/* The shipped configs/known-issues loads (run from the source tree's top, as tests/run.sh does). */
+static void test_known_shipped(void **state)
+{
+	char err[512] = "";
+
+	(void)state;
+	if (access("configs/known-issues", R_OK))
+		skip();
+	assert_int_equal(known_load(&kl, "configs/known-issues", err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_true(kl.n > 0);
+}
+
 /* sharer = yes: only cases where another inode maps the pages; refault any. */
 static void test_known_sharer(void **state)
 {
@@ -202,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_known_refault),
 		cmocka_unit_test(test_known_sharer),
+		cmocka_unit_test(test_known_shipped),
 		cmocka_unit_test(test_known_bad),
 	};
 
