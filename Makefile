@@ -50,6 +50,11 @@ $(BUILD)/reproducers/%: reproducers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -Wall -Wextra -Werror -pthread -o $@ $<
 
+# reflink-pin's copy-on-write mode is chosen by its name (the 6.1 variant).
+all: $(BUILD)/reproducers/reflink-pin-cow
+$(BUILD)/reproducers/reflink-pin-cow: $(BUILD)/reproducers/reflink-pin
+	ln -sf reflink-pin $@
+
 $(BUILD)/%.o: %.c $(wildcard lib/*/*.h runner/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
@@ -174,6 +179,14 @@ checkpatch:
 	sh scripts/checkpatch.sh
 
 .PHONY: checkpatch
+
+# The fixes of docs/findings as git format-patch mails, made from Debian's
+# kernel sources (fetched into ~/.cache/daxstress/kbuild; not part of check)
+# and checked against them: docs/findings/patches/NAME/.
+findings-patches:
+	scripts/findings-patches.sh
+
+.PHONY: findings-patches
 
 # Benchmarks in the pmem VM (not part of check, 20-30 min under TCG):
 # collision rates against the peer503 baseline, time to detection, overhead;

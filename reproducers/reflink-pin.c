@@ -17,6 +17,10 @@
  * mmap_lock. The pin runs in a child; a watchdog samples it. SOURCE is
  * not used (the arguments are those of the other reproducers, as
  * `daxstress vm --exec` passes them).
+ * Called as reflink-pin-cow (a link), the child write-faults the page
+ * first, which copies it to a new extent (copy on write), and syncs, which
+ * write-protects the PTE again, before the pin: on 6.1 that page carries
+ * PAGE_MAPPING_DAX_COW, the other value that aliases PAGE_MAPPING_ANON.
  * Exit: 0 the pin completed, 1 livelock (running in the kernel for SECONDS,
  * default 5, until SIGKILL), 2 hang (asleep, not running), 4 cannot run.
  */
@@ -84,8 +88,11 @@ static int make_clone(const char *dir, char *a, char *b, size_t len)
 	return dst;
 }
 
-/* The child: read-fault one page of the clone's shared mapping, then pin it read-only. */
-static void __attribute__((noreturn)) pin_child(int fd)
+/*
+ * The child: read-fault one page of the clone's shared mapping (or, with
+ * @cow, write it and sync it), then pin it read-only.
+ */
+static void __attribute__((noreturn)) pin_child(int fd, int cow)
 {
 	char *map = mmap(NULL, FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	char local[4096];
@@ -94,6 +101,11 @@ static void __attribute__((noreturn)) pin_child(int fd)
 
 	if (map == MAP_FAILED)
 		_exit(SKIP);
+	if (cow) {
+		map[0] = 0x33;
+		if (msync(map, sizeof(local), MS_SYNC))
+			_exit(SKIP);
+	}
 	c = map[0];
 	(void)c;
 	r.iov_base = map;
@@ -155,6 +167,8 @@ static int watch(pid_t pid, long seconds)
 int main(int argc, char **argv)
 {
 	static const char *const verdicts[] = { "pass", "livelock", "hang", "", "skip" };
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	int cow = !strcmp(name, "reflink-pin-cow");
 	char a[4096], b[4096];
 	int fd, ret;
 	pid_t pid;
@@ -173,13 +187,15 @@ int main(int argc, char **argv)
 	}
 	pid = fork();
 	if (!pid)
-		pin_child(fd);
+		pin_child(fd, cow);
 	ret = pid < 0 ? SKIP : watch(pid, argc > 3 ? strtol(argv[3], NULL, 10) : 5);
 	if (ret == PASS)
-		printf("# the read-only pin of a read-faulted reflinked DAX page completed\n");
+		printf("# the read-only pin of a %s reflinked DAX page completed\n",
+		       cow ? "copied-on-write, synced" : "read-faulted");
 	close(fd);
 	unlink(a);
 	unlink(b);
-	printf("%s 1 reflink-pin # %s\n", ret == PASS ? "ok" : "not ok", verdicts[ret]);
+	printf("%s 1 %s # %s\n", ret == PASS ? "ok" : "not ok", cow ? "reflink-pin-cow" : "reflink-pin",
+	       verdicts[ret]);
 	return ret;
 }

@@ -590,7 +590,8 @@ static enum verdict apply_known(struct run *r, struct json_object *res, enum ver
 {
 	const struct known_issue *k = known_match(&r->known, r->kver, json_str(res, "workload"),
 						  json_str(res, "pin"), json_str(res, "break"),
-						  json_str(res, "fs"), json_flag(res, "refault"));
+						  json_str(res, "fs"), json_flag(res, "refault"),
+						  json_flag(res, "sharer"));
 	struct json_object *ko;
 
 	if (!k)

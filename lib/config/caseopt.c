@@ -97,6 +97,8 @@ const struct opt_desc case_opt_table[] = {
 	  "set FS_XFLAG_DAX on the case file (makes it DAX on a dax=inode mount)", NULL },
 	{ "pmd", OPT_BOOL, OFF(pmd), 0, 0, 1, NULL,
 	  "lay the file out for 2M faults (xfs extent size hint, whole-file fallocate) and report PMD faults or the fallback to PTE", NULL },
+	{ "sharer", OPT_BOOL, OFF(sharer), 0, 0, 1, NULL,
+	  "xfs reflink: write the whole case file, clone it into an unnamed second file and have the first owner map that and read every page, so each page is also mapped through another inode (the proof's unmap step unmaps it too)", NULL },
 };
 
 const size_t case_opt_count = ARRAY_SIZE(case_opt_table);

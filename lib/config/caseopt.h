@@ -61,6 +61,7 @@ struct case_opts {
 	uint32_t owners;	/* mapping owner processes */
 	bool dax_flag;		/* set FS_XFLAG_DAX on the case file (dax=inode) */
 	bool pmd;		/* lay the file out for 2 MiB faults and report them */
+	bool sharer;		/* the owner maps a reflinked copy of the case file too */
 	bool monitor;
 	/* set by the runner, not options */
 	bool sysrq_w;		/* take sysrq-w at a stall (daxstress run --sysrq-w) */

@@ -14,6 +14,10 @@
  * processes writing one page with their own generations tore it, and the
  * check then reported data corruption). With map = private-ro the mapping
  * is MAP_PRIVATE and PROT_READ: every thread reads.
+ * With sharer = yes the first owner also maps the reflinked copy of the
+ * case file (read-only, shared) and reads every page once, so each page is
+ * mapped through a second inode that no break touches; it is unmapped with
+ * the case file in the unmap step.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -139,11 +144,28 @@ static void install_sigbus(const struct role_env *env, struct dmap *m)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
+/* sharer = yes: map the reflinked copy and fault every page in by reading it. */
+static void *map_sharer(const struct role_env *env)
+{
+	const volatile char *p;
+	uint64_t off;
+
+	p = mmap(NULL, env->size, PROT_READ, MAP_SHARED, env->sharer_fd, 0);
+	if (p == MAP_FAILED) {
+		shared_error(env->sh, "owner: cannot map the sharer file: %s", strerror(errno));
+		_exit(1);
+	}
+	for (off = 0; off < env->size; off += PAT_PAGE)
+		(void)p[off];
+	return (void *)p;
+}
+
 /*
  * Wait for the monitor's unmap request or the end, then answer it. The
  * first owner reports the step done once every owner process unmapped.
  */
-static void serve_commands(const struct role_env *env, struct dmap *m, bool first)
+static void serve_commands(const struct role_env *env, struct dmap *m, bool first,
+			   void *sharer)
 {
 	struct wl_shared *sh = env->sh;
 	unsigned int tick = 0;
@@ -160,6 +182,8 @@ static void serve_commands(const struct role_env *env, struct dmap *m, bool firs
 		if (atomic_load(&sh->owner_cmd) == OWNER_UNMAP &&
 		    atomic_load(&local_parked) == env->o->owner_threads && !unmapped) {
 			dmap_close(m);
+			if (sharer)
+				munmap(sharer, env->size);
 			unmapped = true;
 			atomic_fetch_add(&sh->owners_unmapped, 1);
 		}
@@ -229,6 +253,7 @@ static void run_owner(const struct role_env *env, bool first)
 {
 	struct wl_shared *sh = env->sh;
 	struct owner_thread *th;
+	void *sharer = NULL;
 	struct dmap m;
 	char err[256];
 	unsigned int i;
@@ -240,6 +265,8 @@ static void run_owner(const struct role_env *env, bool first)
 	/* process_vm_* from the sibling pinner needs ptrace access to us (Yama). */
 	prctl(PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
 	install_sigbus(env, &m);
+	if (first && env->sharer_fd >= 0)
+		sharer = map_sharer(env);
 	atomic_fetch_add(&sh->owners_ready, 1);
 	if (first) {
 		sh->owner_pid = getpid();
@@ -258,7 +285,7 @@ static void run_owner(const struct role_env *env, bool first)
 			_exit(1);
 		}
 	}
-	serve_commands(env, &m, first);
+	serve_commands(env, &m, first, sharer);
 	for (i = 0; th && i < env->o->owner_threads; i++)
 		pthread_join(th[i].th, NULL);
 	_exit(first ? reap_owners(env) : 0);

@@ -24,6 +24,7 @@ struct role_env {
 	const struct pin_ops *pin;
 	const struct brk_ops *brk;
 	int target_fd;
+	int sharer_fd;		/* the reflinked copy (sharer = yes), or -1 */
 	bool target_writable;
 	uint64_t target_size;
 };

@@ -2,12 +2,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -80,12 +82,14 @@ static enum verdict so_far(const struct wl *w)
 
 /* ---- the case file ---------------------------------------------------- */
 
+/* The stable part, or with sharer the whole file (a clone shares written blocks only). */
 static int prewrite_stable(struct wl *w)
 {
 	static char page[PAT_PAGE];
+	uint64_t end = w->o.sharer ? w->o.size : w->env.brk_start;
 	uint64_t i;
 
-	for (i = 0; i < w->env.brk_start / PAT_PAGE; i++) {
+	for (i = 0; i < end / PAT_PAGE; i++) {
 		pattern_fill(page, w->o.seed, i, 0);
 		if (pwrite(w->fd, page, PAT_PAGE, (off_t)(i * PAT_PAGE)) != (ssize_t)PAT_PAGE)
 			return errno ? -errno : -ENOSPC;
@@ -227,6 +231,30 @@ static void check_full(struct wl *w)
 		       w->o.dir, (unsigned long long)sigbus, w->env.brk->name);
 }
 
+/*
+ * sharer = yes: an unnamed file in the case directory that shares every
+ * block of the case file (FICLONE); it goes away with its last fd and
+ * mapping. The first owner maps it (role_owner.c).
+ */
+static int open_sharer(struct wl *w)
+{
+	int fd = open(w->o.dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		found(w, "setup", V_SKIP, "sharer: cannot create an unnamed file in %s: %s",
+		      w->o.dir, strerror(errno));
+		return -1;
+	}
+	if (ioctl(fd, FICLONE, w->fd)) {
+		found(w, "setup", V_SKIP, "sharer: FICLONE of %s: %s (needs xfs with reflink=1)",
+		      w->path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	w->env.sharer_fd = fd;
+	return 0;
+}
+
 static int open_case_file(struct wl *w)
 {
 	int ret;
@@ -267,7 +295,7 @@ static int open_case_file(struct wl *w)
 		       ret == -ENOSPC ? ": the filesystem is full; free space or pass a smaller --size" : "");
 		return -1;
 	}
-	return 0;
+	return w->o.sharer ? open_sharer(w) : 0;
 }
 
 static int open_target(struct wl *w)
@@ -819,6 +847,9 @@ static void cleanup(struct wl *w)
 				 "cannot remove %s: %s", w->path, strerror(errno));
 	}
 	target_close(&w->tgt);
+	if (w->env.sharer_fd >= 0)
+		close(w->env.sharer_fd);
+	w->env.sharer_fd = -1;
 }
 
 static void release(struct wl *w)
@@ -943,6 +974,7 @@ static int resolve(struct wl *w, char *err, size_t len)
 	w->env.pin = pin_find(w->o.pin);
 	w->env.brk = brk_find(w->o.brk);
 	w->env.target_fd = -1;
+	w->env.sharer_fd = -1;
 	if (!!(w->env.pin->flags & PIN_F_PLANT) != !!(w->env.brk->flags & BRK_F_PLANT)) {
 		snprintf(err, len, "the planted pin sources (plant-*) and the plant-wait breaker only work with each other");
 		return -EINVAL;
@@ -960,6 +992,7 @@ static int resolve(struct wl *w, char *err, size_t len)
 	w->res.seed = w->o.seed;
 	/* Can anything fault the pages back in while a break waits? */
 	w->res.refault = w->o.owner_threads > 0 || !w->o.lockstep;
+	w->res.sharer = w->o.sharer;
 	w->res.align = w->o.align;
 	strscpy_trunc(w->res.map, case_map_name(w->o.map), sizeof(w->res.map));
 	w->res.owners = w->o.owners;

@@ -225,6 +225,7 @@ struct json_object *case_result_json(const struct case_result *r)
 	add_str(o, "dir", r->dir);
 	json_object_object_add(o, "dax", json_object_new_boolean(r->dax));
 	json_object_object_add(o, "refault", json_object_new_boolean(r->refault));
+	json_object_object_add(o, "sharer", json_object_new_boolean(r->sharer));
 	add_str(o, "verdict", verdict_name(r->verdict));
 	add_str(o, "reason", r->reason);
 	add_u64(o, "seed", r->seed);

@@ -35,6 +35,7 @@ struct case_result {
 	bool via_pmem2;
 	bool map_sync;
 	bool refault;		/* something may refault the pages during a break */
+	bool sharer;		/* another inode maps the pages (sharer = yes) */
 	uint64_t align;
 	uint64_t seed;
 	double duration_s;

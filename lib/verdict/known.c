@@ -107,17 +107,18 @@ static int set_verdicts(struct known_issue *k, const char *v, char *err, size_t 
 	return 0;
 }
 
-static int set_refault(struct known_issue *k, const char *v, char *err, size_t len)
+/* yes, no or any into 1, 0 or -1 (refault, sharer). */
+static int set_tristate(int *dst, const char *key, const char *v, char *err, size_t len)
 {
 	if (!strcmp(v, "yes") || !strcmp(v, "no")) {
-		k->refault = !strcmp(v, "yes");
+		*dst = !strcmp(v, "yes");
 		return 0;
 	}
 	if (!strcmp(v, "any")) {
-		k->refault = -1;
+		*dst = -1;
 		return 0;
 	}
-	snprintf(err, len, "refault '%s': use yes, no or any", v);
+	snprintf(err, len, "%s '%s': use yes, no or any", key, v);
 	return -1;
 }
 
@@ -152,6 +153,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		strscpy_trunc(k->brk, "*", sizeof(k->brk));
 		strscpy_trunc(k->fs, "*", sizeof(k->fs));
 		k->refault = -1;
+		k->sharer = -1;
 		return 0;
 	}
 	k = p->cur;
@@ -168,12 +170,14 @@ static int on_key(void *user, const char *section, const char *key, const char *
 	if (!strcmp(key, "fs"))
 		return copy_field(k->fs, sizeof(k->fs), key, v, err, len);
 	if (!strcmp(key, "refault"))
-		return set_refault(k, v, err, len);
+		return set_tristate(&k->refault, key, v, err, len);
+	if (!strcmp(key, "sharer"))
+		return set_tristate(&k->sharer, key, v, err, len);
 	if (!strcmp(key, "reason"))
 		return copy_field(k->reason, sizeof(k->reason), key, v, err, len);
 	if (!strcmp(key, "link"))
 		return copy_field(k->link, sizeof(k->link), key, v, err, len);
-	snprintf(err, len, "unknown key '%s' (known: kernel, workload, pin, break, fs, refault, verdict, reason, link)", key);
+	snprintf(err, len, "unknown key '%s' (known: kernel, workload, pin, break, fs, refault, sharer, verdict, reason, link)", key);
 	return -1;
 }
 
@@ -214,7 +218,7 @@ int known_load(struct known_list *l, const char *path, char *err, size_t errlen)
 
 const struct known_issue *known_match(const struct known_list *l, const char *kver,
 				      const char *workload, const char *pin,
-				      const char *brk, const char *fs, int refault)
+				      const char *brk, const char *fs, int refault, int sharer)
 {
 	unsigned int i;
 
@@ -224,6 +228,8 @@ const struct known_issue *known_match(const struct known_list *l, const char *kv
 		if (known_version_cmp(kver, k->kmin) < 0 || known_version_cmp(kver, k->kmax) > 0)
 			continue;
 		if (k->refault >= 0 && refault >= 0 && k->refault != refault)
+			continue;
+		if (k->sharer >= 0 && sharer >= 0 && k->sharer != sharer)
 			continue;
 		if (list_has(k->workload, workload) && list_has(k->pin, pin) &&
 		    list_has(k->brk, brk) && list_has(k->fs, fs))

@@ -18,6 +18,7 @@ struct known_issue {
 	char kmin[32], kmax[32];	/* inclusive upstream versions, e.g. 6.1.75 */
 	char workload[64], pin[128], brk[128], fs[64];	/* comma lists, "*" = any */
 	int refault;			/* 1/0: only cases that do/do not refault; -1 any */
+	int sharer;			/* 1/0: only cases with/without sharer; -1 any */
 	unsigned int verdicts;		/* bit per enum verdict */
 	char reason[256];
 	char link[256];
@@ -38,10 +39,13 @@ int known_load_string(struct known_list *l, const char *name, const char *text,
 void known_kernel_version(char *buf, size_t len);
 /* Compare dotted versions numerically: <0, 0, >0. */
 int known_version_cmp(const char *a, const char *b);
-/* refault: the case lets pages be faulted back in during a break (1/0), -1 unknown. */
+/*
+ * refault: the case lets pages be faulted back in during a break (1/0);
+ * sharer: another inode maps the case file's pages (1/0); -1 unknown.
+ */
 const struct known_issue *known_match(const struct known_list *l, const char *kver,
 				      const char *workload, const char *pin,
-				      const char *brk, const char *fs, int refault);
+				      const char *brk, const char *fs, int refault, int sharer);
 bool known_expects(const struct known_issue *k, enum verdict v);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../lib/verdict/known.h"
@@ -121,14 +122,14 @@ static void test_known(void **state)
 
 	(void)state;
 	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
-	k = known_match(&kl, "6.1.192", "pin-truncate", "odirect", "truncate", "ext4", -1);
+	k = known_match(&kl, "6.1.192", "pin-truncate", "odirect", "truncate", "ext4", -1, -1);
 	assert_non_null(k);
 	assert_true(known_expects(k, V_MISSED_WAKEUP));
 	assert_false(known_expects(k, V_PASS));
-	assert_non_null(known_match(&kl, "6.1.192", "pin-truncate", "aio", "punch", "xfs", -1));
-	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "truncate", "ext4", -1));
-	assert_null(known_match(&kl, "6.1.74", "pin-truncate", "odirect", "truncate", "ext4", -1));
-	assert_null(known_match(&kl, "6.12.117", "pin-truncate", "odirect", "truncate", "ext4", -1));
+	assert_non_null(known_match(&kl, "6.1.192", "pin-truncate", "aio", "punch", "xfs", -1, -1));
+	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "truncate", "ext4", -1, -1));
+	assert_null(known_match(&kl, "6.1.74", "pin-truncate", "odirect", "truncate", "ext4", -1, -1));
+	assert_null(known_match(&kl, "6.12.117", "pin-truncate", "odirect", "truncate", "ext4", -1, -1));
 	assert_true(known_version_cmp("6.1.192", "6.1.75") > 0);
 	assert_true(known_version_cmp("6.12", "6.1.999") > 0);
 	assert_int_equal(known_version_cmp("7.3.4", "7.3.4"), 0);
@@ -146,13 +147,49 @@ static void test_known_refault(void **state)
 
 	(void)state;
 	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
-	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 1));
-	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 1, -1));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0, -1));
 	/* A report without the field matches on the other keys alone. */
-	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", -1));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", -1, -1));
 	assert_int_equal(known_load_string(&kl, "k", "[x]\nkernel = 7.2 - 7.3\nrefault = maybe\n",
 					   err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "refault 'maybe': use yes, no or any"));
+}
+
+/* The shipped configs/known-issues loads (run from the source tree's top, as tests/run.sh does). */
+static void test_known_shipped(void **state)
+{
+	char err[512] = "";
+
+	(void)state;
+	if (access("configs/known-issues", R_OK))
+		skip();
+	assert_int_equal(known_load(&kl, "configs/known-issues", err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_true(kl.n > 0);
+}
+
+/* sharer = yes: only cases where another inode maps the pages; refault any. */
+static void test_known_sharer(void **state)
+{
+	static const char text[] =
+		"[shared-7.x]\n"
+		"kernel = 7.2.0 - 7.3.999\n"
+		"fs = xfs\n"
+		"sharer = yes\n"
+		"verdict = blocked-by-mapping\n"
+		"reason = another file's mapping keeps the count up\n";
+	char err[512];
+
+	(void)state;
+	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 0, 1));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 0, 0));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0, 1));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 1, -1));
+	assert_int_equal(known_load_string(&kl, "k", "[x]\nkernel = 7.2 - 7.3\nsharer = 2\n",
+					   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "sharer '2': use yes, no or any"));
 }
 
 static void test_known_bad(void **state)
@@ -178,6 +215,8 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_known_refault),
+		cmocka_unit_test(test_known_sharer),
+		cmocka_unit_test(test_known_shipped),
 		cmocka_unit_test(test_known_bad),
 	};
 
