@@ -23,14 +23,22 @@ work=$(cd "$BUILD/kselftest" && pwd)	# absolute: make -C changes directory
 
 # kunit.py parse exits non-zero when a test failed or skipped, so its exit
 # code is not the verdict on the format: the parser accepted the output when
-# it counted all the tests and logged no parse error.
+# it counted the tests (N) and logged no parse error. run_kselftest.sh's
+# output is one test per program, with the program's own KTAP as "# "
+# comment lines, which kunit.py does not descend into: parse_nested strips
+# PREFIX from those lines and parses the program's KTAP by itself.
 parse() {
 	/usr/bin/python3 "$1/tools/testing/kunit/kunit.py" parse "$2" > "$2.parsed" 2>&1
-	if grep -q "Ran $NTESTS tests" "$2.parsed" && ! grep -qi "error\|traceback" "$2.parsed"; then
+	if grep -q "Ran $3 tests" "$2.parsed" && ! grep -qiE "traceback|\[ERROR\]|could not find" "$2.parsed"; then
 		echo accepted
 	else
 		echo refused
 	fi
+}
+
+parse_nested() {
+	sed -n "s/^$3//p" "$2" > "$2.nested"
+	parse "$1" "$2.nested" "$NTESTS"
 }
 
 # A writable copy of the tree's tools/ with the test in it; the rest linked.
@@ -61,13 +69,19 @@ build_in_tree() {
 	tarball=$(find "$st" -name 'kselftest.tar*' | sed -n 1p)
 	expect_match "$v: the tarball holds the program" \
 		"$(tar -tf "$tarball" 2>&1)" "filesystems/dax/break_layouts$"
-	(cd "$d/inst" && env -u DAX_TEST_DIR ./run_kselftest.sh) > "$d/host.txt" 2>&1
+	# >>: the runner reopens its stdout (/dev/stdout), and a second open
+	# file description without O_APPEND would write over the first one's lines.
+	: > "$d/host.txt"
+	(cd "$d/inst" && env -u DAX_TEST_DIR ./run_kselftest.sh) >> "$d/host.txt" 2>&1
 	expect_eq "$v: host: run_kselftest.sh exits 0" "$?" 0
-	expect_eq "$v: host: kunit.py accepts the output" "$(parse "$tree" "$d/host.txt")" accepted
-	expect_match "$v: host: every test skipped" "$(cat "$d/host.txt.parsed")" \
+	expect_eq "$v: host: kunit.py accepts run_kselftest.sh's output" \
+		"$(parse "$tree" "$d/host.txt" 1)" accepted
+	expect_eq "$v: host: kunit.py accepts the program's KTAP" \
+		"$(parse_nested "$tree" "$d/host.txt" "# ")" accepted
+	expect_match "$v: host: every test skipped" "$(cat "$d/host.txt.nested.parsed")" \
 		"Ran $NTESTS tests: skipped: $NTESTS"
 	expect_eq "$v: host: each skip says why" \
-		"$(grep -c 'SKIP.*DAX_TEST_DIR not set' "$d/host.txt")" "$NTESTS"
+		"$(grep -Ec 'ok [0-9]+ .*# SKIP DAX_TEST_DIR not set$' "$d/host.txt")" "$NTESTS"
 }
 
 vm_in_tree() {
@@ -91,8 +105,11 @@ vm_in_tree() {
 	grep -v '^@@DAXSTRESS' "$ktap" > "$d/vm.txt"
 	expect_match "$v: vm: run_kselftest.sh ran the program to the end" \
 		"$(cat "$d/vm.txt")" "# Totals: pass:[0-9]+ fail:[0-9]+"
-	expect_eq "$v: vm: kunit.py accepts the output" "$(parse "$tree" "$d/vm.txt")" accepted
-	sed 's/^/    /' "$d/vm.txt.parsed"
+	expect_eq "$v: vm: kunit.py accepts run_kselftest.sh's output" \
+		"$(parse "$tree" "$d/vm.txt" 1)" accepted
+	expect_eq "$v: vm: kunit.py accepts the program's KTAP" \
+		"$(parse_nested "$tree" "$d/vm.txt" "# # ")" accepted
+	sed 's/^/    /' "$d/vm.txt.nested.parsed"
 	expect_vm_$(echo "$v" | tr . _) "$d/vm.txt"
 }
 

@@ -443,6 +443,44 @@ static const char *prepare(struct race *r)
 	return NULL;
 }
 
+/* Undoes setup; also called when setup skips (newer harnesses then skip teardown). */
+static void cleanup(struct race *r)
+{
+	if (r->map && r->map != MAP_FAILED)
+		munmap(r->map, FILE_SIZE);
+	r->map = NULL;
+	free(r->buf);
+	r->buf = NULL;
+	if (r->src >= 0)
+		close(r->src);
+	r->src = -1;
+	if (r->pipefd[0] >= 0) {
+		close(r->pipefd[0]);
+		close(r->pipefd[1]);
+	}
+	r->pipefd[0] = -1;
+	if (r->fd >= 0) {
+		close(r->fd);
+		unlink(r->path);
+	}
+	r->fd = -1;
+}
+
+/* Skip reasons only; a failed malloc() or mmap() is the caller's to fail on. */
+static const char *prepare_map(struct race *r)
+{
+	r->buf = malloc(CHUNK);
+	r->map = mmap(NULL, FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
+	if (!r->buf || r->map == MAP_FAILED)
+		return NULL;
+	if (madvise(r->map, FILE_SIZE, MADV_POPULATE_WRITE))
+		return "MADV_POPULATE_WRITE unsupported";
+	if (r->brk == COLLAPSE &&
+	    fallocate(r->fd, FALLOC_FL_COLLAPSE_RANGE, HALF, CHUNK) && errno == EOPNOTSUPP)
+		return "collapse range unsupported";
+	return NULL;
+}
+
 FIXTURE_SETUP(dax)
 {
 	struct sigaction sa = { .sa_handler = poke, .sa_flags = SA_RESTART };
@@ -456,44 +494,22 @@ FIXTURE_SETUP(dax)
 	r->pipefd[0] = -1;
 	r->pipefd[1] = -1;
 	skip = prepare(r);
+	if (!skip)
+		skip = prepare_map(r);
 	if (skip) {
+		cleanup(r);
 		r->skipped = true;
 		SKIP(return, "%s", skip);
 	}
-	r->buf = malloc(CHUNK);
 	ASSERT_NE(NULL, r->buf);
-	r->map = mmap(NULL, FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd, 0);
 	ASSERT_NE(MAP_FAILED, r->map);
-	if (madvise(r->map, FILE_SIZE, MADV_POPULATE_WRITE)) {
-		r->skipped = true;
-		SKIP(return, "MADV_POPULATE_WRITE unsupported");
-	}
-	if (variant->brk == COLLAPSE && fallocate(r->fd, FALLOC_FL_COLLAPSE_RANGE,
-						  HALF, CHUNK) && errno == EOPNOTSUPP) {
-		r->skipped = true;
-		SKIP(return, "collapse range unsupported");
-	}
 	ASSERT_EQ(0, ftruncate(r->fd, FILE_SIZE));
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 }
 
 FIXTURE_TEARDOWN(dax)
 {
-	struct race *r = &self->r;
-
-	if (r->map && r->map != MAP_FAILED)
-		munmap(r->map, FILE_SIZE);
-	free(r->buf);
-	if (r->src >= 0)
-		close(r->src);
-	if (r->pipefd[0] >= 0) {
-		close(r->pipefd[0]);
-		close(r->pipefd[1]);
-	}
-	if (r->fd >= 0) {
-		close(r->fd);
-		unlink(r->path);
-	}
+	cleanup(&self->r);
 }
 
 /* A long-term pin (io_uring fixed buffers) would block the breaker for as long as it is held. */
