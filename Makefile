@@ -151,6 +151,14 @@ kselftest-check: deps payload
 kselftest-patches:
 	bash kselftest/mkpatches.sh
 
+# Our fstests test (fstests/) inside a real fstests ./check run in the VM on
+# stock 6.1 (fails within its budget) and 6.12 (passes); and as a patch.
+fstests-check: deps payload
+	BUILD=$(BUILD) bash fstests/vm-check.sh
+
+fstests-patch:
+	bash fstests/mkpatch.sh
+
 # The kernel matrix (configs/kernels) against its expectations; builds the
 # test kernels on first use (13-15 min each here), cached afterwards.
 prove: deps payload
@@ -164,7 +172,7 @@ kernels: all
 kernel-smoke-%: payload
 	$(DAXSTRESS) vm --kernel "$$(runner/kbuild/matrix.sh --spec $*)" --fs ext4,xfs --suite smoke
 
-.PHONY: fuzz kselftest-check kselftest-patches prove kernels
+.PHONY: fuzz kselftest-check kselftest-patches fstests-check fstests-patch prove kernels
 
 # Headless Chromium screenshot of an HTML summary (default results/latest/index.html).
 HTML ?= results/latest/index.html

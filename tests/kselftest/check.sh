@@ -76,10 +76,17 @@ build_in_tree() {
 	expect_eq "$v: host: run_kselftest.sh exits 0" "$?" 0
 	expect_eq "$v: host: kunit.py accepts run_kselftest.sh's output" \
 		"$(parse "$tree" "$d/host.txt" 1)" accepted
-	expect_eq "$v: host: kunit.py accepts the program's KTAP" \
-		"$(parse_nested "$tree" "$d/host.txt" "# ")" accepted
-	expect_match "$v: host: every test skipped" "$(cat "$d/host.txt.nested.parsed")" \
-		"Ran $NTESTS tests: skipped: $NTESTS"
+	if [ "$v" = 6.1 ]; then
+		# 6.1's harness prints a skip as "ok N # SKIP reason", without the
+		# test's name, which 6.1's kunit.py does not take for a result.
+		expect_eq "6.1: host: kunit.py cannot read 6.1's nameless skip lines" \
+			"$(parse_nested "$tree" "$d/host.txt" "# ")" refused
+	else
+		expect_eq "$v: host: kunit.py accepts the program's KTAP" \
+			"$(parse_nested "$tree" "$d/host.txt" "# ")" accepted
+		expect_match "$v: host: every test skipped" "$(cat "$d/host.txt.nested.parsed")" \
+			"Ran $NTESTS tests: skipped: $NTESTS"
+	fi
 	expect_eq "$v: host: each skip says why" \
 		"$(grep -Ec 'ok [0-9]+ .*# SKIP DAX_TEST_DIR not set$' "$d/host.txt")" "$NTESTS"
 }
@@ -116,7 +123,8 @@ vm_in_tree() {
 # What each stock kernel does, as measured (docs/findings).
 expect_vm_6_1() {
 	out=$(cat "$1")
-	for t in odirect_read_punch odirect_write_truncate odirect_write_punch; do
+	for t in odirect_read_truncate odirect_read_punch odirect_read_collapse \
+		odirect_write_truncate odirect_write_punch; do
 		expect_match "6.1: vm: $t fails" "$out" "not ok [0-9]+ dax\.$t\.race"
 	done
 	expect_match "6.1: vm: proven a missed wakeup" "$out" \
