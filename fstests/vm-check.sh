@@ -59,9 +59,14 @@ out=$(cat "$work/6.1/vm.txt")
 expect_match "6.1: generic/$num fails" "$out" "# Failures: generic/$num"
 expect_match "6.1: the output diff says missed wakeup" "$out" \
 	"truncate missed wakeup: asleep in ext4_break_layouts"
-secs=$(printf '%s\n' "$out" | sed -nE "s/^# generic\/$num +([0-9]+)s .*/\1/p" | head -n 1)
-[ -n "$secs" ] && [ "$secs" -le 60 ] && ok "6.1: it failed in $secs s (budget 60 s)" ||
-	not_ok "6.1: no time under 60 s for generic/$num ('$secs')"
+# ./check's own wall time for the one test, mkfs and mounts included: the
+# helper races 10 s and proves a stall in at most 3 + 3 x 2 s more.
+secs=$(printf '%s\n' "$out" | sed -nE 's/^# check exit [0-9]+ after ([0-9]+) s$/\1/p')
+if [ -n "$secs" ] && [ "$secs" -le 120 ]; then
+	ok "6.1: ./check returned in $secs s (budget 120 s)"
+else
+	not_ok "6.1: ./check did not return within 120 s ('$secs')"
+fi
 
 run_vm 6.12
 out=$(cat "$work/6.12/vm.txt")

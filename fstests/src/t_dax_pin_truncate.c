@@ -44,7 +44,7 @@
 
 static char *map;
 static int fd, src;
-static atomic_bool stop_pins, stop_all;
+static atomic_bool stop_pins, stop_all, finished;
 static atomic_ulong truncates, armed;
 static atomic_int truncate_tid, truncate_errno;
 static pthread_t pinner, truncator;
@@ -99,6 +99,7 @@ static void *truncate_loop(void *arg)
 		for (i = 0; i < 100 && atomic_load(&armed) == a; i++)
 			sleep_ms(1);
 	}
+	atomic_store(&finished, 1);
 	return NULL;
 }
 
@@ -111,7 +112,7 @@ static int released(unsigned long ms)
 	unsigned long t0 = atomic_load(&truncates), end = now_ms() + ms;
 
 	while (now_ms() < end) {
-		if (atomic_load(&truncates) != t0)
+		if (atomic_load(&truncates) != t0 || atomic_load(&finished))
 			return 1;
 		sleep_ms(20);
 	}
@@ -164,8 +165,11 @@ static int watch(unsigned long seconds)
 {
 	unsigned long end = now_ms() + seconds * 1000, since = now_ms(), last = 0;
 
-	while (now_ms() < end && !atomic_load(&truncate_errno)) {
+	/* after SECONDS the truncate loop is told to stop: watched until it has */
+	while (!atomic_load(&finished)) {
 		sleep_ms(100);
+		if (now_ms() >= end)
+			atomic_store(&stop_all, 1);
 		if (atomic_load(&truncates) != last) {
 			last = atomic_load(&truncates);
 			since = now_ms();

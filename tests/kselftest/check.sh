@@ -10,7 +10,7 @@
 # what was measured for that kernel:
 #   6.1   the O_DIRECT variants fail with "missed wakeup", the others pass;
 #   6.12  every variant passes;
-#   7.3   variants fail with "blocked by mapping", none with "missed wakeup".
+#   7.3   some variants fail, each proven "blocked by mapping", none "missed wakeup".
 # Every output is read with the tree's KTAP parser (kunit.py parse); the
 # sources get the 7.3 tree's checkpatch.pl --strict. Logs: $BUILD/kselftest/VER/.
 . "$(dirname "$0")/../lib.sh"
@@ -127,8 +127,8 @@ expect_vm_6_1() {
 		odirect_write_truncate odirect_write_punch; do
 		expect_match "6.1: vm: $t fails" "$out" "not ok [0-9]+ dax\.$t\.race"
 	done
-	expect_match "6.1: vm: proven a missed wakeup" "$out" \
-		"missed wakeup: no pin, no mapping, released by a signal"
+	expect_eq "6.1: vm: each of the 5 failures proven a missed wakeup" \
+		"$(grep -c 'race:missed wakeup: no pin, no mapping, released by a signal$' "$1")" 5
 	expect_match "6.1: vm: asleep in ext4_break_layouts" "$out" "stalled 3 s in ext4_break_layouts"
 	for t in pvm_read_truncate pvm_read_punch vmsplice_truncate vmsplice_punch uring_fixed_truncate; do
 		expect_match "6.1: vm: $t passes" "$out" "^# # ok [0-9]+ dax\.$t\.race"
@@ -140,12 +140,16 @@ expect_vm_6_12() {
 		"Totals: pass:$NTESTS fail:0 xfail:0 xpass:0 skip:0 error:0"
 }
 
+# The 7.x class is a race: which variants lose it varies from run to run
+# (measured: 4 of the 10 racing variants in one run), so the assertion is
+# that some do, and that every failure is proven blocked by mapping.
 expect_vm_7_3() {
-	out=$(cat "$1")
-	expect_match "7.3: vm: odirect_read_punch fails" "$out" "not ok [0-9]+ dax\.odirect_read_punch\.race"
-	expect_match "7.3: vm: proven blocked by mapping" "$out" "blocked by mapping: released by munmap"
+	fails=$(grep -Ec '^# # not ok [0-9]+ dax\.' "$1")
+	bbm=$(grep -c 'race:blocked by mapping: released by munmap, no pin left$' "$1")
+	[ "$fails" -ge 1 ] && ok "7.3: vm: $fails variants fail" || not_ok "7.3: vm: no variant failed"
+	expect_eq "7.3: vm: every failure is proven blocked by mapping" "$bbm" "$fails"
 	expect_eq "7.3: vm: no missed wakeup" "$(grep -c 'missed wakeup:' "$1")" 0
-	expect_match "7.3: vm: uring_fixed_truncate passes (refused)" "$out" \
+	expect_match "7.3: vm: uring_fixed_truncate passes (refused)" "$(cat "$1")" \
 		"^# # ok [0-9]+ dax\.uring_fixed_truncate\.race"
 }
 

@@ -89,7 +89,7 @@ struct race {
 	enum pin_source pin;
 	enum breaker brk;
 	pthread_t pinner, breaker;
-	atomic_bool stop_pins, stop_all;
+	atomic_bool stop_pins, stop_all, finished;
 	atomic_ulong pins, breaks, armed;
 	atomic_int breaker_tid, break_errno;
 	bool skipped;	/* older harnesses run the test after a SKIP in setup */
@@ -292,6 +292,7 @@ static void *break_loop(void *arg)
 		atomic_fetch_add(&r->breaks, 1);
 		wait_for_pinner(r, armed);
 	}
+	atomic_store(&r->finished, true);
 	return NULL;
 }
 
@@ -301,8 +302,7 @@ static bool released(struct race *r, unsigned long ms)
 	unsigned long start = atomic_load(&r->breaks), end = now_ms() + ms;
 
 	while (now_ms() < end) {
-		if (atomic_load(&r->breaks) != start ||
-		    atomic_load(&r->break_errno))
+		if (atomic_load(&r->breaks) != start || atomic_load(&r->finished))
 			return true;
 		sleep_ms(20);
 	}
@@ -353,13 +353,16 @@ static enum verdict prove(struct __test_metadata *_metadata, struct race *r)
 	return HANG;
 }
 
+/* Races for seconds, then stops the breaker; a stall at any time is proven. */
 static enum verdict watch(struct __test_metadata *_metadata, struct race *r,
 			  unsigned long seconds)
 {
 	unsigned long end = now_ms() + seconds * 1000, since = now_ms(), last = 0;
 
-	while (now_ms() < end && !atomic_load(&r->break_errno)) {
+	while (!atomic_load(&r->finished)) {
 		sleep_ms(100);
+		if (now_ms() >= end)
+			atomic_store(&r->stop_all, true);
 		if (atomic_load(&r->breaks) != last) {
 			last = atomic_load(&r->breaks);
 			since = now_ms();
