@@ -32,7 +32,12 @@ expect_eq "fstests builds with the helper" "$?" 0
 TOOLS="/usr/bin/bash /usr/bin/perl /usr/bin/awk /usr/bin/bc /usr/bin/timeout /usr/bin/getconf
 /usr/bin/findmnt /usr/bin/stat /usr/bin/realpath /usr/bin/df /usr/bin/mount /usr/bin/umount
 /usr/sbin/blkid /usr/sbin/e2fsck /usr/sbin/mkfs.ext4 /usr/sbin/mkfs /usr/bin/diff /usr/bin/sed
-/usr/bin/grep /usr/sbin/dumpe2fs /usr/sbin/tune2fs /usr/bin/chattr /usr/bin/lsattr /usr/bin/mktemp"
+/usr/bin/grep /usr/sbin/dumpe2fs /usr/sbin/tune2fs /usr/bin/chattr /usr/bin/lsattr /usr/bin/mktemp
+/usr/bin/readlink /usr/bin/find /usr/bin/xargs /usr/bin/cut /usr/bin/sort /usr/bin/head
+/usr/bin/tail /usr/bin/date /usr/bin/dd /usr/bin/truncate /usr/bin/basename /usr/bin/dirname
+/usr/bin/id /usr/bin/uname /usr/bin/od /usr/bin/tr /usr/bin/wc /usr/bin/uniq /usr/bin/touch
+/usr/bin/cp /usr/bin/rm /usr/bin/ls /usr/bin/ln /usr/bin/mkdir /usr/bin/cat /usr/bin/tee
+/usr/bin/env /usr/bin/expr /usr/bin/seq /usr/bin/sync /usr/bin/hostname"
 
 run_vm() {
 	v=$1 d=$work/$1
@@ -41,13 +46,17 @@ run_vm() {
 	mkdir -p "$d"
 	cp -a "$BUILD/payload" "$pl"
 	mkdir -p "$pl/usr/libexec/daxstress/fstests"
-	tar -C "$co" --exclude=.git --exclude='*.o' --exclude='*.lo' --exclude=results -cf - . |
+	# What ./check needs for this one test (the whole tree is ~6000 files,
+	# which the initramfs builder takes minutes to scan).
+	(cd "$co" && tar -cf - check common VERSION ltp/fsstress ltp/fsx src/feature src/lstat64 \
+		src/t_dax_pin_truncate tests/generic/group.list tests/ext4/group.list \
+		"tests/generic/$num" "tests/generic/$num.out") |
 		tar -C "$pl/usr/libexec/daxstress/fstests" -xf -
 	echo "generic/$num" > "$pl/usr/libexec/daxstress/fstests/TESTS"
 	install -m 755 fstests/guest-run.sh "$pl/usr/libexec/daxstress/fstests/guest-run.sh"
 	DAXSTRESS_VM_TOOLS=$(echo $TOOLS) "$DAXSTRESS" vm --kernel "debian:$v" --fs ext4 \
 		--payload "$pl" --results "$d/vm" --timeout 1200 \
-		--append "daxstress.scratch=1 daxstress.cmd=/usr/libexec/daxstress/fstests/guest-run.sh" \
+		--append "daxstress.scratch=1 daxstress.cwd=/ daxstress.cmd=/usr/libexec/daxstress/fstests/guest-run.sh" \
 		> "$d/vm.log" 2>&1
 	out=$(cat "$d"/vm/*/ktap.txt 2>/dev/null | grep -v '^@@DAXSTRESS')
 	printf '%s\n' "$out" > "$d/vm.txt"
@@ -61,7 +70,7 @@ expect_match "6.1: the output diff says missed wakeup" "$out" \
 	"truncate missed wakeup: asleep in ext4_break_layouts"
 # ./check's own wall time for the one test, mkfs and mounts included: the
 # helper races 10 s and proves a stall in at most 3 + 3 x 2 s more.
-secs=$(printf '%s\n' "$out" | sed -nE 's/^# check exit [0-9]+ after ([0-9]+) s$/\1/p')
+secs=$(printf '%s\n' "$out" | sed -nE 's/^# check exit [0-9]+ after ([0-9]+) s$/\1/p' | head -n 1)
 if [ -n "$secs" ] && [ "$secs" -le 120 ]; then
 	ok "6.1: ./check returned in $secs s (budget 120 s)"
 else
