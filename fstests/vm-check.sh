@@ -37,7 +37,7 @@ TOOLS="/usr/bin/bash /usr/bin/perl /usr/bin/awk /usr/bin/bc /usr/bin/timeout /us
 /usr/bin/tail /usr/bin/date /usr/bin/dd /usr/bin/truncate /usr/bin/basename /usr/bin/dirname
 /usr/bin/id /usr/bin/uname /usr/bin/od /usr/bin/tr /usr/bin/wc /usr/bin/uniq /usr/bin/touch
 /usr/bin/cp /usr/bin/rm /usr/bin/ls /usr/bin/ln /usr/bin/mkdir /usr/bin/cat /usr/bin/tee
-/usr/bin/env /usr/bin/expr /usr/bin/seq /usr/bin/sync /usr/bin/hostname"
+/usr/bin/env /usr/bin/expr /usr/bin/seq /usr/bin/sync /usr/bin/hostname /usr/sbin/fsck /usr/sbin/fsck.ext4"
 
 run_vm() {
 	v=$1 d=$work/$1
@@ -55,7 +55,7 @@ run_vm() {
 	echo "generic/$num" > "$pl/usr/libexec/daxstress/fstests/TESTS"
 	install -m 755 fstests/guest-run.sh "$pl/usr/libexec/daxstress/fstests/guest-run.sh"
 	DAXSTRESS_VM_TOOLS=$(echo $TOOLS) "$DAXSTRESS" vm --kernel "debian:$v" --fs ext4 \
-		--payload "$pl" --results "$d/vm" --timeout 1200 \
+		--payload "$pl" --results "$d/vm" --timeout 1200 --boot-timeout 300 \
 		--append "daxstress.scratch=1 daxstress.cwd=/ daxstress.cmd=/usr/libexec/daxstress/fstests/guest-run.sh" \
 		> "$d/vm.log" 2>&1
 	out=$(cat "$d"/vm/*/ktap.txt 2>/dev/null | grep -v '^@@DAXSTRESS')

@@ -101,7 +101,7 @@ vm_in_tree() {
 	install -m 755 tests/kselftest/guest-run.sh "$pl/usr/libexec/daxstress/kselftest/guest-run.sh"
 	# run_kselftest.sh calls timeout --foreground, which busybox lacks: ship coreutils' one.
 	DAXSTRESS_VM_TOOLS=/usr/bin/timeout "$DAXSTRESS" vm --kernel "debian:$v" --fs ext4 \
-		--payload "$pl" --results "$d/vm" --timeout 1200 \
+		--payload "$pl" --results "$d/vm" --timeout 1200 --boot-timeout 300 \
 		--append "daxstress.cmd=/usr/libexec/daxstress/kselftest/guest-run.sh" > "$d/vm.log" 2>&1
 	ktap=$(ls "$d"/vm/*/ktap.txt 2>/dev/null | head -n 1)
 	if [ -z "$ktap" ]; then
