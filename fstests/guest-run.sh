@@ -19,11 +19,15 @@ export SCRATCH_MNT=/mnt/scratch
 export TEST_FS_MOUNT_OPTS="-o dax"
 CFG
 sed 's/^/# local.config: /' local.config
+# ./check mounts TEST_DEV itself, with TEST_FS_MOUNT_OPTS
+umount "$MNT" || echo "# cannot unmount $MNT: ./check will use it as it is"
 tests=$(cat TESTS)
 start=$(date +%s)
 ./check $tests 2>&1 | sed 's/^/# /'
 rc=${PIPESTATUS[0]}
 echo "# check exit $rc after $(($(date +%s) - start)) s"
+grep pmem /proc/mounts | sed 's/^/# mounted after check: /'
+[ -f results/check.full ] && sed 's|^|# results/check.full: |' results/check.full | tail -20
 for t in $tests; do
 	for f in results/$t.out.bad results/$t.full; do
 		[ -f "$f" ] && sed "s|^|# $f: |" "$f" | head -40
