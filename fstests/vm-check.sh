@@ -80,4 +80,6 @@ fi
 run_vm 6.12
 out=$(cat "$work/6.12/vm.txt")
 expect_match "6.12: generic/$num passes" "$out" "# Passed all 1 tests"
+expect_eq "6.12: and it ran (fstests says 'Passed all' of a test it did not run)" \
+	"$(printf '%s\n' "$out" | grep -c '^# Not run:')" 0
 finish
