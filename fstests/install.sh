@@ -16,7 +16,8 @@ co=${1:?usage: $0 FSTESTS-CHECKOUT}
 num=$(grep -l 'src/t_dax_pin_truncate' "$co"/tests/generic/[0-9]* 2>/dev/null |
 	sed -n '1s#.*/##p')
 if [ -z "$num" ]; then
-	last=$(ls "$co/tests/generic" | grep -E '^[0-9]+$' | sort -n | tail -n 1)
+	last=$(find "$co/tests/generic" -maxdepth 1 -name '[0-9]*' ! -name '*.*' -printf '%f\n' |
+		sort -n | tail -n 1)
 	num=$(printf "%03d" $(($(echo "$last" | sed "s/^0*//") + 1)))
 fi
 cp "$here/src/t_dax_pin_truncate.c" "$co/src/"

@@ -117,7 +117,7 @@ vm_in_tree() {
 	expect_eq "$v: vm: kunit.py accepts the program's KTAP" \
 		"$(parse_nested "$tree" "$d/vm.txt" "# # ")" accepted
 	sed 's/^/    /' "$d/vm.txt.nested.parsed"
-	expect_vm_$(echo "$v" | tr . _) "$d/vm.txt"
+	"expect_vm_$(echo "$v" | tr . _)" "$d/vm.txt"
 }
 
 # What each stock kernel does, as measured (docs/findings).
