@@ -146,10 +146,23 @@ fuzz: $(FUZZ_BINS)
 
 .PHONY: fuzz
 
-# The kselftest target inside a real kernel tree (Debian's linux-source-6.1):
-# build, install, run on the host and in the VM, parse with the tree's parser.
+# The kselftest filesystems/dax inside Debian's 6.1, 6.12 and 7.3 trees
+# (kselftest/README.md): build, install, gen_tar, run on the host and in the
+# VM on each stock kernel, parse with the tree's kunit.py, checkpatch --strict.
 kselftest-check: deps payload
 	BUILD=$(BUILD) sh tests/kselftest/check.sh
+
+# The kselftest as a format-patch series against the 7.3 tree (kselftest/patches/).
+kselftest-patches:
+	bash kselftest/mkpatches.sh
+
+# Our fstests test (fstests/) inside a real fstests ./check run in the VM on
+# stock 6.1 (fails within its budget) and 6.12 (passes); and as a patch.
+fstests-check: deps payload
+	BUILD=$(BUILD) bash fstests/vm-check.sh
+
+fstests-patch:
+	bash fstests/mkpatch.sh
 
 # The kernel matrix (configs/kernels) against its expectations; builds the
 # test kernels on first use (13-15 min each here), cached afterwards.
@@ -164,7 +177,7 @@ kernels: all
 kernel-smoke-%: payload
 	$(DAXSTRESS) vm --kernel "$$(runner/kbuild/matrix.sh --spec $*)" --fs ext4,xfs --suite smoke
 
-.PHONY: fuzz kselftest-check prove kernels
+.PHONY: fuzz kselftest-check kselftest-patches fstests-check fstests-patch prove kernels
 
 # Headless Chromium screenshot of an HTML summary (default results/latest/index.html).
 HTML ?= results/latest/index.html
