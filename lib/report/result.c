@@ -700,13 +700,11 @@ static void get_special(struct json_object *o, struct case_read *rd)
 			r->present |= 1ULL << k;
 }
 
-struct case_read *case_result_read(struct json_object *o)
+static void read_into(struct json_object *o, struct case_read *rd)
 {
-	struct case_read *rd = calloc(1, sizeof(*rd));
 	int k;
 
-	if (!rd)
-		return NULL;
+	memset(rd, 0, sizeof(*rd));
 	rd->r.mon = &rd->mon;
 	rd->r.judge = &rd->judge;
 	rd->mon.primary = -1;
@@ -718,7 +716,34 @@ struct case_read *case_result_read(struct json_object *o)
 	}
 	rd->mon.stalled = case_has(&rd->r, CK_DETECT_S);
 	get_special(o, rd);
+}
+
+struct case_read *case_result_read(struct json_object *o)
+{
+	struct case_read *rd = malloc(sizeof(*rd));
+
+	if (rd)
+		read_into(o, rd);
 	return rd;
+}
+
+int case_each(struct json_object *cases, int (*fn)(const struct case_result *r, size_t i, void *arg),
+	      void *arg)
+{
+	struct case_read *rd = malloc(sizeof(*rd));
+	size_t i, n = 0;
+	int ret = 0;
+
+	if (!rd)
+		return -ENOMEM;
+	if (json_object_is_type(cases, json_type_array))
+		n = json_object_array_length(cases);
+	for (i = 0; i < n && !ret; i++) {
+		read_into(json_object_array_get_idx(cases, i), rd);
+		ret = fn(&rd->r, i, arg);
+	}
+	free(rd);
+	return ret;
 }
 
 void case_read_free(struct case_read *rd)

@@ -120,6 +120,13 @@ struct json_object *case_result_json(const struct case_result *r);
  */
 struct case_read *case_result_read(struct json_object *o);
 void case_read_free(struct case_read *rd);
+/*
+ * fn(case, index, arg) for each case of a report's "cases" array, read one
+ * at a time into one buffer (a read case is large: the monitor's snapshots).
+ * Stops at the first nonzero return, which it returns; -ENOMEM.
+ */
+int case_each(struct json_object *cases, int (*fn)(const struct case_result *r, size_t i, void *arg),
+	      void *arg);
 /* The object had this key (with a value of its type). */
 bool case_has(const struct case_result *r, enum case_key k);
 /* "miss", the verdict's name, or "" when the object had none. */
