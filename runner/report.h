@@ -14,12 +14,13 @@
 
 #include "../lib/monitor/timeline.h"
 
+struct case_result;
 struct json_object;
 struct suite;
 struct suite_case;
 
-/* svg.c: the timeline of one case (its JSON result) as an SVG file. 0 or -errno. */
-int svg_timeline_write(const char *path, struct json_object *c);
+/* svg.c: the timeline of one case as an SVG file. 0 or -errno (-ENODATA: no timeline). */
+int svg_timeline_write(const char *path, const struct case_result *r);
 
 /*
  * html.c: dir/index.html for a list of run reports (each with "cases"),

@@ -193,7 +193,7 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
-static struct json_object *new_double(double v)
+struct json_object *case_json_seconds(double v)
 {
 	char buf[32];
 
@@ -233,7 +233,7 @@ static void put_field(struct json_object *o, const struct field *f, const void *
 		json_object_object_add(o, f->key, json_object_new_int64(*(const long *)p));
 		break;
 	case FT_DOUBLE:
-		json_object_object_add(o, f->key, new_double(*(const double *)p));
+		json_object_object_add(o, f->key, case_json_seconds(*(const double *)p));
 		break;
 	case FT_VERDICT:
 		add_str(o, f->key, verdict_name(*(const enum verdict *)p));
@@ -294,17 +294,17 @@ static struct json_object *timeline_json(const struct timeline *tl)
 	unsigned int i;
 	int j;
 
-	json_object_object_add(o, TL_INTERVAL, new_double(ns_to_s(tl->interval_ns)));
+	json_object_object_add(o, TL_INTERVAL, case_json_seconds(ns_to_s(tl->interval_ns)));
 	for (j = 0; j < TL_ROLES; j++)
 		json_object_array_add(r, json_object_new_string(tl_roles[j]));
 	json_object_object_add(o, TL_ROLES_KEY, r);
 	for (i = 0; i < tl->n; i++) {
 		struct json_object *row = json_object_new_array();
 
-		json_object_array_add(row, new_double(tl->s[i].t));
+		json_object_array_add(row, case_json_seconds(tl->s[i].t));
 		for (j = 0; j < TL_ROLES; j++)
 			json_object_array_add(row, json_object_new_int64((int64_t)tl->s[i].ops[j]));
-		json_object_array_add(row, new_double(tl->s[i].stall));
+		json_object_array_add(row, case_json_seconds(tl->s[i].stall));
 		json_object_array_add(arr, row);
 	}
 	json_object_object_add(o, TL_SAMPLES, arr);
