@@ -469,7 +469,7 @@ struct json_object *case_known_json(const struct case_known *k)
 	return o;
 }
 
-struct json_object *case_stub_json(const char *name, const char *suite_case,
+struct json_object *case_stub_json(const char *name, const char *suite_case, int suite_index,
 				   const char *workload, const char *fs,
 				   const char *verdict, const char *reason)
 {
@@ -477,6 +477,8 @@ struct json_object *case_stub_json(const char *name, const char *suite_case,
 
 	case_json_set_str(o, CK_NAME, name);
 	case_json_set_str(o, CK_SUITE_CASE, suite_case);
+	if (suite_index >= 0)
+		case_json_set_int(o, CK_SUITE_INDEX, suite_index);
 	if (workload)
 		case_json_set_str(o, CK_WORKLOAD, workload);
 	case_json_set_str(o, CK_FS, fs);
@@ -727,8 +729,8 @@ struct case_read *case_result_read(struct json_object *o)
 	return rd;
 }
 
-int case_each(struct json_object *cases, int (*fn)(const struct case_result *r, size_t i, void *arg),
-	      void *arg)
+int case_each(struct json_object *cases,
+	      int (*fn)(const struct case_result *r, size_t i, void *arg), void *arg)
 {
 	struct case_read *rd = malloc(sizeof(*rd));
 	size_t i, n = 0;

@@ -125,8 +125,8 @@ void case_read_free(struct case_read *rd);
  * at a time into one buffer (a read case is large: the monitor's snapshots).
  * Stops at the first nonzero return, which it returns; -ENOMEM.
  */
-int case_each(struct json_object *cases, int (*fn)(const struct case_result *r, size_t i, void *arg),
-	      void *arg);
+int case_each(struct json_object *cases,
+	      int (*fn)(const struct case_result *r, size_t i, void *arg), void *arg);
 /* The object had this key (with a value of its type). */
 bool case_has(const struct case_result *r, enum case_key k);
 /* "miss", the verdict's name, or "" when the object had none. */
@@ -146,10 +146,11 @@ struct json_object *case_known_json(const struct case_known *k);
 struct json_object *case_json_seconds(double v);
 /*
  * A case that produced no result of its own (an error before it ran, a
- * skip, a merged "miss"): name, suite_case, workload (NULL: none), fs,
- * verdict, reason, and the empty evidence every case has.
+ * skip, a merged "miss"): name, suite_case, suite_index (-1: none),
+ * workload (NULL: none), fs, verdict, reason, and the empty evidence every
+ * case has.
  */
-struct json_object *case_stub_json(const char *name, const char *suite_case,
+struct json_object *case_stub_json(const char *name, const char *suite_case, int suite_index,
 				   const char *workload, const char *fs,
 				   const char *verdict, const char *reason);
 /* Write JSON to path atomically (tmp + rename). 0 or -errno. */

@@ -339,7 +339,7 @@ static void test_runner_fields(void **state)
 /* A stub (an error before the case ran, a merged miss) and an empty object. */
 static void test_stub_and_empty(void **state)
 {
-	struct json_object *o = case_stub_json("ext4.x", "x", NULL, "ext4", "miss", "no shard");
+	struct json_object *o = case_stub_json("ext4.x", "x", 3, NULL, "ext4", "miss", "no shard");
 	struct json_object *empty = json_object_new_object();
 	struct case_read *rd = through_text(o);
 
@@ -348,6 +348,7 @@ static void test_stub_and_empty(void **state)
 	assert_int_equal(rd->r.verdict, V_ERROR);
 	assert_string_equal(case_verdict_name(&rd->r), "miss");
 	assert_string_equal(rd->r.reason, "no shard");
+	assert_int_equal(rd->r.suite_index, 3);
 	assert_false(case_has(&rd->r, CK_WORKLOAD));
 	assert_false(case_has(&rd->r, CK_SEED));
 	assert_true(case_detect_s(&rd->r) == -1);
