@@ -39,11 +39,9 @@ struct bundle {
 	int dmesg_lines;	/* -errno when the log was unreadable */
 };
 
-bool bundle_wanted(const char *verdict)
+bool bundle_wanted(enum verdict measured)
 {
-	enum verdict v;
-
-	return !verdict_parse(verdict, &v) && verdict_is_failure(v) && v != V_ERROR;
+	return verdict_is_failure(measured) && measured != V_ERROR;
 }
 
 static FILE *bundle_open(const struct bundle *b, const char *name)
@@ -281,7 +279,9 @@ static void put_readme(FILE *f, const struct bundle *b)
 /* A time of the case, null when it has none. */
 static struct json_object *seconds(bool known, double s)
 {
-	return known ? case_json_seconds(s) : NULL;
+	if (!known)
+		return NULL;
+	return case_json_seconds(s);
 }
 
 static int put_meta(const struct bundle *b)

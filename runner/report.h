@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "../lib/monitor/timeline.h"
+#include "../lib/verdict/verdict.h"
 
 struct case_result;
 struct json_object;
@@ -44,7 +45,7 @@ struct bundle_run {
 };
 
 /* Is this measured verdict one a bundle is written for? */
-bool bundle_wanted(const char *verdict);
+bool bundle_wanted(enum verdict measured);
 /*
  * Write the bundle of one case: res is its JSON result (raw_verdict set when
  * a known issue turned it into xfail), c its suite entry, wl_argv the
