@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../lib/core/jsonutil.h"
+#include "../lib/report/result.h"
 #include "../lib/core/util.h"
 #include "commands.h"
 
@@ -251,31 +252,37 @@ static int judge(struct repro *r)
 	struct json_object *rep = json_object_from_file(r->report), *c = new_case(r, rep);
 	const char *want = json_str(r->meta, "verdict"), *got;
 	double d0 = json_num(r->meta, "detect_s", -1), d;
+	struct case_read *rd = NULL;
+	const struct case_result *cr;
 	int ret;
 
-	if (!c) {
+	if (c)
+		rd = case_result_read(c);
+	if (!rd) {
 		printf("# repro: error: the run left no case result (%s): see its output above\n", r->report);
 		json_object_put(rep);
 		return REPRO_CANNOT;
 	}
-	got = json_str(c, "raw_verdict")[0] ? json_str(c, "raw_verdict") : json_str(c, "verdict");
-	d = json_num(c, "detect_s", -1);
+	cr = &rd->r;
+	got = case_measured_name(cr);
+	d = case_detect_s(cr);
 	if (!strcmp(got, want)) {
-		printf("# repro: REPRODUCED %s (%s): ", want, json_str(c, "name"));
+		printf("# repro: REPRODUCED %s (%s): ", want, cr->name);
 		if (d >= 0)
 			printf("stall noticed %.1f s into the case (the bundle: %.1f s), verdict at %.1f s; ",
-			       d, d0, json_num(c, "verdict_s", 0));
+			       d, d0, cr->mon->verdict_s);
 		printf("%.1f s in all\n", r->wall_s);
 		ret = REPRO_BAD;
 	} else if (!strcmp(got, "skip") || !strcmp(got, "error")) {
-		printf("# repro: could not run the case: %s: %s\n", got, json_str(c, "reason"));
+		printf("# repro: could not run the case: %s: %s\n", got, cr->reason);
 		ret = REPRO_CANNOT;
 	} else {
 		printf("# repro: NOT reproduced: wanted %s, got %s (%s) after %.1f s\n", want, got,
-		       json_str(c, "reason"), r->wall_s);
+		       cr->reason, r->wall_s);
 		ret = REPRO_GOOD;
 	}
 	printf("# repro: the new run's report: %s\n", r->report);
+	case_read_free(rd);
 	json_object_put(rep);
 	return ret;
 }

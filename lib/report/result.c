@@ -461,6 +461,11 @@ void case_json_set_obj(struct json_object *o, enum case_key k, struct json_objec
 	add_key(o, k, v);
 }
 
+void case_json_del(struct json_object *o, enum case_key k)
+{
+	json_object_object_del(o, case_fields[k].key);
+}
+
 struct json_object *case_known_json(const struct case_known *k)
 {
 	struct json_object *o = json_object_new_object();

@@ -141,6 +141,7 @@ double case_detect_s(const struct case_result *r);
 void case_json_set_str(struct json_object *o, enum case_key k, const char *v);
 void case_json_set_int(struct json_object *o, enum case_key k, int v);
 void case_json_set_obj(struct json_object *o, enum case_key k, struct json_object *v);
+void case_json_del(struct json_object *o, enum case_key k);
 struct json_object *case_known_json(const struct case_known *k);
 /* A time in seconds as every case field has it: three decimals. */
 struct json_object *case_json_seconds(double v);
