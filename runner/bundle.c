@@ -22,6 +22,7 @@
 
 #include "../lib/core/jsonutil.h"
 #include "../lib/monitor/kmsg.h"
+#include "../lib/report/field.h"
 #include "../lib/report/result.h"
 #include "../lib/config/suite.h"
 #include "../lib/verdict/verdict.h"
@@ -276,39 +277,71 @@ static void put_readme(FILE *f, const struct bundle *b)
 		"  %s\n", b->config ? "config[.gz]   the kernel config" : "(no kernel config was available)");
 }
 
-/* A time of the case, null when it has none. */
-static struct json_object *seconds(bool known, double s)
-{
-	if (!known)
-		return NULL;
-	return case_json_seconds(s);
-}
+#define META(k, t, m)	FIELD(k, t, 0, struct bundle_meta, m)
+
+/* bundle.json, written by put_meta and read by bundle_meta_read (daxstress repro). */
+static const struct field meta_fields[] = {
+	META("case", FT_STR, name),
+	META("suite_case", FT_STR, suite_case),
+	META("verdict", FT_STR, verdict),
+	META("reported_verdict", FT_STR, reported_verdict),
+	META("fs", FT_STR, fs),
+	META("seed", FT_U64, seed),
+	META("kernel_release", FT_STR, kernel_release),
+	META("kernel_spec", FT_STR, kernel_spec),
+	META("dir", FT_STR, dir),
+	META("target", FT_STR, target),
+	META("allow_nodax", FT_BOOL, allow_nodax),
+	META("detect_s", FT_OPTSECS, detect_s),
+	META("verdict_s", FT_OPTSECS, verdict_s),
+	META("suite", FT_STR, suite),
+};
 
 static int put_meta(const struct bundle *b)
 {
-	struct json_object *o = json_object_new_object();
+	struct bundle_meta *m = calloc(1, sizeof(*m));
+	struct json_object *o;
 	char path[PATH_MAX + 32];
 	int ret;
 
-	json_object_object_add(o, "case", json_object_new_string(b->r->name));
-	json_object_object_add(o, "suite_case", json_object_new_string(b->c->name));
-	json_object_object_add(o, "verdict", json_object_new_string(b->verdict));
-	json_object_object_add(o, "reported_verdict", json_object_new_string(case_verdict_name(b->r)));
-	json_object_object_add(o, "fs", json_object_new_string(b->r->fs));
-	json_object_object_add(o, "seed", json_object_new_int64((int64_t)b->r->seed));
-	json_object_object_add(o, "kernel_release", json_object_new_string(b->r->kernel));
-	json_object_object_add(o, "kernel_spec", json_object_new_string(b->run->kernel_spec));
-	json_object_object_add(o, "dir", json_object_new_string(b->run->dir));
-	json_object_object_add(o, "target", json_object_new_string(b->run->target));
-	json_object_object_add(o, "allow_nodax", json_object_new_boolean(b->run->allow_nodax));
-	json_object_object_add(o, "detect_s", seconds(case_detect_s(b->r) >= 0, b->r->mon->detect_s));
-	json_object_object_add(o, "verdict_s", seconds(case_has(b->r, CK_VERDICT_S),
-						       b->r->mon->verdict_s));
-	json_object_object_add(o, "suite", json_object_new_string(b->run->suite));
+	if (!m)
+		return -ENOMEM;
+	strscpy_trunc(m->name, b->r->name, sizeof(m->name));
+	strscpy_trunc(m->suite_case, b->c->name, sizeof(m->suite_case));
+	strscpy_trunc(m->verdict, b->verdict, sizeof(m->verdict));
+	strscpy_trunc(m->reported_verdict, case_verdict_name(b->r), sizeof(m->reported_verdict));
+	strscpy_trunc(m->fs, b->r->fs, sizeof(m->fs));
+	m->seed = b->r->seed;
+	strscpy_trunc(m->kernel_release, b->r->kernel, sizeof(m->kernel_release));
+	strscpy_trunc(m->kernel_spec, b->run->kernel_spec, sizeof(m->kernel_spec));
+	strscpy_trunc(m->dir, b->run->dir, sizeof(m->dir));
+	strscpy_trunc(m->target, b->run->target, sizeof(m->target));
+	m->allow_nodax = b->run->allow_nodax;
+	m->detect_s = case_detect_s(b->r);
+	m->verdict_s = -1;
+	if (case_has(b->r, CK_VERDICT_S))
+		m->verdict_s = b->r->mon->verdict_s;
+	strscpy_trunc(m->suite, b->run->suite, sizeof(m->suite));
+	o = json_object_new_object();
+	fields_put(o, meta_fields, ARRAY_SIZE(meta_fields), m);
 	snprintf(path, sizeof(path), "%s/bundle.json", b->dir);
 	ret = json_write_file(o, path);
 	json_object_put(o);
+	free(m);
 	return ret;
+}
+
+int bundle_meta_read(const char *path, struct bundle_meta *m, char *err, size_t len)
+{
+	struct json_object *o = json_load(path, err, len);
+
+	memset(m, 0, sizeof(*m));
+	m->detect_s = m->verdict_s = -1;
+	if (!o)
+		return -EINVAL;
+	fields_get(o, meta_fields, ARRAY_SIZE(meta_fields), m);
+	json_object_put(o);
+	return 0;
 }
 
 /* /proc/config.gz, else /boot/config-RELEASE. */

@@ -8,8 +8,10 @@
 #ifndef DS_RUNNER_REPORT_H
 #define DS_RUNNER_REPORT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../lib/monitor/timeline.h"
@@ -43,6 +45,26 @@ struct bundle_run {
 	int argc;		/* the daxstress command line */
 	char **argv;
 };
+
+/* bundle.json: what daxstress repro reads of a bundle (docs/report-schema.md). */
+struct bundle_meta {
+	char name[160];
+	char suite_case[128];
+	char verdict[32];		/* as measured */
+	char reported_verdict[32];
+	char fs[32];
+	uint64_t seed;
+	char kernel_release[65];
+	char kernel_spec[256];		/* daxstress vm --kernel, "" outside the VM */
+	char dir[PATH_MAX];
+	char target[PATH_MAX];
+	bool allow_nodax;
+	double detect_s, verdict_s;	/* -1: none (null) */
+	char suite[PATH_MAX];
+};
+
+/* Read BUNDLE/bundle.json into m; 0, or -EINVAL with a sentence in err. */
+int bundle_meta_read(const char *path, struct bundle_meta *m, char *err, size_t len);
 
 /* Is this measured verdict one a bundle is written for? */
 bool bundle_wanted(enum verdict measured);

@@ -10,39 +10,15 @@
 
 #include "../monitor/heartbeat.h"
 #include "../verdict/judge.h"
+#include "field.h"
 #include "result.h"
 
-/*
- * One table per object says each key, its type and where its value lives:
- * the writer and the reader both walk it, so they cannot disagree on a name.
- */
-enum field_type {
-	FT_SPECIAL,	/* written and read by code of its own */
-	FT_STR,		/* char array */
-	FT_OPTSTR,	/* char array, left out when empty */
-	FT_CHAR,	/* one character, as a one-letter string */
-	FT_BOOL,
-	FT_INT,
-	FT_U32,
-	FT_U64,
-	FT_LONG,
-	FT_DOUBLE,	/* written with three decimals */
-	FT_VERDICT,	/* enum verdict, by name */
-};
+/* Where a top-level field lives: struct case_result, or struct monitor_result. */
+enum { FB_CASE, FB_MON };
 
-enum field_base { FB_CASE, FB_MON };	/* struct case_result, struct monitor_result */
-
-struct field {
-	const char *key;
-	enum field_type type;
-	enum field_base base;
-	size_t off, size;
-};
-
-#define FLD(k, t, s, m)	{ k, t, FB_CASE, offsetof(s, m), sizeof(((s *)0)->m) }
+#define FLD(k, t, s, m)	FIELD(k, t, FB_CASE, s, m)
 #define CASE(k, t, m)	FLD(k, t, struct case_result, m)
-#define MON(k, t, m)	{ k, t, FB_MON, offsetof(struct monitor_result, m), \
-			  sizeof(((struct monitor_result *)0)->m) }
+#define MON(k, t, m)	FIELD(k, t, FB_MON, struct monitor_result, m)
 #define SPECIAL(k)	{ k, FT_SPECIAL, FB_CASE, 0, 0 }
 
 static const struct field case_fields[CK__COUNT] = {
@@ -193,64 +169,6 @@ static void add_str(struct json_object *o, const char *k, const char *v)
 	json_object_object_add(o, k, json_object_new_string(v));
 }
 
-struct json_object *case_json_seconds(double v)
-{
-	char buf[32];
-
-	snprintf(buf, sizeof(buf), "%.3f", v);
-	return json_object_new_double_s(v, buf);
-}
-
-static void put_field(struct json_object *o, const struct field *f, const void *base)
-{
-	const char *p = (const char *)base + f->off;
-	char c[2] = { 0, 0 };
-
-	if (f->type == FT_OPTSTR && !*p)
-		return;
-	switch (f->type) {
-	case FT_OPTSTR:
-	case FT_STR:
-		add_str(o, f->key, p);
-		break;
-	case FT_CHAR:
-		c[0] = *p;
-		add_str(o, f->key, c);
-		break;
-	case FT_BOOL:
-		json_object_object_add(o, f->key, json_object_new_boolean(*(const bool *)p));
-		break;
-	case FT_INT:
-		json_object_object_add(o, f->key, json_object_new_int(*(const int *)p));
-		break;
-	case FT_U32:
-		json_object_object_add(o, f->key, json_object_new_int64(*(const uint32_t *)p));
-		break;
-	case FT_U64:
-		json_object_object_add(o, f->key, json_object_new_int64(*(const int64_t *)p));
-		break;
-	case FT_LONG:
-		json_object_object_add(o, f->key, json_object_new_int64(*(const long *)p));
-		break;
-	case FT_DOUBLE:
-		json_object_object_add(o, f->key, case_json_seconds(*(const double *)p));
-		break;
-	case FT_VERDICT:
-		add_str(o, f->key, verdict_name(*(const enum verdict *)p));
-		break;
-	case FT_SPECIAL:
-		break;
-	}
-}
-
-static void put_fields(struct json_object *o, const struct field *f, size_t n, const void *base)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		put_field(o, &f[i], base);
-}
-
 /* Top-level keys in the order given; base: the case, mon: the monitor's result. */
 static void put_keys(struct json_object *o, const enum case_key *k, size_t n,
 		     const struct case_result *r, const struct monitor_result *m)
@@ -260,7 +178,7 @@ static void put_keys(struct json_object *o, const enum case_key *k, size_t n,
 	for (i = 0; i < n; i++) {
 		const struct field *f = &case_fields[k[i]];
 
-		put_field(o, f, f->base == FB_MON ? (const void *)m : (const void *)r);
+		field_put(o, f, f->base == FB_MON ? (const void *)m : (const void *)r);
 	}
 }
 
@@ -270,7 +188,7 @@ static struct json_object *snap_json(const struct task_snap *s)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_fields(o, snap_fields, ARRAY_SIZE(snap_fields), s);
+	fields_put(o, snap_fields, ARRAY_SIZE(snap_fields), s);
 	return o;
 }
 
@@ -294,17 +212,17 @@ static struct json_object *timeline_json(const struct timeline *tl)
 	unsigned int i;
 	int j;
 
-	json_object_object_add(o, TL_INTERVAL, case_json_seconds(ns_to_s(tl->interval_ns)));
+	json_object_object_add(o, TL_INTERVAL, field_seconds(ns_to_s(tl->interval_ns)));
 	for (j = 0; j < TL_ROLES; j++)
 		json_object_array_add(r, json_object_new_string(tl_roles[j]));
 	json_object_object_add(o, TL_ROLES_KEY, r);
 	for (i = 0; i < tl->n; i++) {
 		struct json_object *row = json_object_new_array();
 
-		json_object_array_add(row, case_json_seconds(tl->s[i].t));
+		json_object_array_add(row, field_seconds(tl->s[i].t));
 		for (j = 0; j < TL_ROLES; j++)
 			json_object_array_add(row, json_object_new_int64((int64_t)tl->s[i].ops[j]));
-		json_object_array_add(row, case_json_seconds(tl->s[i].stall));
+		json_object_array_add(row, field_seconds(tl->s[i].stall));
 		json_object_array_add(arr, row);
 	}
 	json_object_object_add(o, TL_SAMPLES, arr);
@@ -324,7 +242,7 @@ static struct json_object *proof_json(const struct monitor_result *m)
 			continue;
 		o = json_object_new_object();
 		add_str(o, STEP_NAME, proof_step_name((enum proof_step_id)i));
-		put_fields(o, step_fields, ARRAY_SIZE(step_fields), st);
+		fields_put(o, step_fields, ARRAY_SIZE(step_fields), st);
 		json_object_object_add(o, STEP_THREADS,
 				       snaps_json(m->step_snaps[i], m->nstep_snaps[i]));
 		json_object_array_add(arr, o);
@@ -376,17 +294,17 @@ static struct json_object *mapping_json(const struct case_result *r)
 {
 	struct json_object *map = json_object_new_object(), *o = json_object_new_object();
 
-	put_fields(map, mapping_head, ARRAY_SIZE(mapping_head), r);
+	fields_put(map, mapping_head, ARRAY_SIZE(mapping_head), r);
 	add_str(map, MAP_MODE, r->map[0] ? r->map : "shared");
-	put_fields(map, mapping_tail, ARRAY_SIZE(mapping_tail), r);
-	put_fields(o, pmd_head, ARRAY_SIZE(pmd_head), r);
+	fields_put(map, mapping_tail, ARRAY_SIZE(mapping_tail), r);
+	fields_put(o, pmd_head, ARRAY_SIZE(pmd_head), r);
 	if (r->pmd_counted) {
-		put_fields(o, pmd_counts, ARRAY_SIZE(pmd_counts), r);
+		fields_put(o, pmd_counts, ARRAY_SIZE(pmd_counts), r);
 		json_object_object_add(o, PMD_FELL_BACK, json_object_new_boolean(!r->pmd_faults));
 	} else {
-		put_field(o, &pmd_tail[0], r);
+		field_put(o, &pmd_tail[0], r);
 	}
-	put_field(o, &pmd_tail[1], r);
+	field_put(o, &pmd_tail[1], r);
 	json_object_object_add(map, MAP_PMD, o);
 	return map;
 }
@@ -395,7 +313,7 @@ static struct json_object *counters_json(const struct case_counters *c)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_fields(o, counter_fields, ARRAY_SIZE(counter_fields), c);
+	fields_put(o, counter_fields, ARRAY_SIZE(counter_fields), c);
 	return o;
 }
 
@@ -409,7 +327,7 @@ static struct json_object *findings_json(const struct judge *j)
 		struct json_object *f = json_object_new_object();
 
 		add_str(f, FINDING_STAGE, j->f[i].stage);
-		put_fields(f, finding_fields, ARRAY_SIZE(finding_fields), &j->f[i]);
+		fields_put(f, finding_fields, ARRAY_SIZE(finding_fields), &j->f[i]);
 		json_object_array_add(a, f);
 	}
 	return a;
@@ -470,7 +388,7 @@ struct json_object *case_known_json(const struct case_known *k)
 {
 	struct json_object *o = json_object_new_object();
 
-	put_fields(o, known_fields, ARRAY_SIZE(known_fields), k);
+	fields_put(o, known_fields, ARRAY_SIZE(known_fields), k);
 	return o;
 }
 
@@ -496,86 +414,12 @@ struct json_object *case_stub_json(const char *name, const char *suite_case, int
 
 /* ---- reading ---- */
 
-/* The value at key if it has the field's type; NULL otherwise. */
-static struct json_object *typed(struct json_object *o, const char *key, enum field_type t)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !v)
-		return NULL;
-	switch (t) {
-	case FT_STR:
-	case FT_OPTSTR:
-	case FT_CHAR:
-	case FT_VERDICT:
-		return json_object_is_type(v, json_type_string) ? v : NULL;
-	case FT_BOOL:
-		return json_object_is_type(v, json_type_boolean) ? v : NULL;
-	case FT_SPECIAL:
-		return v;
-	default:
-		return json_object_is_type(v, json_type_int) ||
-		       json_object_is_type(v, json_type_double) ? v : NULL;
-	}
-}
-
-/* One field into base; false when absent or of another type. */
-static bool get_field(struct json_object *o, const struct field *f, void *base)
-{
-	struct json_object *v = typed(o, f->key, f->type);
-	char *p = (char *)base + f->off;
-
-	if (!v || f->type == FT_SPECIAL)
-		return false;
-	switch (f->type) {
-	case FT_STR:
-	case FT_OPTSTR:
-		strscpy_trunc(p, json_object_get_string(v), f->size);
-		break;
-	case FT_CHAR:
-		*p = json_object_get_string(v)[0];
-		break;
-	case FT_BOOL:
-		*(bool *)p = json_object_get_boolean(v);
-		break;
-	case FT_INT:
-		*(int *)p = (int)json_object_get_int64(v);
-		break;
-	case FT_U32:
-		*(uint32_t *)p = (uint32_t)json_object_get_int64(v);
-		break;
-	case FT_U64:
-		*(int64_t *)p = json_object_is_type(v, json_type_int) ? json_object_get_int64(v) :
-				(int64_t)json_object_get_double(v);
-		break;
-	case FT_LONG:
-		*(long *)p = (long)json_object_get_int64(v);
-		break;
-	case FT_DOUBLE:
-		*(double *)p = json_object_get_double(v);
-		break;
-	case FT_VERDICT:
-		return !verdict_parse(json_object_get_string(v), (enum verdict *)p);
-	case FT_SPECIAL:
-		return false;
-	}
-	return true;
-}
-
-static void get_fields(struct json_object *o, const struct field *f, size_t n, void *base)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		get_field(o, &f[i], base);
-}
-
 static unsigned int get_snaps(struct json_object *arr, struct task_snap *snaps)
 {
 	size_t i, n = arr ? json_object_array_length(arr) : 0;
 
 	for (i = 0; i < n && i < HB_MAX_SLOTS; i++)
-		get_fields(json_object_array_get_idx(arr, i), snap_fields, ARRAY_SIZE(snap_fields),
+		fields_get(json_object_array_get_idx(arr, i), snap_fields, ARRAY_SIZE(snap_fields),
 			   &snaps[i]);
 	return (unsigned int)i;
 }
@@ -588,15 +432,15 @@ static void get_proof(struct json_object *arr, struct monitor_result *m)
 
 	for (i = 0; i < n; i++) {
 		st = json_object_array_get_idx(arr, i);
-		name = typed(st, STEP_NAME, FT_STR);
+		name = field_value(st, STEP_NAME, FT_STR);
 		for (s = 0; name && s < STEP__COUNT; s++) {
 			const char *want = proof_step_name((enum proof_step_id)s);
 
 			if (strcmp(json_object_get_string(name), want))
 				continue;
 			m->step[s].done = true;
-			get_fields(st, step_fields, ARRAY_SIZE(step_fields), &m->step[s]);
-			m->nstep_snaps[s] = get_snaps(typed(st, STEP_THREADS, FT_SPECIAL),
+			fields_get(st, step_fields, ARRAY_SIZE(step_fields), &m->step[s]);
+			m->nstep_snaps[s] = get_snaps(field_value(st, STEP_THREADS, FT_SPECIAL),
 						      m->step_snaps[s]);
 		}
 	}
@@ -609,8 +453,8 @@ static double cell(struct json_object *row, size_t i)
 
 static void get_timeline(struct json_object *o, struct timeline *tl)
 {
-	struct json_object *v = typed(o, TL_INTERVAL, FT_DOUBLE);
-	struct json_object *rows = typed(o, TL_SAMPLES, FT_SPECIAL), *row;
+	struct json_object *v = field_value(o, TL_INTERVAL, FT_DOUBLE);
+	struct json_object *rows = field_value(o, TL_SAMPLES, FT_SPECIAL), *row;
 	size_t i, n = rows && json_object_is_type(rows, json_type_array) ?
 		      json_object_array_length(rows) : 0;
 	int j;
@@ -648,32 +492,32 @@ static void get_findings(struct json_object *arr, struct case_read *rd)
 
 	for (i = 0; i < n && i < JUDGE_MAX; i++) {
 		f = json_object_array_get_idx(arr, i);
-		stage = typed(f, FINDING_STAGE, FT_STR);
+		stage = field_value(f, FINDING_STAGE, FT_STR);
 		strscpy_trunc(rd->stage[i], stage ? json_object_get_string(stage) : "",
 			      sizeof(rd->stage[i]));
 		rd->judge.f[i].stage = rd->stage[i];
-		get_fields(f, finding_fields, ARRAY_SIZE(finding_fields), &rd->judge.f[i]);
+		fields_get(f, finding_fields, ARRAY_SIZE(finding_fields), &rd->judge.f[i]);
 	}
 	rd->judge.n = (unsigned int)i;
 }
 
 static void get_mapping(struct json_object *map, struct case_result *r)
 {
-	struct json_object *pmd = typed(map, MAP_PMD, FT_SPECIAL);
-	struct json_object *mode = typed(map, MAP_MODE, FT_STR);
+	struct json_object *pmd = field_value(map, MAP_PMD, FT_SPECIAL);
+	struct json_object *mode = field_value(map, MAP_MODE, FT_STR);
 
-	get_fields(map, mapping_head, ARRAY_SIZE(mapping_head), r);
+	fields_get(map, mapping_head, ARRAY_SIZE(mapping_head), r);
 	if (mode)
 		strscpy_trunc(r->map, json_object_get_string(mode), sizeof(r->map));
-	get_fields(map, mapping_tail, ARRAY_SIZE(mapping_tail), r);
-	get_fields(pmd, pmd_head, ARRAY_SIZE(pmd_head), r);
-	get_fields(pmd, pmd_counts, ARRAY_SIZE(pmd_counts), r);
-	get_fields(pmd, pmd_tail, ARRAY_SIZE(pmd_tail), r);
+	fields_get(map, mapping_tail, ARRAY_SIZE(mapping_tail), r);
+	fields_get(pmd, pmd_head, ARRAY_SIZE(pmd_head), r);
+	fields_get(pmd, pmd_counts, ARRAY_SIZE(pmd_counts), r);
+	fields_get(pmd, pmd_tail, ARRAY_SIZE(pmd_tail), r);
 }
 
 static void get_verdict(struct json_object *o, struct case_result *r)
 {
-	struct json_object *v = typed(o, case_fields[CK_VERDICT].key, FT_STR);
+	struct json_object *v = field_value(o, case_fields[CK_VERDICT].key, FT_STR);
 
 	r->verdict = V_ERROR;
 	if (!v)
@@ -690,20 +534,20 @@ static void get_special(struct json_object *o, struct case_read *rd)
 	int k;
 
 	get_verdict(o, r);
-	get_mapping(typed(o, case_fields[CK_MAPPING].key, FT_SPECIAL), r);
-	get_fields(typed(o, case_fields[CK_COUNTERS].key, FT_SPECIAL), counter_fields,
+	get_mapping(field_value(o, case_fields[CK_MAPPING].key, FT_SPECIAL), r);
+	fields_get(field_value(o, case_fields[CK_COUNTERS].key, FT_SPECIAL), counter_fields,
 		   ARRAY_SIZE(counter_fields), &r->counters);
-	get_proof(typed(o, case_fields[CK_PROOF].key, FT_SPECIAL), &rd->mon);
-	rd->mon.nsnaps = get_snaps(typed(o, case_fields[CK_THREADS].key, FT_SPECIAL),
+	get_proof(field_value(o, case_fields[CK_PROOF].key, FT_SPECIAL), &rd->mon);
+	rd->mon.nsnaps = get_snaps(field_value(o, case_fields[CK_THREADS].key, FT_SPECIAL),
 				   rd->mon.snaps);
-	get_timeline(typed(o, case_fields[CK_TIMELINE].key, FT_SPECIAL), &rd->mon.tl);
-	get_kernel_log(typed(o, case_fields[CK_KERNEL_LOG].key, FT_SPECIAL), &rd->mon.kmsg);
-	get_findings(typed(o, case_fields[CK_FINDINGS].key, FT_SPECIAL), rd);
-	get_fields(typed(o, case_fields[CK_KNOWN_ISSUE].key, FT_SPECIAL), known_fields,
+	get_timeline(field_value(o, case_fields[CK_TIMELINE].key, FT_SPECIAL), &rd->mon.tl);
+	get_kernel_log(field_value(o, case_fields[CK_KERNEL_LOG].key, FT_SPECIAL), &rd->mon.kmsg);
+	get_findings(field_value(o, case_fields[CK_FINDINGS].key, FT_SPECIAL), rd);
+	fields_get(field_value(o, case_fields[CK_KNOWN_ISSUE].key, FT_SPECIAL), known_fields,
 		   ARRAY_SIZE(known_fields), &r->known);
 	for (k = 0; k < CK__COUNT; k++)
 		if (case_fields[k].type == FT_SPECIAL && k != CK_VERDICT &&
-		    typed(o, case_fields[k].key, FT_SPECIAL))
+		    field_value(o, case_fields[k].key, FT_SPECIAL))
 			r->present |= 1ULL << k;
 }
 
@@ -718,7 +562,7 @@ static void read_into(struct json_object *o, struct case_read *rd)
 	for (k = 0; k < CK__COUNT; k++) {
 		const struct field *f = &case_fields[k];
 
-		if (get_field(o, f, f->base == FB_MON ? (void *)&rd->mon : (void *)&rd->r))
+		if (field_get(o, f, f->base == FB_MON ? (void *)&rd->mon : (void *)&rd->r))
 			rd->r.present |= 1ULL << k;
 	}
 	rd->mon.stalled = case_has(&rd->r, CK_DETECT_S);

@@ -143,8 +143,6 @@ void case_json_set_int(struct json_object *o, enum case_key k, int v);
 void case_json_set_obj(struct json_object *o, enum case_key k, struct json_object *v);
 void case_json_del(struct json_object *o, enum case_key k);
 struct json_object *case_known_json(const struct case_known *k);
-/* A time in seconds as every case field has it: three decimals. */
-struct json_object *case_json_seconds(double v);
 /*
  * A case that produced no result of its own (an error before it ran, a
  * skip, a merged "miss"): name, suite_case, suite_index (-1: none),
