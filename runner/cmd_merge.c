@@ -25,6 +25,7 @@
 #include "../lib/report/junit.h"
 #include "../lib/report/ktap.h"
 #include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/verdict/verdict.h"
 #include "commands.h"
 #include "kcidb.h"
@@ -55,20 +56,27 @@ static const char *base(const char *path)
 static int same_run(struct merge *m, struct json_object *a, struct json_object *b,
 		    const char *an, const char *bn)
 {
-	static const char *const keys[] = { "kernel", "fs" };
+	static const char *const what[] = { "kernel", "fs" };
+	struct run_head ha, hb;
+	const char *va[2], *vb[2];
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (strcmp(json_str(a, keys[i]), json_str(b, keys[i]))) {
+	run_head_read(a, &ha);
+	run_head_read(b, &hb);
+	va[0] = ha.kernel;
+	va[1] = ha.fs;
+	vb[0] = hb.kernel;
+	vb[1] = hb.fs;
+	for (i = 0; i < ARRAY_SIZE(what); i++) {
+		if (strcmp(va[i], vb[i])) {
 			snprintf(m->err, sizeof(m->err), "%s and %s ran on different %ss (%s, %s): not shards of one run",
-				 an, bn, keys[i], json_str(a, keys[i]), json_str(b, keys[i]));
+				 an, bn, what[i], va[i], vb[i]);
 			return -EINVAL;
 		}
 	}
-	if (strcmp(base(json_str(a, "suite")), base(json_str(b, "suite"))) ||
-	    json_num(a, "suite_cases", -1) != json_num(b, "suite_cases", -1)) {
+	if (strcmp(base(ha.suite), base(hb.suite)) || ha.suite_cases != hb.suite_cases) {
 		snprintf(m->err, sizeof(m->err), "%s and %s ran different suites (%s, %s)", an, bn,
-			 json_str(a, "suite"), json_str(b, "suite"));
+			 ha.suite, hb.suite);
 		return -EINVAL;
 	}
 	return 0;
@@ -124,7 +132,8 @@ static int by_index(const void *a, const void *b)
 struct adding {
 	struct merge *m;
 	struct case_list *all;
-	struct json_object *rep, *cases;
+	const struct run_head *h;
+	struct json_object *cases;
 	const char *name;
 };
 
@@ -142,10 +151,10 @@ static int add_case(const struct case_result *r, size_t i, void *arg)
 		return -EINVAL;
 	}
 	/* which run it came from: KCIDB dates a case from its own run's end */
-	if (json_str(x->rep, "shard")[0])
-		case_json_set_str(c, CK_SHARD, json_str(x->rep, "shard"));
-	if (json_str(x->rep, "finished")[0])
-		case_json_set_str(c, CK_RUN_FINISHED, json_str(x->rep, "finished"));
+	if (x->h->shard[0])
+		case_json_set_str(c, CK_SHARD, x->h->shard);
+	if (x->h->finished[0])
+		case_json_set_str(c, CK_RUN_FINISHED, x->h->finished);
 	if (case_has(r, CK_SUITE_INDEX))
 		return list_add(x->all, r->name, r->suite_index, c);
 	return list_add(x->all, r->name, 1e9, c);
@@ -154,9 +163,12 @@ static int add_case(const struct case_result *r, size_t i, void *arg)
 static int add_cases(struct merge *m, struct case_list *all, struct json_object *rep,
 		     const char *name)
 {
-	struct adding x = { m, all, rep, json_arr(rep, "cases"), name };
-	int ret = case_each(x.cases, add_case, &x);
+	struct run_head h;
+	struct adding x = { m, all, &h, json_arr(rep, "cases"), name };
+	int ret;
 
+	run_head_read(rep, &h);
+	ret = case_each(x.cases, add_case, &x);
 	if (ret == -ENOMEM)
 		snprintf(m->err, sizeof(m->err), "out of memory");
 	return ret;
@@ -198,13 +210,15 @@ static void shard_list(struct json_object *out, struct json_object **reps, int n
 {
 	struct json_object *arr = json_object_new_array();
 	unsigned int k, total = 0, seen = 0;
+	struct run_head h;
 	bool whole = false;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		const char *s = json_str(reps[i], "shard");
+		const char *s = h.shard;
 		char err[128];
 
+		run_head_read(reps[i], &h);
 		if (!s[0]) {
 			whole = true;
 			continue;
@@ -261,13 +275,17 @@ static bool has_index(const struct case_list *l, unsigned int i)
  */
 static int add_missing(struct json_object *rep, struct case_list *cases)
 {
-	int total = (int)json_num(rep, "suite_cases", -1);
-	struct suite *s = load_suite(json_str(rep, "suite"));
-	const char *fs = json_str(rep, "fs");
+	struct run_head *h = malloc(sizeof(*h));
 	char why[PATH_MAX + 128], name[160], idx[32];
 	struct json_object *o;
-	int i, ret = 0;
+	int i, total, ret = 0;
+	struct suite *s;
 
+	if (!h)
+		return -ENOMEM;
+	run_head_read(rep, h);
+	total = h->suite_cases;
+	s = load_suite(h->suite);
 	if (s && total < 0)
 		total = (int)s->ncases;
 	if (s && (unsigned int)total != s->ncases) {
@@ -277,7 +295,7 @@ static int add_missing(struct json_object *rep, struct case_list *cases)
 		s = NULL;
 	}
 	snprintf(why, sizeof(why), MISS_REASON "%s%s%s", s ? "" : " (the suite file ",
-		 s ? "" : json_str(rep, "suite"), s ? "" : " cannot be read here: name unknown)");
+		 s ? "" : h->suite, s ? "" : " cannot be read here: name unknown)");
 	for (i = 0; i < total && !ret; i++) {
 		const char *sname = idx;
 
@@ -286,12 +304,13 @@ static int add_missing(struct json_object *rep, struct case_list *cases)
 		snprintf(idx, sizeof(idx), "case-%d", i);
 		if (s)
 			sname = s->cases[i].name;
-		snprintf(name, sizeof(name), "%s.%s", fs, sname);
-		o = case_stub_json(name, sname, i, NULL, fs, "miss", why);
+		snprintf(name, sizeof(name), "%s.%s", h->fs, sname);
+		o = case_stub_json(name, sname, i, NULL, h->fs, "miss", why);
 		ret = list_add(cases, name, i, o);
 		json_object_put(o);
 	}
 	free(s);
+	free(h);
 	return ret;
 }
 
@@ -459,11 +478,14 @@ static int write_ktap(const char *path, struct json_object *list)
 
 static int write_html(const char *dir, struct json_object *out, struct json_object *list)
 {
+	const char *kernel = json_str(out, "kernel_release");	/* a vm report's */
+	struct run_head h;
 	char title[256];
 
-	snprintf(title, sizeof(title), "daxstress merge: %s, %s",
-		 json_str(out, "kernel")[0] ? json_str(out, "kernel") : json_str(out, "kernel_release"),
-		 base(json_str(out, "suite")));
+	run_head_read(out, &h);
+	if (h.kernel[0])
+		kernel = h.kernel;
+	snprintf(title, sizeof(title), "daxstress merge: %s, %s", kernel, base(h.suite));
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
 	return html_write_run(dir, list, title, "merged from the shards' reports");

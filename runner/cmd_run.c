@@ -35,6 +35,7 @@
 #include "../lib/report/ktap.h"
 #include "../lib/probe/ndns.h"
 #include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/config/suite.h"
 #include "commands.h"
 #include "kcidb.h"
@@ -780,37 +781,29 @@ static unsigned int shard_count(const struct run *r)
 
 static struct json_object *build_report(struct run *r)
 {
-	struct json_object *o = json_object_new_object(), *t = json_object_new_object();
+	struct json_object *t = json_object_new_object();
+	struct run_head head = { 0 }, *h = &head;
 	struct utsname u;
-	char when[32];
 	time_t now = time(NULL);
 
 	uname(&u);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	json_object_object_add(o, "kernel", json_object_new_string(u.release));
-	json_object_object_add(o, "kernel_version", json_object_new_string(r->kver));
-	json_object_object_add(o, "suite", json_object_new_string(r->o.suite));
-	json_object_object_add(o, "dir", json_object_new_string(r->o.dir));
-	json_object_object_add(o, "fs", json_object_new_string(r->dax.fstype));
-	json_object_object_add(o, "mount_dax", json_object_new_string(dax_mode_name(r->dax.mode)));
-	/* the pmem namespace under test (libndctl); a note, never an error */
-	json_object_object_add(o, "device", ndns_report_json(r->o.dir));
-	json_object_object_add(o, "finished", json_object_new_string(when));
+	strscpy_trunc(h->kernel, u.release, sizeof(h->kernel));
+	strscpy_trunc(h->kernel_version, r->kver, sizeof(h->kernel_version));
+	strscpy_trunc(h->suite, r->o.suite, sizeof(h->suite));
+	strscpy_trunc(h->dir, r->o.dir, sizeof(h->dir));
+	strscpy_trunc(h->fs, r->dax.fstype, sizeof(h->fs));
+	strscpy_trunc(h->mount_dax, dax_mode_name(r->dax.mode), sizeof(h->mount_dax));
+	strftime(h->finished, sizeof(h->finished), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	h->suite_cases = (int)r->suite.ncases;
+	if (r->o.shard_n)
+		snprintf(h->shard, sizeof(h->shard), "%u/%u", r->o.shard_k, r->o.shard_n);
 	json_object_object_add(t, "pass", json_object_new_int((int)r->k.pass));
 	json_object_object_add(t, "fail", json_object_new_int((int)r->k.fail));
 	json_object_object_add(t, "xfail", json_object_new_int((int)r->k.xfail));
 	json_object_object_add(t, "skip", json_object_new_int((int)r->k.skip));
 	json_object_object_add(t, "error", json_object_new_int((int)r->k.error));
-	json_object_object_add(o, "totals", t);
-	json_object_object_add(o, "suite_cases", json_object_new_int((int)r->suite.ncases));
-	if (r->o.shard_n) {
-		char shard[32];
-
-		snprintf(shard, sizeof(shard), "%u/%u", r->o.shard_k, r->o.shard_n);
-		json_object_object_add(o, "shard", json_object_new_string(shard));
-	}
-	json_object_object_add(o, "cases", json_object_get(r->cases));
-	return o;
+	/* device: the pmem namespace under test (libndctl); a note, never an error */
+	return run_head_json(h, ndns_report_json(r->o.dir), t, json_object_get(r->cases));
 }
 
 static void write_html(struct run *r, struct json_object *rep)

@@ -15,6 +15,7 @@
 #include "../lib/core/jsonutil.h"
 #include "../lib/core/util.h"
 #include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/verdict/verdict.h"
 #include "report.h"
 
@@ -134,13 +135,15 @@ static void report_table(FILE *f, const struct page *p, struct json_object *rep)
 {
 	struct json_object *cases = json_arr(rep, "cases");
 	struct table t = { f, p };
+	struct run_head h;
 
+	run_head_read(rep, &h);
 	fputs("<h2>", f);
-	xml_puts(f, json_str(rep, "fs"));
+	xml_puts(f, h.fs);
 	fputs(" &#183; kernel ", f);
-	xml_puts(f, json_str(rep, "kernel"));
+	xml_puts(f, h.kernel);
 	fputs(" &#183; ", f);
-	xml_puts(f, json_str(rep, "suite"));
+	xml_puts(f, h.suite);
 	fputs("</h2>\n<table>\n<tr><th>case</th><th>verdict</th><th>why</th><th>stall noticed</th><th>ran</th><th>repro</th></tr>\n", f);
 	case_each(cases, case_row, &t);
 	fputs("</table>\n", f);

@@ -16,6 +16,7 @@
 #include "../lib/core/jsonutil.h"
 #include "../lib/core/util.h"
 #include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/report/title.h"
 #include "../lib/verdict/verdict.h"
 #include "kcidb.h"
@@ -267,18 +268,18 @@ static void add_time(struct json_object *o, const char *key, double t)
 	add_str(o, key, buf);
 }
 
-static struct json_object *environment(struct kcidb *k, struct json_object *rep, const char *fs)
+static struct json_object *environment(struct kcidb *k, const struct run_head *h, const char *fs)
 {
 	struct json_object *e = json_object_new_object(), *misc = json_object_new_object();
 	char comment[512];
 
-	snprintf(comment, sizeof(comment), "%s on %s (%s)%s%s", fs, json_str(rep, "dir"),
-		 json_str(rep, "mount_dax"), json_str(k->top, "accel")[0] ? ", QEMU " : "",
+	snprintf(comment, sizeof(comment), "%s on %s (%s)%s%s", fs, h->dir,
+		 h->mount_dax, json_str(k->top, "accel")[0] ? ", QEMU " : "",
 		 json_str(k->top, "accel"));
 	add_str(e, "comment", comment);
-	add_str(misc, "fs", json_str(rep, "fs"));
-	add_str(misc, "mount_dax", json_str(rep, "mount_dax"));
-	add_str(misc, "dir", json_str(rep, "dir"));
+	add_str(misc, "fs", h->fs);
+	add_str(misc, "mount_dax", h->mount_dax);
+	add_str(misc, "dir", h->dir);
 	if (json_str(k->top, "pmem")[0])
 		add_str(misc, "pmem", json_str(k->top, "pmem"));
 	json_object_object_add(e, "misc", misc);
@@ -361,7 +362,7 @@ static void add_known(struct kcidb *k, const struct case_result *r, const char *
 /* One run report (one filesystem) as add_test sees it. */
 struct run_ctx {
 	struct kcidb *k;
-	struct json_object *rep;
+	const struct run_head *h;
 	const char *fs, *build_id;
 	struct case_time *t;
 	size_t n;
@@ -404,7 +405,7 @@ static int add_test(const struct case_result *r, size_t idx, void *arg)
 		add_str(num, "unit", "s");
 		json_object_object_add(o, "number", num);
 	}
-	json_object_object_add(o, "environment", environment(x->k, x->rep, x->fs));
+	json_object_object_add(o, "environment", environment(x->k, x->h, x->fs));
 	json_object_object_add(o, "misc", test_misc(r, title));
 	json_object_array_add(x->k->tests, o);
 	add_known(x->k, r, id, x->build_id, title);
@@ -415,15 +416,18 @@ static int add_test(const struct case_result *r, size_t idx, void *arg)
 static void add_run(struct kcidb *k, struct json_object *rep, const char *fs)
 {
 	struct json_object *cases = json_arr(rep, "cases");
-	const char *release = json_str(rep, "kernel")[0] ? json_str(rep, "kernel") :
-			      json_str(k->top, "kernel_release");
 	char checkout[256], build[256];
-	struct run_ctx x = { k, rep, fs, build, NULL, 0 };
-	struct run_times rt = { json_str(rep, "finished"), NULL };
+	struct run_head h;
+	struct run_ctx x = { k, &h, fs, build, NULL, 0 };
+	struct run_times rt = { h.finished, NULL };
+	const char *release = h.kernel;
 
+	run_head_read(rep, &h);
+	if (!release[0])
+		release = json_str(k->top, "kernel_release");
 	if (!release[0])
 		release = "unknown";
-	add_checkout(k, release, json_str(rep, "kernel_version"), json_str(k->top, "kernel_spec"),
+	add_checkout(k, release, h.kernel_version, json_str(k->top, "kernel_spec"),
 		     checkout, sizeof(checkout));
 	add_build(k, release, json_str(k->top, "kernel_spec"), checkout, build, sizeof(build));
 	if (cases)
@@ -481,7 +485,10 @@ int kcidb_write(const char *path, struct json_object *rep)
 				add_run(&k, res, fs);
 		}
 	} else {
-		add_run(&k, rep, json_str(rep, "fs"));
+		struct run_head h;
+
+		run_head_read(rep, &h);
+		add_run(&k, rep, h.fs);
 	}
 	ret = write_file_atomic(path, put_kcidb, k.out);
 	json_object_put(k.out);

@@ -8,6 +8,7 @@
 #include "../core/jsonutil.h"
 #include "junit.h"
 #include "result.h"
+#include "runhead.h"
 #include "title.h"
 #include "../core/util.h"
 #include "../verdict/verdict.h"
@@ -123,20 +124,22 @@ static void write_suite(FILE *f, struct json_object *rep)
 {
 	struct suite_count c = { 0 };
 	struct json_object *cases;
+	struct run_head h;
 	char name[128];
 	struct suite_out o = { f, name };
 
 	if (!json_object_object_get_ex(rep, "cases", &cases))
 		return;
-	snprintf(name, sizeof(name), "daxstress.%s", json_str(rep, "fs"));
+	run_head_read(rep, &h);
+	snprintf(name, sizeof(name), "daxstress.%s", h.fs);
 	case_each(cases, count_case, &c);
 	fprintf(f, "  <testsuite name=\"");
 	xml_puts(f, name);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" timestamp=\"",
 		json_object_array_length(cases), c.fail, c.err, c.skip, c.t);
-	xml_puts(f, json_str(rep, "finished"));
+	xml_puts(f, h.finished);
 	fprintf(f, "\" hostname=\"");
-	xml_puts(f, json_str(rep, "kernel"));
+	xml_puts(f, h.kernel);
 	fprintf(f, "\">\n");
 	case_each(cases, put_case, &o);
 	fprintf(f, "  </testsuite>\n");
