@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <json.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 
 #include "../lib/core/jsonutil.h"
 #include "../lib/monitor/kmsg.h"
+#include "../lib/report/field.h"
 #include "../lib/report/result.h"
 #include "../lib/config/suite.h"
 #include "../lib/verdict/verdict.h"
@@ -30,7 +32,7 @@
 struct bundle {
 	const struct bundle_run *run;
 	const struct suite_case *c;
-	struct json_object *res;
+	const struct case_result *r;	/* the case, read from its JSON */
 	char *const *wl_argv;
 	char dir[PATH_MAX];
 	const char *verdict;	/* as measured, before known issues */
@@ -38,11 +40,9 @@ struct bundle {
 	int dmesg_lines;	/* -errno when the log was unreadable */
 };
 
-bool bundle_wanted(const char *verdict)
+bool bundle_wanted(enum verdict measured)
 {
-	enum verdict v;
-
-	return !verdict_parse(verdict, &v) && verdict_is_failure(v) && v != V_ERROR;
+	return verdict_is_failure(measured) && measured != V_ERROR;
 }
 
 static FILE *bundle_open(const struct bundle *b, const char *name)
@@ -117,13 +117,13 @@ static void put_case_conf(FILE *f, const struct bundle *b)
 
 	fprintf(f, "# The suite entry of %s as it ran, seed included.\n"
 		"# daxstress repro runs it; so does daxstress run --suite THIS-FILE.\n"
-		"[%s]\nworkload = %s\n", json_str(b->res, "name"), b->c->name, b->c->workload);
-	if (json_str(b->res, "fs")[0])
-		fprintf(f, "fs = %s\n", json_str(b->res, "fs"));
+		"[%s]\nworkload = %s\n", b->r->name, b->c->name, b->c->workload);
+	if (b->r->fs[0])
+		fprintf(f, "fs = %s\n", b->r->fs);
 	for (i = 0; i < b->c->nkv; i++)
 		if (strcmp(b->c->kv[i].key, "seed"))
 			fprintf(f, "%s = %s\n", b->c->kv[i].key, b->c->kv[i].val);
-	fprintf(f, "seed = %.0f\n", json_num(b->res, "seed", 0));
+	fprintf(f, "seed = %" PRIu64 "\n", b->r->seed);
 }
 
 static void put_commands(FILE *f, const struct bundle *b)
@@ -156,65 +156,60 @@ static void put_kernel(FILE *f, const struct bundle *b)
 		"not available (no /proc/config.gz, no /boot/config-RELEASE)");
 }
 
-static void put_snap(FILE *f, struct json_object *t)
+static void put_snap(FILE *f, const struct task_snap *t)
 {
-	fprintf(f, "--- %s  pid %.0f tid %.0f  state %s  wchan %s\n    syscall %s\n",
-		json_str(t, "thread"), json_num(t, "pid", 0), json_num(t, "tid", 0),
-		json_str(t, "state"), json_str(t, "wchan")[0] ? json_str(t, "wchan") : "-",
-		json_str(t, "syscall"));
-	fprintf(f, "%s\n", json_str(t, "stack"));
+	char state[2] = { t->state, 0 };
+
+	fprintf(f, "--- %s  pid %d tid %d  state %s  wchan %s\n    syscall %s\n",
+		t->label, t->pid, t->tid, state, t->wchan[0] ? t->wchan : "-", t->syscall);
+	fprintf(f, "%s\n", t->stack);
 }
 
-static void put_snaps(FILE *f, struct json_object *arr)
+static void put_snaps(FILE *f, const struct task_snap *snaps, unsigned int n)
 {
-	size_t i;
+	unsigned int i;
 
-	for (i = 0; arr && i < json_object_array_length(arr); i++)
-		put_snap(f, json_object_array_get_idx(arr, i));
+	for (i = 0; i < n; i++)
+		put_snap(f, &snaps[i]);
 }
 
 static void put_threads(FILE *f, const struct bundle *b)
 {
-	struct json_object *proof = json_arr(b->res, "proof"), *st;
-	size_t i;
+	const struct monitor_result *m = b->r->mon;
+	int i, n = 0;
 
 	fprintf(f, "=== at detection, %.2f s into the case (stalled: %s, %.1f s without progress)\n",
-		json_num(b->res, "detect_s", -1), json_str(b->res, "stalled_thread"),
-		json_num(b->res, "stalled_s", 0));
-	put_snaps(f, json_arr(b->res, "threads"));
-	for (i = 0; proof && i < json_object_array_length(proof); i++) {
-		st = json_object_array_get_idx(proof, i);
-		fprintf(f, "\n=== after proof step %zu, %s, begun %.2f s into the case: %s\n", i + 1,
-			json_str(st, "step"), json_num(st, "t_s", 0), json_str(st, "note"));
-		put_snaps(f, json_arr(st, "threads"));
+		case_detect_s(b->r), m->thread, m->stalled_s);
+	put_snaps(f, m->snaps, m->nsnaps);
+	for (i = 0; i < STEP__COUNT; i++) {
+		if (!m->step[i].done)
+			continue;
+		fprintf(f, "\n=== after proof step %d, %s, begun %.2f s into the case: %s\n", ++n,
+			proof_step_name((enum proof_step_id)i), m->step[i].t_s, m->step[i].note);
+		put_snaps(f, m->step_snaps[i], m->nstep_snaps[i]);
 	}
 }
 
 static void put_timeline(FILE *f, const struct bundle *b)
 {
-	struct json_object *tl, *rows, *row;
-	size_t i, j;
+	const struct timeline *tl = &b->r->mon->tl;
+	unsigned int i;
+	int j;
 
 	fprintf(f, "# t_s\towner_ops\tpinner_ops\tbreaker_ops\tlongest_no_progress_s\n");
-	if (!json_object_object_get_ex(b->res, "timeline", &tl))
-		return;
-	rows = json_arr(tl, "samples");
-	if (!rows)
-		return;
-	for (i = 0; i < json_object_array_length(rows); i++) {
-		row = json_object_array_get_idx(rows, i);
-		for (j = 0; j < json_object_array_length(row); j++)
-			fprintf(f, "%s%s", j ? "\t" : "",
-				json_object_get_string(json_object_array_get_idx(row, j)));
-		fputc('\n', f);
+	for (i = 0; i < tl->n; i++) {
+		fprintf(f, "%.3f", tl->s[i].t);
+		for (j = 0; j < TL_ROLES; j++)
+			fprintf(f, "\t%" PRIu64, tl->s[i].ops[j]);
+		fprintf(f, "\t%.3f\n", tl->s[i].stall);
 	}
 }
 
 static void put_dmesg(FILE *f, const struct bundle *b)
 {
 	FILE *sysrq = bundle_open(b, "sysrq-w.txt");
-	bool asked = json_object_get_boolean(json_object_object_get(b->res, "sysrq_w"));
-	int n = kmsg_case_dump(json_str(b->res, "name"), f, asked ? sysrq : NULL);
+	bool asked = b->r->mon->sysrq_w;
+	int n = kmsg_case_dump(b->r->name, f, asked ? sysrq : NULL);
 
 	if (n < 0)
 		fprintf(f, "# the kernel log is unreadable: %s (needs root or kernel.dmesg_restrict=0)\n",
@@ -229,40 +224,37 @@ static void put_dmesg(FILE *f, const struct bundle *b)
 
 static void put_proof_words(FILE *f, const struct bundle *b)
 {
-	struct json_object *proof = json_arr(b->res, "proof"), *st;
-	size_t i;
+	const struct monitor_result *m = b->r->mon;
+	char state[2] = { m->at_detect.state, 0 };
+	int i, n = 0;
 
-	if (json_num(b->res, "detect_s", -1) < 0) {
+	if (case_detect_s(b->r) < 0) {
 		fprintf(f, "  No thread stalled; the finding comes from the kernel log or the data check.\n");
 		return;
 	}
 	fprintf(f, "  The %s thread %s made no progress for %.1f s; the monitor noticed it %.1f s into\n"
 		"  the case, in state %s, at %s.\n  Then it tried, stopping at the first step that released it:\n",
-		json_str(b->res, "stalled_role"), json_str(b->res, "stalled_thread"),
-		json_num(b->res, "stalled_s", 0), json_num(b->res, "detect_s", 0),
-		json_str(b->res, "state"), json_str(b->res, "location"));
-	for (i = 0; proof && i < json_object_array_length(proof); i++) {
-		st = json_object_array_get_idx(proof, i);
-		fprintf(f, "    %zu. %s: %s\n", i + 1, json_str(st, "step"), json_str(st, "note"));
-	}
+		m->role, m->thread, m->stalled_s, m->detect_s, state, m->location);
+	for (i = 0; i < STEP__COUNT; i++)
+		if (m->step[i].done)
+			fprintf(f, "    %d. %s: %s\n", ++n, proof_step_name((enum proof_step_id)i),
+				m->step[i].note);
 }
 
 static void put_readme(FILE *f, const struct bundle *b)
 {
-	struct json_object *k;
+	const struct case_result *r = b->r;
 
 	fprintf(f, "daxstress repro bundle: %s\n\nWHAT WAS FOUND\n  Verdict: %s\n  %s\n",
-		json_str(b->res, "name"), b->verdict, json_str(b->res, "reason"));
-	if (json_object_object_get_ex(b->res, "known_issue", &k))
+		r->name, b->verdict, r->reason);
+	if (case_has(r, CK_KNOWN_ISSUE))
 		fprintf(f, "  This is the known kernel bug %s (%s), so the run reported it as xfail.\n",
-			json_str(k, "name"), json_str(k, "link"));
+			r->known.name, r->known.link);
 	put_proof_words(f, b);
-	fprintf(f, "\n  Kernel %s; filesystem %s on %s (%s file); pin %s, break %s, seed %.0f.\n",
-		json_str(b->res, "kernel"), json_str(b->res, "fs"), json_str(b->res, "dir"),
-		json_object_get_boolean(json_object_object_get(b->res, "dax")) ? "a DAX" : "NOT a DAX",
-		json_str(b->res, "pin"), json_str(b->res, "break"), json_num(b->res, "seed", 0));
+	fprintf(f, "\n  Kernel %s; filesystem %s on %s (%s file); pin %s, break %s, seed %" PRIu64 ".\n",
+		r->kernel, r->fs, r->dir, r->dax ? "a DAX" : "NOT a DAX", r->pin, r->brk, r->seed);
 	fprintf(f, "\nRUN IT AGAIN\n  daxstress repro %s --dir DIR   (DIR: a directory on a %s DAX mount)\n",
-		b->dir, json_str(b->res, "fs"));
+		b->dir, r->fs);
 	if (b->run->kernel_spec[0])
 		fprintf(f, "  daxstress repro %s --vm        (boots %s in the pmem VM)\n", b->dir,
 			b->run->kernel_spec);
@@ -285,30 +277,71 @@ static void put_readme(FILE *f, const struct bundle *b)
 		"  %s\n", b->config ? "config[.gz]   the kernel config" : "(no kernel config was available)");
 }
 
+#define META(k, t, m)	FIELD(k, t, 0, struct bundle_meta, m)
+
+/* bundle.json, written by put_meta and read by bundle_meta_read (daxstress repro). */
+static const struct field meta_fields[] = {
+	META("case", FT_STR, name),
+	META("suite_case", FT_STR, suite_case),
+	META("verdict", FT_STR, verdict),
+	META("reported_verdict", FT_STR, reported_verdict),
+	META("fs", FT_STR, fs),
+	META("seed", FT_U64, seed),
+	META("kernel_release", FT_STR, kernel_release),
+	META("kernel_spec", FT_STR, kernel_spec),
+	META("dir", FT_STR, dir),
+	META("target", FT_STR, target),
+	META("allow_nodax", FT_BOOL, allow_nodax),
+	META("detect_s", FT_OPTSECS, detect_s),
+	META("verdict_s", FT_OPTSECS, verdict_s),
+	META("suite", FT_STR, suite),
+};
+
 static int put_meta(const struct bundle *b)
 {
-	struct json_object *o = json_object_new_object();
+	struct bundle_meta *m = calloc(1, sizeof(*m));
+	struct json_object *o;
 	char path[PATH_MAX + 32];
 	int ret;
 
-	json_object_object_add(o, "case", json_object_new_string(json_str(b->res, "name")));
-	json_object_object_add(o, "suite_case", json_object_new_string(b->c->name));
-	json_object_object_add(o, "verdict", json_object_new_string(b->verdict));
-	json_object_object_add(o, "reported_verdict", json_object_new_string(json_str(b->res, "verdict")));
-	json_object_object_add(o, "fs", json_object_new_string(json_str(b->res, "fs")));
-	json_object_object_add(o, "seed", json_object_new_int64((int64_t)json_num(b->res, "seed", 0)));
-	json_object_object_add(o, "kernel_release", json_object_new_string(json_str(b->res, "kernel")));
-	json_object_object_add(o, "kernel_spec", json_object_new_string(b->run->kernel_spec));
-	json_object_object_add(o, "dir", json_object_new_string(b->run->dir));
-	json_object_object_add(o, "target", json_object_new_string(b->run->target));
-	json_object_object_add(o, "allow_nodax", json_object_new_boolean(b->run->allow_nodax));
-	json_object_object_add(o, "detect_s", json_object_get(json_object_object_get(b->res, "detect_s")));
-	json_object_object_add(o, "verdict_s", json_object_get(json_object_object_get(b->res, "verdict_s")));
-	json_object_object_add(o, "suite", json_object_new_string(b->run->suite));
+	if (!m)
+		return -ENOMEM;
+	strscpy_trunc(m->name, b->r->name, sizeof(m->name));
+	strscpy_trunc(m->suite_case, b->c->name, sizeof(m->suite_case));
+	strscpy_trunc(m->verdict, b->verdict, sizeof(m->verdict));
+	strscpy_trunc(m->reported_verdict, case_verdict_name(b->r), sizeof(m->reported_verdict));
+	strscpy_trunc(m->fs, b->r->fs, sizeof(m->fs));
+	m->seed = b->r->seed;
+	strscpy_trunc(m->kernel_release, b->r->kernel, sizeof(m->kernel_release));
+	strscpy_trunc(m->kernel_spec, b->run->kernel_spec, sizeof(m->kernel_spec));
+	strscpy_trunc(m->dir, b->run->dir, sizeof(m->dir));
+	strscpy_trunc(m->target, b->run->target, sizeof(m->target));
+	m->allow_nodax = b->run->allow_nodax;
+	m->detect_s = case_detect_s(b->r);
+	m->verdict_s = -1;
+	if (case_has(b->r, CK_VERDICT_S))
+		m->verdict_s = b->r->mon->verdict_s;
+	strscpy_trunc(m->suite, b->run->suite, sizeof(m->suite));
+	o = json_object_new_object();
+	fields_put(o, meta_fields, ARRAY_SIZE(meta_fields), m);
 	snprintf(path, sizeof(path), "%s/bundle.json", b->dir);
 	ret = json_write_file(o, path);
 	json_object_put(o);
+	free(m);
 	return ret;
+}
+
+int bundle_meta_read(const char *path, struct bundle_meta *m, char *err, size_t len)
+{
+	struct json_object *o = json_load(path, err, len);
+
+	memset(m, 0, sizeof(*m));
+	m->detect_s = m->verdict_s = -1;
+	if (!o)
+		return -EINVAL;
+	fields_get(o, meta_fields, ARRAY_SIZE(meta_fields), m);
+	json_object_put(o);
+	return 0;
 }
 
 /* /proc/config.gz, else /boot/config-RELEASE. */
@@ -336,7 +369,7 @@ static void copy_config(struct bundle *b)
 /* root/<name>, or root/<name>-2 ... when it exists. */
 static int make_dir(struct bundle *b)
 {
-	const char *name = json_str(b->res, "name");
+	const char *name = b->r->name;
 	int i;
 
 	char parent[PATH_MAX], *slash;
@@ -366,15 +399,18 @@ static int make_dir(struct bundle *b)
 int bundle_write(const struct bundle_run *run, const struct suite_case *c,
 		 struct json_object *res, char *const *wl_argv, char *path, size_t len)
 {
-	struct bundle b = { .run = run, .c = c, .res = res, .wl_argv = wl_argv };
+	struct case_read *rd = case_result_read(res);
+	struct bundle b = { .run = run, .c = c, .wl_argv = wl_argv };
 	char file[PATH_MAX + 32];
 	int ret;
 
-	b.verdict = json_str(res, "raw_verdict")[0] ? json_str(res, "raw_verdict") :
-		    json_str(res, "verdict");
+	if (!rd)
+		return -ENOMEM;
+	b.r = &rd->r;
+	b.verdict = case_measured_name(b.r);
 	ret = make_dir(&b);
 	if (ret)
-		return ret;
+		goto out;
 	copy_config(&b);
 	ret = bundle_put(&b, "case.conf", put_case_conf);
 	ret = ret ? ret : bundle_put(&b, "commands.txt", put_commands);
@@ -386,10 +422,12 @@ int bundle_write(const struct bundle_run *run, const struct suite_case *c,
 	ret = ret ? ret : put_meta(&b);
 	snprintf(file, sizeof(file), "%s/timeline.svg", b.dir);
 	if (!ret)
-		svg_timeline_write(file, res);
-	json_object_object_add(res, "bundle", json_object_new_string(b.dir));
+		svg_timeline_write(file, b.r);
+	case_json_set_str(res, CK_BUNDLE, b.dir);
 	snprintf(file, sizeof(file), "%s/result.json", b.dir);
 	ret = ret ? ret : json_write_file(res, file);
 	strscpy_trunc(path, b.dir, len);
+out:
+	case_read_free(rd);
 	return ret;
 }

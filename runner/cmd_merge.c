@@ -25,6 +25,7 @@
 #include "../lib/report/junit.h"
 #include "../lib/report/ktap.h"
 #include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/verdict/verdict.h"
 #include "commands.h"
 #include "kcidb.h"
@@ -55,83 +56,152 @@ static const char *base(const char *path)
 static int same_run(struct merge *m, struct json_object *a, struct json_object *b,
 		    const char *an, const char *bn)
 {
-	static const char *const keys[] = { "kernel", "fs" };
+	static const char *const what[] = { "kernel", "fs" };
+	struct run_head ha, hb;
+	const char *va[2], *vb[2];
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		if (strcmp(json_str(a, keys[i]), json_str(b, keys[i]))) {
+	run_head_read(a, &ha);
+	run_head_read(b, &hb);
+	va[0] = ha.kernel;
+	va[1] = ha.fs;
+	vb[0] = hb.kernel;
+	vb[1] = hb.fs;
+	for (i = 0; i < ARRAY_SIZE(what); i++) {
+		if (strcmp(va[i], vb[i])) {
 			snprintf(m->err, sizeof(m->err), "%s and %s ran on different %ss (%s, %s): not shards of one run",
-				 an, bn, keys[i], json_str(a, keys[i]), json_str(b, keys[i]));
+				 an, bn, what[i], va[i], vb[i]);
 			return -EINVAL;
 		}
 	}
-	if (strcmp(base(json_str(a, "suite")), base(json_str(b, "suite"))) ||
-	    json_num(a, "suite_cases", -1) != json_num(b, "suite_cases", -1)) {
+	if (strcmp(base(ha.suite), base(hb.suite)) || ha.suite_cases != hb.suite_cases) {
 		snprintf(m->err, sizeof(m->err), "%s and %s ran different suites (%s, %s)", an, bn,
-			 json_str(a, "suite"), json_str(b, "suite"));
+			 ha.suite, hb.suite);
 		return -EINVAL;
 	}
 	return 0;
 }
 
+/* The merged cases, as read: what ordering and checking them needs. */
+struct case_entry {
+	char name[128];
+	double index;		/* suite_index; 1e9 without one: last */
+	struct json_object *c;	/* a reference */
+};
+
+struct case_list {
+	struct case_entry *e;
+	size_t n, cap;
+};
+
+static int list_add(struct case_list *l, const char *name, double index, struct json_object *c)
+{
+	struct case_entry *e;
+
+	if (l->n == l->cap) {
+		e = realloc(l->e, (l->cap * 2 + 16) * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		l->e = e;
+		l->cap = l->cap * 2 + 16;
+	}
+	e = &l->e[l->n++];
+	strscpy_trunc(e->name, name, sizeof(e->name));
+	e->index = index;
+	e->c = json_object_get(c);
+	return 0;
+}
+
+static void list_free(struct case_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_object_put(l->e[i].c);
+	free(l->e);
+}
+
 static int by_index(const void *a, const void *b)
 {
-	double x = json_num(*(struct json_object *const *)a, "suite_index", 1e9);
-	double y = json_num(*(struct json_object *const *)b, "suite_index", 1e9);
+	double x = ((const struct case_entry *)a)->index;
+	double y = ((const struct case_entry *)b)->index;
 
 	return x < y ? -1 : x > y;
 }
 
-static int add_cases(struct merge *m, struct json_object *all, struct json_object *rep,
+struct adding {
+	struct merge *m;
+	struct case_list *all;
+	const struct run_head *h;
+	struct json_object *cases;
+	const char *name;
+};
+
+static int add_case(const struct case_result *r, size_t i, void *arg)
+{
+	struct adding *x = arg;
+	struct json_object *c = json_object_array_get_idx(x->cases, i);
+	size_t j;
+
+	for (j = 0; j < x->all->n; j++) {
+		if (strcmp(x->all->e[j].name, r->name))
+			continue;
+		snprintf(x->m->err, sizeof(x->m->err), "case %s is in %s and in an earlier report: overlapping shards",
+			 r->name, x->name);
+		return -EINVAL;
+	}
+	/* which run it came from: KCIDB dates a case from its own run's end */
+	if (x->h->shard[0])
+		case_json_set_str(c, CK_SHARD, x->h->shard);
+	if (x->h->finished[0])
+		case_json_set_str(c, CK_RUN_FINISHED, x->h->finished);
+	if (case_has(r, CK_SUITE_INDEX))
+		return list_add(x->all, r->name, r->suite_index, c);
+	return list_add(x->all, r->name, 1e9, c);
+}
+
+static int add_cases(struct merge *m, struct case_list *all, struct json_object *rep,
 		     const char *name)
 {
-	struct json_object *cases = json_arr(rep, "cases"), *c;
-	size_t i, j;
+	struct run_head h;
+	struct adding x = { m, all, &h, json_arr(rep, "cases"), name };
+	int ret;
 
-	for (i = 0; cases && i < json_object_array_length(cases); i++) {
-		c = json_object_array_get_idx(cases, i);
-		for (j = 0; j < json_object_array_length(all); j++) {
-			if (strcmp(json_str(json_object_array_get_idx(all, j), "name"), json_str(c, "name")))
-				continue;
-			snprintf(m->err, sizeof(m->err), "case %s is in %s and in an earlier report: overlapping shards",
-				 json_str(c, "name"), name);
-			return -EINVAL;
-		}
-		/* which run it came from: KCIDB dates a case from its own run's end */
-		if (json_str(rep, "shard")[0])
-			json_object_object_add(c, "shard", json_object_new_string(json_str(rep, "shard")));
-		if (json_str(rep, "finished")[0])
-			json_object_object_add(c, "run_finished",
-					       json_object_new_string(json_str(rep, "finished")));
-		json_object_array_add(all, json_object_get(c));
-	}
+	run_head_read(rep, &h);
+	ret = case_each(x.cases, add_case, &x);
+	if (ret == -ENOMEM)
+		snprintf(m->err, sizeof(m->err), "out of memory");
+	return ret;
+}
+
+struct tally {
+	int n[6];	/* pass fail xfail skip error miss */
+};
+
+static int tally_case(const struct case_result *r, size_t i, void *arg)
+{
+	struct tally *t = arg;
+	enum verdict v = r->verdict;
+
+	if (r->miss)
+		t->n[5]++;
+	else
+		t->n[v == V_PASS ? 0 : v == V_XFAIL ? 2 : v == V_SKIP ? 3 : v == V_ERROR ? 4 : 1]++;
 	return 0;
 }
 
 static struct json_object *totals(struct json_object *cases)
 {
 	struct json_object *t = json_object_new_object();
-	int n[6] = { 0 };	/* pass fail xfail skip error miss */
-	const char *vs;
-	size_t i;
+	struct tally n = { { 0 } };
 
-	for (i = 0; i < json_object_array_length(cases); i++) {
-		enum verdict v = V_ERROR;
-
-		vs = json_str(json_object_array_get_idx(cases, i), "verdict");
-		if (!strcmp(vs, "miss")) {
-			n[5]++;
-			continue;
-		}
-		verdict_parse(vs, &v);
-		n[v == V_PASS ? 0 : v == V_XFAIL ? 2 : v == V_SKIP ? 3 : v == V_ERROR ? 4 : 1]++;
-	}
-	json_object_object_add(t, "pass", json_object_new_int(n[0]));
-	json_object_object_add(t, "fail", json_object_new_int(n[1]));
-	json_object_object_add(t, "xfail", json_object_new_int(n[2]));
-	json_object_object_add(t, "skip", json_object_new_int(n[3]));
-	json_object_object_add(t, "error", json_object_new_int(n[4]));
-	json_object_object_add(t, "miss", json_object_new_int(n[5]));
+	case_each(cases, tally_case, &n);
+	json_object_object_add(t, "pass", json_object_new_int(n.n[0]));
+	json_object_object_add(t, "fail", json_object_new_int(n.n[1]));
+	json_object_object_add(t, "xfail", json_object_new_int(n.n[2]));
+	json_object_object_add(t, "skip", json_object_new_int(n.n[3]));
+	json_object_object_add(t, "error", json_object_new_int(n.n[4]));
+	json_object_object_add(t, "miss", json_object_new_int(n.n[5]));
 	return t;
 }
 
@@ -140,13 +210,15 @@ static void shard_list(struct json_object *out, struct json_object **reps, int n
 {
 	struct json_object *arr = json_object_new_array();
 	unsigned int k, total = 0, seen = 0;
+	struct run_head h;
 	bool whole = false;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		const char *s = json_str(reps[i], "shard");
+		const char *s = h.shard;
 		char err[128];
 
+		run_head_read(reps[i], &h);
 		if (!s[0]) {
 			whole = true;
 			continue;
@@ -187,51 +259,33 @@ fail:
 	return NULL;
 }
 
-static bool has_index(struct json_object *cases, unsigned int i)
+static bool has_index(const struct case_list *l, unsigned int i)
 {
 	size_t j;
 
-	for (j = 0; j < json_object_array_length(cases); j++)
-		if (json_num(json_object_array_get_idx(cases, j), "suite_index", -1) == i)
+	for (j = 0; j < l->n; j++)
+		if (l->e[j].index == i)
 			return true;
 	return false;
-}
-
-static struct json_object *miss_case(const char *fs, const char *sname, unsigned int i,
-				     const char *why)
-{
-	struct json_object *o = json_object_new_object();
-	char name[160], idx[32];
-
-	if (!sname) {
-		snprintf(idx, sizeof(idx), "case-%u", i);
-		sname = idx;
-	}
-	snprintf(name, sizeof(name), "%s.%s", fs, sname);
-	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "suite_case", json_object_new_string(sname));
-	json_object_object_add(o, "suite_index", json_object_new_int((int)i));
-	json_object_object_add(o, "fs", json_object_new_string(fs));
-	json_object_object_add(o, "verdict", json_object_new_string("miss"));
-	json_object_object_add(o, "reason", json_object_new_string(why));
-	json_object_object_add(o, "dax", json_object_new_boolean(false));
-	json_object_object_add(o, "detect_s", NULL);
-	json_object_object_add(o, "stack", json_object_new_string(""));
-	return o;
 }
 
 /*
  * Every case of the suite that no report has: "miss", never left out. The
  * names come from the suite file; without it only the count is known.
  */
-static void add_missing(struct json_object *rep, struct json_object *cases)
+static int add_missing(struct json_object *rep, struct case_list *cases)
 {
-	int total = (int)json_num(rep, "suite_cases", -1);
-	struct suite *s = load_suite(json_str(rep, "suite"));
-	const char *fs = json_str(rep, "fs");
-	char why[PATH_MAX + 128];
-	int i;
+	struct run_head *h = malloc(sizeof(*h));
+	char why[PATH_MAX + 128], name[160], idx[32];
+	struct json_object *o;
+	int i, total, ret = 0;
+	struct suite *s;
 
+	if (!h)
+		return -ENOMEM;
+	run_head_read(rep, h);
+	total = h->suite_cases;
+	s = load_suite(h->suite);
 	if (s && total < 0)
 		total = (int)s->ncases;
 	if (s && (unsigned int)total != s->ncases) {
@@ -241,39 +295,53 @@ static void add_missing(struct json_object *rep, struct json_object *cases)
 		s = NULL;
 	}
 	snprintf(why, sizeof(why), MISS_REASON "%s%s%s", s ? "" : " (the suite file ",
-		 s ? "" : json_str(rep, "suite"), s ? "" : " cannot be read here: name unknown)");
-	for (i = 0; i < total; i++) {
-		const char *sname = NULL;
+		 s ? "" : h->suite, s ? "" : " cannot be read here: name unknown)");
+	for (i = 0; i < total && !ret; i++) {
+		const char *sname = idx;
 
 		if (has_index(cases, (unsigned int)i))
 			continue;
+		snprintf(idx, sizeof(idx), "case-%d", i);
 		if (s)
 			sname = s->cases[i].name;
-		json_object_array_add(cases, miss_case(fs, sname, (unsigned int)i, why));
+		snprintf(name, sizeof(name), "%s.%s", h->fs, sname);
+		o = case_stub_json(name, sname, i, NULL, h->fs, "miss", why);
+		ret = list_add(cases, name, i, o);
+		json_object_put(o);
 	}
 	free(s);
+	free(h);
+	return ret;
 }
 
 /* Merge run reports reps[0..n) into a new run report. */
 static struct json_object *merge_runs(struct merge *m, struct json_object **reps,
 				      const char **names, int n)
 {
-	struct json_object *out = NULL, *cases = json_object_new_array();
+	struct json_object *out = NULL, *cases;
+	struct case_list all = { 0 };
+	size_t j;
 	int i;
 
 	for (i = 0; i < n; i++) {
 		if ((i && same_run(m, reps[0], reps[i], names[0], names[i])) ||
-		    add_cases(m, cases, reps[i], names[i])) {
-			json_object_put(cases);
-			return NULL;
-		}
+		    add_cases(m, &all, reps[i], names[i]))
+			goto out;
 	}
-	add_missing(reps[0], cases);
-	json_object_array_sort(cases, by_index);
+	if (add_missing(reps[0], &all)) {
+		snprintf(m->err, sizeof(m->err), "out of memory");
+		goto out;
+	}
+	qsort(all.e, all.n, sizeof(*all.e), by_index);
+	cases = json_object_new_array();
+	for (j = 0; j < all.n; j++)
+		json_object_array_add(cases, json_object_get(all.e[j].c));
 	json_object_deep_copy(reps[0], &out, NULL);
 	json_object_object_add(out, "cases", cases);
 	json_object_object_add(out, "totals", totals(cases));
 	shard_list(out, reps, n);
+out:
+	list_free(&all);
 	return out;
 }
 
@@ -363,28 +431,24 @@ static struct json_object *run_list(struct json_object *out)
 	return list;
 }
 
-static void ktap_case(struct ktap *k, struct json_object *c)
+static int ktap_case(const struct case_result *r, size_t i, void *k)
 {
-	const char *vs = json_str(c, "verdict"), *why = json_str(c, "reason");
-	enum verdict v = V_ERROR;
-	char title[256], miss[600];
+	const char *why = r->reason, *sep = r->title[0] ? ": " : "";
+	char miss[600];
 
-	if (!strcmp(vs, "miss")) {
+	if (r->miss) {
 		/* KTAP has no "did not run": an error that says so */
 		snprintf(miss, sizeof(miss), "miss: %s", why);
 		ktap_diag(k, "%s", miss);
-		ktap_result(k, V_ERROR, json_str(c, "name"), miss);
-		return;
+		ktap_result(k, V_ERROR, r->name, miss);
+		return 0;
 	}
-	verdict_parse(vs, &v);
-	title[0] = '\0';
-	if (json_str(c, "title")[0])
-		snprintf(title, sizeof(title), "%s", json_str(c, "title"));
-	if (v == V_XFAIL)
+	if (r->verdict == V_XFAIL)
 		ktap_diag(k, "xfail: %s", why);
-	else if (verdict_is_failure(v) && v != V_ERROR)
-		ktap_diag(k, "verdict %s: %s%s%s", vs, title, title[0] ? ": " : "", why);
-	ktap_result(k, v, json_str(c, "name"), why);
+	else if (verdict_is_failure(r->verdict) && r->verdict != V_ERROR)
+		ktap_diag(k, "verdict %s: %s%s%s", case_verdict_name(r), r->title, sep, why);
+	ktap_result(k, r->verdict, r->name, why);
+	return 0;
 }
 
 static int write_ktap(const char *path, struct json_object *list)
@@ -393,7 +457,7 @@ static int write_ktap(const char *path, struct json_object *list)
 	struct json_object *cases;
 	unsigned int n = 0;
 	struct ktap k;
-	size_t i, j;
+	size_t i;
 
 	if (!f)
 		return -errno;
@@ -404,8 +468,7 @@ static int write_ktap(const char *path, struct json_object *list)
 	ktap_plan(&k, n);
 	for (i = 0; i < json_object_array_length(list); i++) {
 		cases = json_arr(json_object_array_get_idx(list, i), "cases");
-		for (j = 0; j < json_object_array_length(cases); j++)
-			ktap_case(&k, json_object_array_get_idx(cases, j));
+		case_each(cases, ktap_case, &k);
 	}
 	ktap_totals(&k);
 	if (f != stdout && fclose(f))
@@ -415,11 +478,14 @@ static int write_ktap(const char *path, struct json_object *list)
 
 static int write_html(const char *dir, struct json_object *out, struct json_object *list)
 {
+	const char *kernel = json_str(out, "kernel_release");	/* a vm report's */
+	struct run_head h;
 	char title[256];
 
-	snprintf(title, sizeof(title), "daxstress merge: %s, %s",
-		 json_str(out, "kernel")[0] ? json_str(out, "kernel") : json_str(out, "kernel_release"),
-		 base(json_str(out, "suite")));
+	run_head_read(out, &h);
+	if (h.kernel[0])
+		kernel = h.kernel;
+	snprintf(title, sizeof(title), "daxstress merge: %s, %s", kernel, base(h.suite));
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
 	return html_write_run(dir, list, title, "merged from the shards' reports");

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <json.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,8 +23,10 @@
 #include <unistd.h>
 
 #include "../lib/core/jsonutil.h"
+#include "../lib/report/result.h"
 #include "../lib/core/util.h"
 #include "commands.h"
+#include "report.h"
 
 #define REPRO_GOOD 0
 #define REPRO_BAD 1
@@ -32,7 +35,7 @@
 struct repro {
 	const char *bundle, *dir, *kernel, *target, *results;
 	bool vm, quiet;
-	struct json_object *meta;
+	struct bundle_meta meta;
 	char conf[PATH_MAX];
 	char outdir[PATH_MAX];
 	char report[PATH_MAX + 32];
@@ -119,22 +122,23 @@ static int parse_args(struct repro *r, int argc, char **argv)
 static int load_bundle(struct repro *r)
 {
 	char path[PATH_MAX + 32], err[PATH_MAX + 64];
+	int bad;
 
 	snprintf(path, sizeof(path), "%s/bundle.json", r->bundle);
-	r->meta = json_load(path, err, sizeof(err));
+	bad = bundle_meta_read(path, &r->meta, err, sizeof(err));
 	snprintf(r->conf, sizeof(r->conf), "%s/case.conf", r->bundle);
-	if (!r->meta || access(r->conf, R_OK)) {
+	if (bad || access(r->conf, R_OK)) {
 		fprintf(stderr, "daxstress repro: %s is not a repro bundle: %s\n", r->bundle,
-			r->meta ? "no case.conf in it" : err);
+			bad ? err : "no case.conf in it");
 		return -1;
 	}
-	if (!json_str(r->meta, "verdict")[0] || !json_str(r->meta, "fs")[0]) {
+	if (!r->meta.verdict[0] || !r->meta.fs[0]) {
 		fprintf(stderr, "daxstress repro: %s says no verdict or filesystem\n", path);
 		return -1;
 	}
-	if (r->vm && !r->kernel && !json_str(r->meta, "kernel_spec")[0]) {
+	if (r->vm && !r->kernel && !r->meta.kernel_spec[0]) {
 		fprintf(stderr, "daxstress repro: the bundle was not made in the VM, so it names no kernel to boot: add --kernel SPEC (it ran on %s)\n",
-			json_str(r->meta, "kernel_release"));
+			r->meta.kernel_release);
 		return -1;
 	}
 	return 0;
@@ -166,7 +170,7 @@ fail:
 /* argv for daxstress run or daxstress vm; store holds the strings. */
 static void build_argv(struct repro *r, const char *self, char **argv, char store[][PATH_MAX + 40])
 {
-	const char *target = r->target ? r->target : json_str(r->meta, "target");
+	const char *target = r->target ? r->target : r->meta.target;
 	int n = 0;
 
 	argv[n++] = (char *)self;
@@ -177,9 +181,9 @@ static void build_argv(struct repro *r, const char *self, char **argv, char stor
 	argv[n++] = r->report;
 	if (r->vm) {
 		argv[n++] = "--kernel";
-		argv[n++] = (char *)(r->kernel ? r->kernel : json_str(r->meta, "kernel_spec"));
+		argv[n++] = (char *)(r->kernel ? r->kernel : r->meta.kernel_spec);
 		argv[n++] = "--fs";
-		argv[n++] = (char *)json_str(r->meta, "fs");
+		argv[n++] = r->meta.fs;
 		snprintf(store[0], sizeof(store[0]), "%s/vm", r->outdir);
 		argv[n++] = "--results";
 		argv[n++] = store[0];
@@ -193,7 +197,7 @@ static void build_argv(struct repro *r, const char *self, char **argv, char stor
 			argv[n++] = "--target";
 			argv[n++] = (char *)target;
 		}
-		if (json_object_get_boolean(json_object_object_get(r->meta, "allow_nodax")))
+		if (r->meta.allow_nodax)
 			argv[n++] = "--allow-nodax";
 		if (r->quiet)
 			argv[n++] = "--quiet";
@@ -235,7 +239,7 @@ static struct json_object *new_case(struct repro *r, struct json_object *rep)
 
 	if (r->vm) {
 		if (!json_object_object_get_ex(rep, "filesystems", &fss) ||
-		    !json_object_object_get_ex(fss, json_str(r->meta, "fs"), &fs) ||
+		    !json_object_object_get_ex(fss, r->meta.fs, &fs) ||
 		    !json_object_object_get_ex(fs, "result", &res))
 			return NULL;
 		rep = res;
@@ -249,33 +253,39 @@ static struct json_object *new_case(struct repro *r, struct json_object *rep)
 static int judge(struct repro *r)
 {
 	struct json_object *rep = json_object_from_file(r->report), *c = new_case(r, rep);
-	const char *want = json_str(r->meta, "verdict"), *got;
-	double d0 = json_num(r->meta, "detect_s", -1), d;
+	const char *want = r->meta.verdict, *got;
+	double d0 = r->meta.detect_s, d;
+	struct case_read *rd = NULL;
+	const struct case_result *cr;
 	int ret;
 
-	if (!c) {
+	if (c)
+		rd = case_result_read(c);
+	if (!rd) {
 		printf("# repro: error: the run left no case result (%s): see its output above\n", r->report);
 		json_object_put(rep);
 		return REPRO_CANNOT;
 	}
-	got = json_str(c, "raw_verdict")[0] ? json_str(c, "raw_verdict") : json_str(c, "verdict");
-	d = json_num(c, "detect_s", -1);
+	cr = &rd->r;
+	got = case_measured_name(cr);
+	d = case_detect_s(cr);
 	if (!strcmp(got, want)) {
-		printf("# repro: REPRODUCED %s (%s): ", want, json_str(c, "name"));
+		printf("# repro: REPRODUCED %s (%s): ", want, cr->name);
 		if (d >= 0)
 			printf("stall noticed %.1f s into the case (the bundle: %.1f s), verdict at %.1f s; ",
-			       d, d0, json_num(c, "verdict_s", 0));
+			       d, d0, cr->mon->verdict_s);
 		printf("%.1f s in all\n", r->wall_s);
 		ret = REPRO_BAD;
 	} else if (!strcmp(got, "skip") || !strcmp(got, "error")) {
-		printf("# repro: could not run the case: %s: %s\n", got, json_str(c, "reason"));
+		printf("# repro: could not run the case: %s: %s\n", got, cr->reason);
 		ret = REPRO_CANNOT;
 	} else {
 		printf("# repro: NOT reproduced: wanted %s, got %s (%s) after %.1f s\n", want, got,
-		       json_str(c, "reason"), r->wall_s);
+		       cr->reason, r->wall_s);
 		ret = REPRO_GOOD;
 	}
 	printf("# repro: the new run's report: %s\n", r->report);
+	case_read_free(rd);
 	json_object_put(rep);
 	return ret;
 }
@@ -288,15 +298,12 @@ int cmd_repro(int argc, char **argv)
 	ret = parse_args(&r, argc, argv);
 	if (ret)
 		return ret > 0 ? 0 : REPRO_CANNOT;
-	if (load_bundle(&r) || make_outdir(&r)) {
-		json_object_put(r.meta);
+	if (load_bundle(&r) || make_outdir(&r))
 		return REPRO_CANNOT;
-	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("# repro: %s: %s with seed %.0f on %s, %s\n", json_str(r.meta, "case"),
-	       json_str(r.meta, "verdict"), json_num(r.meta, "seed", 0), json_str(r.meta, "fs"),
-	       r.vm ? "in the pmem VM" : r.dir);
-	ret = run_again(&r) ? REPRO_CANNOT : judge(&r);
-	json_object_put(r.meta);
-	return ret;
+	printf("# repro: %s: %s with seed %" PRIu64 " on %s, %s\n", r.meta.name,
+	       r.meta.verdict, r.meta.seed, r.meta.fs, r.vm ? "in the pmem VM" : r.dir);
+	if (run_again(&r))
+		return REPRO_CANNOT;
+	return judge(&r);
 }

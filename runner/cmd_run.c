@@ -35,6 +35,7 @@
 #include "../lib/report/ktap.h"
 #include "../lib/probe/ndns.h"
 #include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/config/suite.h"
 #include "commands.h"
 #include "kcidb.h"
@@ -570,45 +571,36 @@ static int exec_case(struct run *r, const struct wl_desc *wl, struct case_opts *
 static struct json_object *error_case(const char *name, const struct suite_case *c,
 				      const char *fs, enum verdict v, const char *why)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "name", json_object_new_string(name));
-	json_object_object_add(o, "suite_case", json_object_new_string(c->name));
-	json_object_object_add(o, "workload", json_object_new_string(c->workload));
-	json_object_object_add(o, "fs", json_object_new_string(fs));
-	json_object_object_add(o, "verdict", json_object_new_string(verdict_name(v)));
-	json_object_object_add(o, "reason", json_object_new_string(why));
-	json_object_object_add(o, "dax", json_object_new_boolean(false));
-	json_object_object_add(o, "detect_s", NULL);
-	json_object_object_add(o, "stack", json_object_new_string(""));
-	return o;
+	return case_stub_json(name, c->name, -1, c->workload, fs, verdict_name(v), why);
 }
 
 /* Known issues: an expected failure becomes XFAIL; a miss is reported. */
-static enum verdict apply_known(struct run *r, struct json_object *res, enum verdict v,
+static enum verdict apply_known(struct run *r, struct json_object *res,
+				const struct case_result *cr, enum verdict v,
 				char *reason, size_t len)
 {
-	const struct known_issue *k = known_match(&r->known, r->kver, json_str(res, "workload"),
-						  json_str(res, "pin"), json_str(res, "break"),
-						  json_str(res, "fs"), json_flag(res, "refault"),
-						  json_flag(res, "sharer"));
-	struct json_object *ko;
+	int refault = -1, sharer = -1;	/* unknown: any known issue */
+	const struct known_issue *k;
+	struct case_known ko = { 0 };
 
+	if (case_has(cr, CK_REFAULT))
+		refault = cr->refault;
+	if (case_has(cr, CK_SHARER))
+		sharer = cr->sharer;
+	k = known_match(&r->known, r->kver, cr->workload, cr->pin, cr->brk, cr->fs, refault,
+			sharer);
 	if (!k)
 		return v;
-	ko = json_object_new_object();
-	json_object_object_add(ko, "name", json_object_new_string(k->name));
-	json_object_object_add(ko, "reason", json_object_new_string(k->reason));
-	json_object_object_add(ko, "link", json_object_new_string(k->link));
-	if (known_expects(k, v)) {
-		json_object_object_add(ko, "reproduced", json_object_new_boolean(true));
-		json_object_object_add(res, "known_issue", ko);
-		json_object_object_add(res, "raw_verdict", json_object_new_string(verdict_name(v)));
+	ko.reproduced = known_expects(k, v);
+	strscpy_trunc(ko.name, k->name, sizeof(ko.name));
+	strscpy_trunc(ko.reason, k->reason, sizeof(ko.reason));
+	strscpy_trunc(ko.link, k->link, sizeof(ko.link));
+	case_json_set_obj(res, CK_KNOWN_ISSUE, case_known_json(&ko));
+	if (ko.reproduced) {
+		case_json_set_str(res, CK_RAW_VERDICT, verdict_name(v));
 		snprintf(reason, len, "known issue %s: %s (%s)", k->name, k->reason, verdict_name(v));
 		return V_XFAIL;
 	}
-	json_object_object_add(ko, "reproduced", json_object_new_boolean(false));
-	json_object_object_add(res, "known_issue", ko);
 	if (v == V_PASS)
 		ktap_diag(&r->k, "known issue %s did not reproduce on kernel %s: fixed?",
 			  k->name, r->kver);
@@ -617,7 +609,7 @@ static enum verdict apply_known(struct run *r, struct json_object *res, enum ver
 
 /* A failing measured verdict (xfail included) gets a repro bundle. */
 static void write_bundle(struct run *r, const struct suite_case *c, struct json_object *res,
-			 char **argv)
+			 enum verdict measured, char **argv)
 {
 	const char *spec = getenv("DAXSTRESS_KERNEL_SPEC");
 	struct bundle_run br = {
@@ -625,12 +617,10 @@ static void write_bundle(struct run *r, const struct suite_case *c, struct json_
 		.allow_nodax = r->o.allow_nodax, .kernel_spec = spec ? spec : "",
 		.suite = r->o.suite, .argc = r->o.argc, .argv = r->o.argv,
 	};
-	const char *v = json_str(res, "raw_verdict")[0] ? json_str(res, "raw_verdict") :
-			json_str(res, "verdict");
 	char path[PATH_MAX];
 	int ret;
 
-	if (!bundle_wanted(v))
+	if (!bundle_wanted(measured))
 		return;
 	if (!r->o.bundles[0]) {
 		ktap_diag(&r->k, "no repro bundle: give --bundles DIR (or --json/--html) to get one");
@@ -705,8 +695,9 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 	struct json_object *res = NULL;
 	const struct wl_desc *wl = wl_find(c->workload);
 	static struct case_opts co;
+	struct case_read *rd;
 	pid_t pid = 0;
-	enum verdict v;
+	enum verdict v, measured;
 
 	snprintf(name, sizeof(name), "%s.%s", r->dax.fstype, c->name);
 	if (!suite_case_wants_fs(c, r->dax.fstype)) {
@@ -739,16 +730,22 @@ static void run_case(struct run *r, const struct suite_case *c, unsigned int ind
 		goto error;
 	}
 	if (traced)
-		json_object_object_add(res, "kernel_trace", tracing_case_end(&r->tr, hits, missed));
-	if (verdict_parse(json_str(res, "verdict"), &v))
-		v = V_ERROR;
-	strscpy_trunc(reason, json_str(res, "reason"), sizeof(reason));
-	json_object_object_add(res, "suite_case", json_object_new_string(c->name));
-	v = apply_known(r, res, v, reason, sizeof(reason));
-	json_object_object_add(res, "verdict", json_object_new_string(verdict_name(v)));
+		case_json_set_obj(res, CK_KERNEL_TRACE, tracing_case_end(&r->tr, hits, missed));
+	rd = case_result_read(res);
+	if (!rd) {
+		json_object_put(res);
+		snprintf(err, sizeof(err), "out of memory reading the result");
+		goto error;
+	}
+	measured = rd->r.verdict;
+	strscpy_trunc(reason, rd->r.reason, sizeof(reason));
+	case_json_set_str(res, CK_SUITE_CASE, c->name);
+	v = apply_known(r, res, &rd->r, measured, reason, sizeof(reason));
+	case_read_free(rd);
+	case_json_set_str(res, CK_VERDICT, verdict_name(v));
 	if (v == V_XFAIL)
 		ktap_diag(&r->k, "xfail: %s", reason);
-	write_bundle(r, c, res, argv);
+	write_bundle(r, c, res, measured, argv);
 	ktap_result(&r->k, v, name, reason);
 	goto add;
 error:
@@ -759,7 +756,7 @@ error:
 	ktap_result(&r->k, V_ERROR, name, err);
 	res = error_case(name, c, r->dax.fstype, V_ERROR, err);
 add:
-	json_object_object_add(res, "suite_index", json_object_new_int((int)index));
+	case_json_set_int(res, CK_SUITE_INDEX, (int)index);
 	json_object_array_add(r->cases, res);
 }
 
@@ -787,37 +784,29 @@ static unsigned int shard_count(const struct run *r)
 
 static struct json_object *build_report(struct run *r)
 {
-	struct json_object *o = json_object_new_object(), *t = json_object_new_object();
+	struct json_object *t = json_object_new_object();
+	struct run_head head = { 0 }, *h = &head;
 	struct utsname u;
-	char when[32];
 	time_t now = time(NULL);
 
 	uname(&u);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	json_object_object_add(o, "kernel", json_object_new_string(u.release));
-	json_object_object_add(o, "kernel_version", json_object_new_string(r->kver));
-	json_object_object_add(o, "suite", json_object_new_string(r->o.suite));
-	json_object_object_add(o, "dir", json_object_new_string(r->o.dir));
-	json_object_object_add(o, "fs", json_object_new_string(r->dax.fstype));
-	json_object_object_add(o, "mount_dax", json_object_new_string(dax_mode_name(r->dax.mode)));
-	/* the pmem namespace under test (libndctl); a note, never an error */
-	json_object_object_add(o, "device", ndns_report_json(r->o.dir));
-	json_object_object_add(o, "finished", json_object_new_string(when));
+	strscpy_trunc(h->kernel, u.release, sizeof(h->kernel));
+	strscpy_trunc(h->kernel_version, r->kver, sizeof(h->kernel_version));
+	strscpy_trunc(h->suite, r->o.suite, sizeof(h->suite));
+	strscpy_trunc(h->dir, r->o.dir, sizeof(h->dir));
+	strscpy_trunc(h->fs, r->dax.fstype, sizeof(h->fs));
+	strscpy_trunc(h->mount_dax, dax_mode_name(r->dax.mode), sizeof(h->mount_dax));
+	strftime(h->finished, sizeof(h->finished), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	h->suite_cases = (int)r->suite.ncases;
+	if (r->o.shard_n)
+		snprintf(h->shard, sizeof(h->shard), "%u/%u", r->o.shard_k, r->o.shard_n);
 	json_object_object_add(t, "pass", json_object_new_int((int)r->k.pass));
 	json_object_object_add(t, "fail", json_object_new_int((int)r->k.fail));
 	json_object_object_add(t, "xfail", json_object_new_int((int)r->k.xfail));
 	json_object_object_add(t, "skip", json_object_new_int((int)r->k.skip));
 	json_object_object_add(t, "error", json_object_new_int((int)r->k.error));
-	json_object_object_add(o, "totals", t);
-	json_object_object_add(o, "suite_cases", json_object_new_int((int)r->suite.ncases));
-	if (r->o.shard_n) {
-		char shard[32];
-
-		snprintf(shard, sizeof(shard), "%u/%u", r->o.shard_k, r->o.shard_n);
-		json_object_object_add(o, "shard", json_object_new_string(shard));
-	}
-	json_object_object_add(o, "cases", json_object_get(r->cases));
-	return o;
+	/* device: the pmem namespace under test (libndctl); a note, never an error */
+	return run_head_json(h, ndns_report_json(r->o.dir), t, json_object_get(r->cases));
 }
 
 static void write_html(struct run *r, struct json_object *rep)

@@ -14,6 +14,8 @@
 
 #include "../lib/core/jsonutil.h"
 #include "../lib/core/util.h"
+#include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/verdict/verdict.h"
 #include "report.h"
 
@@ -23,36 +25,35 @@ struct page {
 	const char *title, *extra;
 };
 
-static const char *verdict_color(const char *v)
+static const char *verdict_color(const struct case_result *r)
 {
-	enum verdict x = V_ERROR;
-
-	verdict_parse(v, &x);
-	if (x == V_PASS)
+	if (r->miss)
+		return "#d62728";
+	if (r->verdict == V_PASS)
 		return "#2ca02c";
-	if (x == V_SKIP)
+	if (r->verdict == V_SKIP)
 		return "#999";
-	if (x == V_XFAIL)
+	if (r->verdict == V_XFAIL)
 		return "#e6a100";
 	return "#d62728";
 }
 
 /* Write dir/timelines/<name>.svg; true when the case has a picture. */
-static bool case_svg(const struct page *p, struct json_object *c)
+static bool case_svg(const struct page *p, const struct case_result *r)
 {
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/timelines", p->dir);
 	if (mkdir(path, 0755) && errno != EEXIST)
 		return false;
-	snprintf(path, sizeof(path), "%s/timelines/%s.svg", p->dir, json_str(c, "name"));
-	return !svg_timeline_write(path, c);
+	snprintf(path, sizeof(path), "%s/timelines/%s.svg", p->dir, r->name);
+	return !svg_timeline_write(path, r);
 }
 
 /* A bundle under dir is linked relative to it, any other by its path. */
-static void bundle_link(FILE *f, const struct page *p, struct json_object *c)
+static void bundle_link(FILE *f, const struct page *p, const struct case_result *r)
 {
-	const char *b = json_str(c, "bundle");
+	const char *b = r->bundle;
 	size_t n = strlen(p->dir);
 
 	if (!b[0]) {
@@ -66,75 +67,87 @@ static void bundle_link(FILE *f, const struct page *p, struct json_object *c)
 	fputs("/README.txt\">bundle</a></td>", f);
 }
 
-static void case_row(FILE *f, const struct page *p, struct json_object *c, bool svg)
+struct table {
+	FILE *f;
+	const struct page *p;
+};
+
+static int case_row(const struct case_result *r, size_t i, void *arg)
 {
-	const char *v = json_str(c, "verdict"), *raw = json_str(c, "raw_verdict");
-	double d = json_num(c, "detect_s", -1);
+	const struct table *t = arg;
+	FILE *f = t->f;
+	bool svg = case_svg(t->p, r);
+	double d = case_detect_s(r);
 
 	fputs("<tr><td>", f);
 	if (svg) {
 		fputs("<a href=\"#", f);
-		xml_puts(f, json_str(c, "name"));
+		xml_puts(f, r->name);
 		fputs("\">", f);
 	}
-	xml_puts(f, json_str(c, "name"));
-	fprintf(f, "%s</td><td style=\"color:%s;font-weight:bold\">", svg ? "</a>" : "", verdict_color(v));
-	xml_puts(f, v);
-	if (raw[0]) {
+	xml_puts(f, r->name);
+	fprintf(f, "%s</td><td style=\"color:%s;font-weight:bold\">", svg ? "</a>" : "",
+		verdict_color(r));
+	xml_puts(f, case_verdict_name(r));
+	if (case_has(r, CK_RAW_VERDICT)) {
 		fputs(" (", f);
-		xml_puts(f, raw);
+		xml_puts(f, verdict_name(r->raw_verdict));
 		fputs(")", f);
 	}
 	fputs("</td><td>", f);
-	xml_puts(f, json_str(c, "reason"));
+	xml_puts(f, r->reason);
 	if (d >= 0)
 		fprintf(f, "</td><td>%.1f s</td>", d);
 	else
 		fputs("</td><td>-</td>", f);
-	fprintf(f, "<td>%.1f s</td>", json_num(c, "duration_s", 0));
-	bundle_link(f, p, c);
+	fprintf(f, "<td>%.1f s</td>", r->duration_s);
+	bundle_link(f, t->p, r);
 	fputs("</tr>\n", f);
+	return 0;
+}
+
+/* The case's timeline picture, when case_row made one. */
+static int case_picture(const struct case_result *r, size_t i, void *arg)
+{
+	const struct table *t = arg;
+	const char *name = r->name;
+	char path[PATH_MAX];
+	FILE *f = t->f;
+
+	snprintf(path, sizeof(path), "%s/timelines/%s.svg", t->p->dir, name);
+	if (access(path, F_OK))
+		return 0;
+	fputs("<h3 id=\"", f);
+	xml_puts(f, name);
+	fputs("\">", f);
+	xml_puts(f, name);
+	fputs("</h3>\n<p><a href=\"timelines/", f);
+	xml_puts(f, name);
+	fputs(".svg\"><img src=\"timelines/", f);
+	xml_puts(f, name);
+	fputs(".svg\" alt=\"timeline of ", f);
+	xml_puts(f, name);
+	fputs("\" width=\"960\"/></a></p>\n", f);
+	return 0;
 }
 
 static void report_table(FILE *f, const struct page *p, struct json_object *rep)
 {
 	struct json_object *cases = json_arr(rep, "cases");
-	size_t i, n = 0;
-	char path[PATH_MAX];
+	struct table t = { f, p };
+	struct run_head h;
 
-	if (cases)
-		n = json_object_array_length(cases);
+	run_head_read(rep, &h);
 	fputs("<h2>", f);
-	xml_puts(f, json_str(rep, "fs"));
+	xml_puts(f, h.fs);
 	fputs(" &#183; kernel ", f);
-	xml_puts(f, json_str(rep, "kernel"));
+	xml_puts(f, h.kernel);
 	fputs(" &#183; ", f);
-	xml_puts(f, json_str(rep, "suite"));
+	xml_puts(f, h.suite);
 	fputs("</h2>\n<table>\n<tr><th>case</th><th>verdict</th><th>why</th><th>stall noticed</th><th>ran</th><th>repro</th></tr>\n", f);
-	for (i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(cases, i);
-
-		case_row(f, p, c, case_svg(p, c));
-	}
+	case_each(cases, case_row, &t);
 	fputs("</table>\n", f);
-	for (i = 0; i < n; i++) {
-		const char *name = json_str(json_object_array_get_idx(cases, i), "name");
-
-		snprintf(path, sizeof(path), "%s/timelines/%s.svg", p->dir, name);
-		if (access(path, F_OK))
-			continue;
-		fputs("<h3 id=\"", f);
-		xml_puts(f, name);
-		fputs("\">", f);
-		xml_puts(f, name);
-		fputs("</h3>\n<p><a href=\"timelines/", f);
-		xml_puts(f, name);
-		fputs(".svg\"><img src=\"timelines/", f);
-		xml_puts(f, name);
-		fputs(".svg\" alt=\"timeline of ", f);
-		xml_puts(f, name);
-		fputs("\" width=\"960\"/></a></p>\n", f);
-	}
+	case_each(cases, case_picture, &t);
 }
 
 static int put_html(FILE *f, void *arg)

@@ -15,6 +15,8 @@
 
 #include "../lib/core/jsonutil.h"
 #include "../lib/core/util.h"
+#include "../lib/report/result.h"
+#include "../lib/report/runhead.h"
 #include "../lib/report/title.h"
 #include "../lib/verdict/verdict.h"
 #include "kcidb.h"
@@ -158,31 +160,37 @@ static void add_build(struct kcidb *k, const char *release, const char *spec,
 
 /* ---- one test --------------------------------------------------------- */
 
-/* The reason, the proof notes, the kernel log and the stack, cut to the schema's limit. */
-static struct json_object *log_excerpt(struct json_object *c)
+static const char *reproduced(const struct case_result *r)
 {
-	struct json_object *proof = json_arr(c, "proof"), *klog = json_arr(c, "kernel_log"), *s;
+	if (r->known.reproduced)
+		return "reproduced";
+	return "did not reproduce";
+}
+
+/* The reason, the proof notes, the kernel log and the stack, cut to the schema's limit. */
+static struct json_object *log_excerpt(const struct case_result *r)
+{
+	const struct monitor_result *m = r->mon;
+	struct json_object *s;
 	char *buf = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
+	unsigned int i;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		return json_object_new_string("");
-	fprintf(f, "%s: %s\n", json_str(c, "raw_verdict")[0] ? json_str(c, "raw_verdict") :
-		json_str(c, "verdict"), json_str(c, "reason"));
-	if (json_object_object_get_ex(c, "known_issue", &s))
-		fprintf(f, "known issue %s (%s): %s\n", json_str(s, "name"),
-			json_flag(s, "reproduced") == 1 ? "reproduced" : "did not reproduce",
-			json_str(s, "reason"));
-	for (i = 0; proof && i < json_object_array_length(proof); i++) {
-		s = json_object_array_get_idx(proof, i);
-		fprintf(f, "proof %s: %s\n", json_str(s, "step"), json_str(s, "note"));
-	}
-	for (i = 0; klog && i < json_object_array_length(klog); i++)
-		fprintf(f, "kernel: %s\n", json_object_get_string(json_object_array_get_idx(klog, i)));
-	if (json_str(c, "stack")[0])
-		fprintf(f, "stack of %s at detection:\n%s", json_str(c, "stalled_thread"),
-			json_str(c, "stack"));
+	fprintf(f, "%s: %s\n", case_measured_name(r), r->reason);
+	if (case_has(r, CK_KNOWN_ISSUE))
+		fprintf(f, "known issue %s (%s): %s\n", r->known.name,
+			reproduced(r), r->known.reason);
+	for (i = 0; i < STEP__COUNT; i++)
+		if (m->step[i].done)
+			fprintf(f, "proof %s: %s\n", proof_step_name((enum proof_step_id)i),
+				m->step[i].note);
+	for (i = 0; i < m->kmsg.hits; i++)
+		fprintf(f, "kernel: %s\n", m->kmsg.line[i]);
+	if (m->at_detect.stack[0])
+		fprintf(f, "stack of %s at detection:\n%s", m->thread, m->at_detect.stack);
 	fclose(f);
 	/* maxLength counts characters, each one byte or more: cut at a UTF-8 start */
 	if (len > KCIDB_EXCERPT_MAX) {
@@ -204,31 +212,46 @@ static double parse_utc(const char *s)
 	return end && (*end == 'Z' || !*end) ? (double)timegm(&tm) : -1;
 }
 
+/* What dating a case needs of every case of its report. */
+struct case_time {
+	char finished[40];	/* the end of the run that ran it */
+	bool miss;
+	double duration_s;
+};
+
+struct run_times {
+	const char *finished;	/* the report's */
+	struct case_time *t;
+};
+
+static int note_time(const struct case_result *r, size_t i, void *arg)
+{
+	struct run_times *rt = arg;
+
+	strscpy_trunc(rt->t[i].finished, r->run_finished[0] ? r->run_finished : rt->finished,
+		      sizeof(rt->t[i].finished));
+	rt->t[i].miss = r->miss;
+	rt->t[i].duration_s = r->duration_s;
+	return 0;
+}
+
 /*
  * Cases carry no start time: a run's cases run one after the other and the
  * report says when the run finished, so a case started that moment minus
  * its own and every later case's duration (set-up between cases ignored).
  * Merged reports keep each case's own run's end in "run_finished".
  */
-static double case_start(struct json_object *rep, struct json_object *cases, size_t idx)
+static double case_start(const struct case_time *t, size_t n, size_t idx)
 {
-	struct json_object *c = json_object_array_get_idx(cases, idx), *d;
-	const char *base = json_str(c, "run_finished")[0] ? json_str(c, "run_finished") :
-			   json_str(rep, "finished");
-	double t = parse_utc(base);
+	double s = parse_utc(t[idx].finished);
 	size_t j;
 
-	if (t < 0 || !strcmp(json_str(c, "verdict"), "miss"))
+	if (s < 0 || t[idx].miss)
 		return -1;
-	for (j = idx; j < json_object_array_length(cases); j++) {
-		d = json_object_array_get_idx(cases, j);
-		if (!strcmp(json_str(d, "verdict"), "miss"))
-			continue;
-		if (!strcmp(json_str(d, "run_finished")[0] ? json_str(d, "run_finished") :
-			    json_str(rep, "finished"), base))
-			t -= json_num(d, "duration_s", 0);
-	}
-	return t;
+	for (j = idx; j < n; j++)
+		if (!t[j].miss && !strcmp(t[j].finished, t[idx].finished))
+			s -= t[j].duration_s;
+	return s;
 }
 
 static void add_time(struct json_object *o, const char *key, double t)
@@ -245,64 +268,63 @@ static void add_time(struct json_object *o, const char *key, double t)
 	add_str(o, key, buf);
 }
 
-static struct json_object *environment(struct kcidb *k, struct json_object *rep, const char *fs)
+static struct json_object *environment(struct kcidb *k, const struct run_head *h, const char *fs)
 {
 	struct json_object *e = json_object_new_object(), *misc = json_object_new_object();
 	char comment[512];
 
-	snprintf(comment, sizeof(comment), "%s on %s (%s)%s%s", fs, json_str(rep, "dir"),
-		 json_str(rep, "mount_dax"), json_str(k->top, "accel")[0] ? ", QEMU " : "",
+	snprintf(comment, sizeof(comment), "%s on %s (%s)%s%s", fs, h->dir,
+		 h->mount_dax, json_str(k->top, "accel")[0] ? ", QEMU " : "",
 		 json_str(k->top, "accel"));
 	add_str(e, "comment", comment);
-	add_str(misc, "fs", json_str(rep, "fs"));
-	add_str(misc, "mount_dax", json_str(rep, "mount_dax"));
-	add_str(misc, "dir", json_str(rep, "dir"));
+	add_str(misc, "fs", h->fs);
+	add_str(misc, "mount_dax", h->mount_dax);
+	add_str(misc, "dir", h->dir);
 	if (json_str(k->top, "pmem")[0])
 		add_str(misc, "pmem", json_str(k->top, "pmem"));
 	json_object_object_add(e, "misc", misc);
 	return e;
 }
 
-static struct json_object *test_misc(struct json_object *c, const char *title)
+static struct json_object *test_misc(const struct case_result *r, const char *title)
 {
-	struct json_object *m = json_object_new_object(), *ki;
-	const char *v = json_str(c, "verdict"), *raw = json_str(c, "raw_verdict");
+	struct json_object *m = json_object_new_object();
+	const char *v = case_verdict_name(r);
 
-	add_str(m, "verdict", raw[0] ? raw : v);
+	add_str(m, "verdict", case_measured_name(r));
 	add_str(m, "reported_verdict", v);
 	if (!strcmp(v, "xfail"))
 		json_object_object_add(m, "expected_failure", json_object_new_boolean(true));
 	if (title[0])
 		add_str(m, "title", title);
-	if (json_object_object_get_ex(c, "known_issue", &ki))
-		add_str(m, "known_issue", json_str(ki, "name"));
-	if (json_str(c, "location")[0])
-		add_str(m, "location", json_str(c, "location"));
-	if (json_num(c, "detect_s", -1) >= 0)
-		json_object_object_add(m, "detect_s", json_object_new_double(json_num(c, "detect_s", 0)));
-	if (json_object_object_get_ex(c, "seed", NULL))
-		json_object_object_add(m, "seed", json_object_get(json_object_object_get(c, "seed")));
-	if (json_str(c, "bundle")[0])
-		add_str(m, "bundle", json_str(c, "bundle"));
-	if (json_str(c, "shard")[0])
-		add_str(m, "shard", json_str(c, "shard"));
-	if (json_str(c, "suite_case")[0])
-		add_str(m, "suite_case", json_str(c, "suite_case"));
+	if (case_has(r, CK_KNOWN_ISSUE))
+		add_str(m, "known_issue", r->known.name);
+	if (r->mon->location[0])
+		add_str(m, "location", r->mon->location);
+	if (case_detect_s(r) >= 0)
+		json_object_object_add(m, "detect_s", json_object_new_double(case_detect_s(r)));
+	if (case_has(r, CK_SEED))
+		json_object_object_add(m, "seed", json_object_new_int64((int64_t)r->seed));
+	if (r->bundle[0])
+		add_str(m, "bundle", r->bundle);
+	if (r->shard[0])
+		add_str(m, "shard", r->shard);
+	if (r->suite_case[0])
+		add_str(m, "suite_case", r->suite_case);
 	return m;
 }
 
 /* The issue of a matched known issue (once) and the incident of this test. */
-static void add_known(struct kcidb *k, struct json_object *c, const char *test_id,
+static void add_known(struct kcidb *k, const struct case_result *r, const char *test_id,
 		      const char *build_id, const char *title)
 {
-	struct json_object *ki, *o, *cul, *misc;
-	const char *link;
+	const char *link = r->known.link;
+	struct json_object *o, *cul, *misc;
 	char id[256], inc[1200];
 
-	if (!json_object_object_get_ex(c, "known_issue", &ki) || !json_str(ki, "name")[0])
+	if (!case_has(r, CK_KNOWN_ISSUE) || !r->known.name[0])
 		return;
-	snprintf(id, sizeof(id), "%s:issue:%s", KCIDB_ORIGIN, json_str(ki, "name"));
-	link = json_str(ki, "link");
+	snprintf(id, sizeof(id), "%s:issue:%s", KCIDB_ORIGIN, r->known.name);
 	if (!seen(k, id)) {
 		o = json_object_new_object();
 		cul = json_object_new_object();
@@ -312,12 +334,12 @@ static void add_known(struct kcidb *k, struct json_object *c, const char *test_i
 		add_str(o, "origin", KCIDB_ORIGIN);
 		if (!strncmp(link, "https://", 8) || !strncmp(link, "http://", 7))
 			add_str(o, "report_url", link);
-		add_str(o, "comment", json_str(ki, "reason"));
+		add_str(o, "comment", r->known.reason);
 		json_object_object_add(cul, "code", json_object_new_boolean(true));
 		json_object_object_add(cul, "tool", json_object_new_boolean(false));
 		json_object_object_add(cul, "harness", json_object_new_boolean(false));
 		json_object_object_add(o, "culprit", cul);
-		add_str(misc, "known_issue", json_str(ki, "name"));
+		add_str(misc, "known_issue", r->known.name);
 		if (link[0])
 			add_str(misc, "link", link);
 		json_object_object_add(o, "misc", misc);
@@ -332,33 +354,40 @@ static void add_known(struct kcidb *k, struct json_object *c, const char *test_i
 	add_str(o, "build_id", build_id);
 	add_str(o, "test_id", test_id);
 	/* a matched issue that passed did not reproduce: an absent incident */
-	json_object_object_add(o, "present", json_object_new_boolean(json_flag(ki, "reproduced") == 1));
+	json_object_object_add(o, "present", json_object_new_boolean(r->known.reproduced));
 	add_str(o, "comment", title[0] ? title : "known issue did not reproduce");
 	json_object_array_add(k->incidents, o);
 }
 
-static void add_test(struct kcidb *k, struct json_object *rep, struct json_object *cases,
-		     size_t idx, const char *fs, const char *build_id)
+/* One run report (one filesystem) as add_test sees it. */
+struct run_ctx {
+	struct kcidb *k;
+	const struct run_head *h;
+	const char *fs, *build_id;
+	struct case_time *t;
+	size_t n;
+};
+
+static int add_test(const struct case_result *r, size_t idx, void *arg)
 {
-	struct json_object *c = json_object_array_get_idx(cases, idx), *o, *num;
-	const char *v = json_str(c, "verdict"), *status = kcidb_status(v);
-	const char *name = json_str(c, "suite_case");
+	const struct run_ctx *x = arg;
+	struct json_object *o, *num;
+	const char *status = kcidb_status(case_verdict_name(r));
+	const char *name = r->suite_case;
 	char title[256], id[1024], path[256], fsp[64], casep[128];
-	double start = case_start(rep, cases, idx);
+	double start = case_start(x->t, x->n, idx);
 
 	if (!name[0])	/* older reports: "<fs>.<case>" only */
-		name = strchr(json_str(c, "name"), '.') ? strchr(json_str(c, "name"), '.') + 1 :
-		       json_str(c, "name");
-	finding_title(c, title, sizeof(title));
-	path_part(fs, fsp, sizeof(fsp));
+		name = strchr(r->name, '.') ? strchr(r->name, '.') + 1 : r->name;
+	finding_title(r, title, sizeof(title));
+	path_part(x->fs, fsp, sizeof(fsp));
 	path_part(name, casep, sizeof(casep));
 	snprintf(path, sizeof(path), "daxstress.%s.%s", fsp, casep);
-	snprintf(id, sizeof(id), "%s:test:%s:%s:%s", KCIDB_ORIGIN, build_id + strlen(KCIDB_ORIGIN) + 7,
-		 json_str(c, "run_finished")[0] ? json_str(c, "run_finished") : json_str(rep, "finished"),
-		 path + 10);
+	snprintf(id, sizeof(id), "%s:test:%s:%s:%s", KCIDB_ORIGIN,
+		 x->build_id + strlen(KCIDB_ORIGIN) + 7, x->t[idx].finished, path + 10);
 	o = json_object_new_object();
 	add_str(o, "id", id);
-	add_str(o, "build_id", build_id);
+	add_str(o, "build_id", x->build_id);
 	add_str(o, "origin", KCIDB_ORIGIN);
 	add_str(o, "path", path);
 	add_str(o, "status", status);
@@ -366,37 +395,50 @@ static void add_test(struct kcidb *k, struct json_object *rep, struct json_objec
 		add_str(o, "comment", title);
 	if (start >= 0)
 		add_time(o, "start_time", start);
-	json_object_object_add(o, "duration", json_object_new_double(json_num(c, "duration_s", 0)));
-	json_object_object_add(o, "log_excerpt", log_excerpt(c));
+	json_object_object_add(o, "duration", json_object_new_double(r->duration_s));
+	json_object_object_add(o, "log_excerpt", log_excerpt(r));
 	/* the schema: a number counts only for a test that ran to a status */
-	if (json_num(c, "verdict_s", -1) >= 0 && strcmp(status, "SKIP") && strcmp(status, "MISS")) {
+	if (case_has(r, CK_VERDICT_S) && r->mon->verdict_s >= 0 && strcmp(status, "SKIP") &&
+	    strcmp(status, "MISS")) {
 		num = json_object_new_object();
-		json_object_object_add(num, "value", json_object_new_double(json_num(c, "verdict_s", 0)));
+		json_object_object_add(num, "value", json_object_new_double(r->mon->verdict_s));
 		add_str(num, "unit", "s");
 		json_object_object_add(o, "number", num);
 	}
-	json_object_object_add(o, "environment", environment(k, rep, fs));
-	json_object_object_add(o, "misc", test_misc(c, title));
-	json_object_array_add(k->tests, o);
-	add_known(k, c, id, build_id, title);
+	json_object_object_add(o, "environment", environment(x->k, x->h, x->fs));
+	json_object_object_add(o, "misc", test_misc(r, title));
+	json_object_array_add(x->k->tests, o);
+	add_known(x->k, r, id, x->build_id, title);
+	return 0;
 }
 
 /* One run report (one filesystem); fs is its label in the test paths. */
 static void add_run(struct kcidb *k, struct json_object *rep, const char *fs)
 {
 	struct json_object *cases = json_arr(rep, "cases");
-	const char *release = json_str(rep, "kernel")[0] ? json_str(rep, "kernel") :
-			      json_str(k->top, "kernel_release");
 	char checkout[256], build[256];
-	size_t i;
+	struct run_head h;
+	struct run_ctx x = { k, &h, fs, build, NULL, 0 };
+	struct run_times rt = { h.finished, NULL };
+	const char *release = h.kernel;
 
+	run_head_read(rep, &h);
+	if (!release[0])
+		release = json_str(k->top, "kernel_release");
 	if (!release[0])
 		release = "unknown";
-	add_checkout(k, release, json_str(rep, "kernel_version"), json_str(k->top, "kernel_spec"),
+	add_checkout(k, release, h.kernel_version, json_str(k->top, "kernel_spec"),
 		     checkout, sizeof(checkout));
 	add_build(k, release, json_str(k->top, "kernel_spec"), checkout, build, sizeof(build));
-	for (i = 0; cases && i < json_object_array_length(cases); i++)
-		add_test(k, rep, cases, i, fs, build);
+	if (cases)
+		x.n = json_object_array_length(cases);
+	x.t = calloc(x.n + 1, sizeof(*x.t));
+	rt.t = x.t;
+	if (!x.t)
+		return;
+	if (!case_each(cases, note_time, &rt))
+		case_each(cases, add_test, &x);
+	free(x.t);
 }
 
 static int put_kcidb(FILE *f, void *arg)
@@ -443,7 +485,10 @@ int kcidb_write(const char *path, struct json_object *rep)
 				add_run(&k, res, fs);
 		}
 	} else {
-		add_run(&k, rep, json_str(rep, "fs"));
+		struct run_head h;
+
+		run_head_read(rep, &h);
+		add_run(&k, rep, h.fs);
 	}
 	ret = write_file_atomic(path, put_kcidb, k.out);
 	json_object_put(k.out);
@@ -451,18 +496,21 @@ int kcidb_write(const char *path, struct json_object *rep)
 	return ret;
 }
 
+static int title_of(const struct case_result *r, size_t i, void *cases)
+{
+	char title[256];
+
+	finding_title(r, title, sizeof(title));
+	if (title[0])
+		case_json_set_str(json_object_array_get_idx(cases, i), CK_TITLE, title);
+	return 0;
+}
+
 static void titles_of(struct json_object *res)
 {
-	struct json_object *cases = json_arr(res, "cases"), *c;
-	char title[256];
-	size_t i;
+	struct json_object *cases = json_arr(res, "cases");
 
-	for (i = 0; cases && i < json_object_array_length(cases); i++) {
-		c = json_object_array_get_idx(cases, i);
-		finding_title(c, title, sizeof(title));
-		if (title[0])
-			add_str(c, "title", title);
-	}
+	case_each(cases, title_of, cases);
 }
 
 void report_add_titles(struct json_object *rep)

@@ -8,18 +8,22 @@
 #ifndef DS_RUNNER_REPORT_H
 #define DS_RUNNER_REPORT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "../lib/monitor/timeline.h"
+#include "../lib/verdict/verdict.h"
 
+struct case_result;
 struct json_object;
 struct suite;
 struct suite_case;
 
-/* svg.c: the timeline of one case (its JSON result) as an SVG file. 0 or -errno. */
-int svg_timeline_write(const char *path, struct json_object *c);
+/* svg.c: the timeline of one case as an SVG file. 0 or -errno (-ENODATA: no timeline). */
+int svg_timeline_write(const char *path, const struct case_result *r);
 
 /*
  * html.c: dir/index.html for a list of run reports (each with "cases"),
@@ -42,8 +46,28 @@ struct bundle_run {
 	char **argv;
 };
 
+/* bundle.json: what daxstress repro reads of a bundle (docs/report-schema.md). */
+struct bundle_meta {
+	char name[160];
+	char suite_case[128];
+	char verdict[32];		/* as measured */
+	char reported_verdict[32];
+	char fs[32];
+	uint64_t seed;
+	char kernel_release[65];
+	char kernel_spec[256];		/* daxstress vm --kernel, "" outside the VM */
+	char dir[PATH_MAX];
+	char target[PATH_MAX];
+	bool allow_nodax;
+	double detect_s, verdict_s;	/* -1: none (null) */
+	char suite[PATH_MAX];
+};
+
+/* Read BUNDLE/bundle.json into m; 0, or -EINVAL with a sentence in err. */
+int bundle_meta_read(const char *path, struct bundle_meta *m, char *err, size_t len);
+
 /* Is this measured verdict one a bundle is written for? */
-bool bundle_wanted(const char *verdict);
+bool bundle_wanted(enum verdict measured);
 /*
  * Write the bundle of one case: res is its JSON result (raw_verdict set when
  * a known issue turned it into xfail), c its suite entry, wl_argv the

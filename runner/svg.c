@@ -6,12 +6,12 @@
  * end, and a line for the detection and for each proof step.
  */
 #include <errno.h>
-#include <json.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../lib/core/jsonutil.h"
 #include "../lib/core/util.h"
+#include "../lib/report/result.h"
 #include "report.h"
 
 #define SVG_W		960
@@ -27,7 +27,8 @@ static const char *const lane_color[SVG_LANES] = { "#1f77b4", "#2ca02c", "#9467b
 
 struct svg {
 	FILE *f;
-	struct json_object *c, *samples;
+	const struct case_result *r;
+	const struct timeline *tl;
 	size_t n;
 	double tmax;
 };
@@ -37,11 +38,14 @@ static double dmax(double a, double b)
 	return a > b ? a : b;
 }
 
+/* Column col of sample i: t, the roles' operations, the stall timer. */
 static double sample(struct svg *g, size_t i, int col)
 {
-	struct json_object *row = json_object_array_get_idx(g->samples, i);
+	const struct tl_sample *s = &g->tl->s[i];
 
-	return json_object_get_double(json_object_array_get_idx(row, (size_t)col));
+	if (!col)
+		return s->t;
+	return col <= TL_ROLES ? (double)s->ops[col - 1] : s->stall;
 }
 
 static double x_of(const struct svg *g, double t)
@@ -145,36 +149,38 @@ static void vline(struct svg *g, double t, const char *color, const char *dash,
 /* The stall: from its start to its release (or the verdict), shaded. */
 static void stall_marks(struct svg *g)
 {
-	struct json_object *proof = json_arr(g->c, "proof"), *st;
-	double detect = json_num(g->c, "detect_s", -1), end = json_num(g->c, "verdict_s", g->tmax);
-	double begin = detect - json_num(g->c, "stalled_s", 0);
+	const struct monitor_result *m = g->r->mon;
+	double detect = case_detect_s(g->r), end = g->tmax, begin = detect - m->stalled_s;
 	char label[96];
-	size_t i, np = proof ? json_object_array_length(proof) : 0;
+	int i, row = 0;
 
 	if (detect < 0)
 		return;
+	if (case_has(g->r, CK_VERDICT_S))
+		end = m->verdict_s;
 	fprintf(g->f, "<rect class=\"stall\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#d62728\" fill-opacity=\"0.10\"/>\n",
 		x_of(g, begin), SVG_TOP, x_of(g, end) - x_of(g, begin),
 		SVG_LANES * (SVG_LANE + SVG_GAP) - SVG_GAP);
-	snprintf(label, sizeof(label), "stall noticed (%s, %.1f s)", json_str(g->c, "stalled_thread"),
-		 json_num(g->c, "stalled_s", 0));
+	snprintf(label, sizeof(label), "stall noticed (%s, %.1f s)", m->thread, m->stalled_s);
 	vline(g, detect, "#d62728", NULL, label, 0);
-	for (i = 0; i < np; i++) {
-		st = json_object_array_get_idx(proof, i);
-		snprintf(label, sizeof(label), "%zu. %s%s", i + 1, json_str(st, "step"),
-			 json_object_get_boolean(json_object_object_get(st, "released")) ?
-			 ": released" : "");
-		vline(g, json_num(st, "t_s", detect), "#ff7f0e", "5,3", label, (int)i + 1);
+	for (i = 0; i < STEP__COUNT; i++) {
+		const struct proof_step *st = &m->step[i];
+
+		if (!st->done)
+			continue;
+		row++;
+		snprintf(label, sizeof(label), "%d. %s%s", row, proof_step_name((enum proof_step_id)i),
+			 st->released ? ": released" : "");
+		vline(g, st->t_s, "#ff7f0e", "5,3", label, row);
 	}
 }
 
 static void title(struct svg *g)
 {
 	fprintf(g->f, "<text x=\"8\" y=\"16\" font-size=\"14\" font-weight=\"bold\">");
-	xml_puts(g->f, json_str(g->c, "name"));
+	xml_puts(g->f, g->r->name);
 	fprintf(g->f, ": ");
-	xml_puts(g->f, json_str(g->c, "raw_verdict")[0] ? json_str(g->c, "raw_verdict") :
-		 json_str(g->c, "verdict"));
+	xml_puts(g->f, case_measured_name(g->r));
 	fprintf(g->f, "</text>\n");
 }
 
@@ -196,20 +202,17 @@ static int put_svg(FILE *f, void *arg)
 	return 0;
 }
 
-int svg_timeline_write(const char *path, struct json_object *c)
+int svg_timeline_write(const char *path, const struct case_result *r)
 {
-	struct svg g = { .c = c };
-	struct json_object *tl;
+	struct svg g = { .r = r, .tl = &r->mon->tl, .n = r->mon->tl.n };
 
-	if (!json_object_object_get_ex(c, "timeline", &tl))
-		return -ENODATA;
-	g.samples = json_arr(tl, "samples");
-	if (!g.samples)
-		return -ENODATA;
-	g.n = json_object_array_length(g.samples);
 	if (!g.n)
 		return -ENODATA;
-	g.tmax = dmax(sample(&g, g.n - 1, 0), json_num(c, "verdict_s", 0));
+	g.tmax = sample(&g, g.n - 1, 0);
+	if (case_has(r, CK_VERDICT_S))
+		g.tmax = dmax(g.tmax, r->mon->verdict_s);
+	else
+		g.tmax = dmax(g.tmax, 0);
 	if (g.tmax < 1)
 		g.tmax = 1;
 	return write_file_atomic(path, put_svg, &g);

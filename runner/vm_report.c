@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "../lib/core/jsonutil.h"
+#include "../lib/report/result.h"
 #include "kcidb.h"
 #include "report.h"
 #include "vm_priv.h"
@@ -72,23 +73,33 @@ static void vm_json_time(json_object *o, const char *key, double from, double to
 		json_object_object_add(o, key, vm_json_secs(to - from));
 }
 
+struct fix_paths {
+	const struct vm_ctx *c;
+	json_object *cases;
+};
+
+static int fix_bundle_path(const struct case_result *r, size_t i, void *arg)
+{
+	const struct fix_paths *x = arg;
+	json_object *cs = json_object_array_get_idx(x->cases, i);
+	char path[PATH_MAX];
+
+	if (!r->bundle[0])
+		return 0;
+	vm_bundle_host_path(x->c, r->bundle, path, sizeof(path));
+	if (path[0])
+		case_json_set_str(cs, CK_BUNDLE, path);
+	else
+		case_json_del(cs, CK_BUNDLE);
+	return 0;
+}
+
 /* Bundle paths the guest wrote become the host paths they were unpacked to. */
 static void vm_fix_bundle_paths(const struct vm_ctx *c, json_object *res)
 {
-	json_object *cases = json_arr(res, "cases"), *cs;
-	char path[PATH_MAX];
-	size_t i;
+	struct fix_paths x = { c, json_arr(res, "cases") };
 
-	for (i = 0; cases && i < json_object_array_length(cases); i++) {
-		cs = json_object_array_get_idx(cases, i);
-		if (!json_str(cs, "bundle")[0])
-			continue;
-		vm_bundle_host_path(c, json_str(cs, "bundle"), path, sizeof(path));
-		if (path[0])
-			json_object_object_add(cs, "bundle", json_object_new_string(path));
-		else
-			json_object_object_del(cs, "bundle");
-	}
+	case_each(x.cases, fix_bundle_path, &x);
 }
 
 static json_object *vm_fs_report(const struct vm_ctx *c, const struct vm_fs *fs)

@@ -770,7 +770,7 @@ static void run_monitor(struct wl *w)
 		run_unwatched(w, start);
 	w->res.mon = w->mon;
 	w->res.budget = w->o.budget;
-	w->res.budget_s = w->budget_s;
+	w->res.budget_s = w->budget_s ? w->budget_s : -1;	/* null: not reached */
 	if (w->mon->verdict != V_PASS || w->mon->reason[0])
 		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);

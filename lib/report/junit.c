@@ -7,23 +7,23 @@
 
 #include "../core/jsonutil.h"
 #include "junit.h"
+#include "result.h"
+#include "runhead.h"
 #include "title.h"
 #include "../core/util.h"
 #include "../verdict/verdict.h"
 
-static void proof_text(FILE *f, struct json_object *c)
+static void proof_text(FILE *f, const struct case_result *r)
 {
-	struct json_object *proof, *step;
-	size_t i;
+	int i;
 
-	if (!json_object_object_get_ex(c, "proof", &proof))
-		return;
-	for (i = 0; i < json_object_array_length(proof); i++) {
-		step = json_object_array_get_idx(proof, i);
+	for (i = 0; i < STEP__COUNT; i++) {
+		if (!r->mon->step[i].done)
+			continue;
 		fputs("proof ", f);
-		xml_puts(f, json_str(step, "step"));
+		xml_puts(f, proof_step_name((enum proof_step_id)i));
 		fputs(": ", f);
-		xml_puts(f, json_str(step, "note"));
+		xml_puts(f, r->mon->step[i].note);
 		fputc('\n', f);
 	}
 }
@@ -32,30 +32,29 @@ static void proof_text(FILE *f, struct json_object *c)
  * The message CI systems show and group by: the finding's stable title
  * (lib/report/title.h) when it has one, else the verdict, then the reason.
  */
-static void failure_message(FILE *f, struct json_object *c)
+static void failure_message(FILE *f, const struct case_result *r)
 {
 	char title[256];
 
-	finding_title(c, title, sizeof(title));
-	xml_puts(f, title[0] ? title : json_str(c, "verdict"));
+	finding_title(r, title, sizeof(title));
+	xml_puts(f, title[0] ? title : case_verdict_name(r));
 	fputs(": ", f);
-	xml_puts(f, json_str(c, "reason"));
+	xml_puts(f, r->reason);
 }
 
-static void write_case(FILE *f, const char *suite, struct json_object *c)
+static void write_case(FILE *f, const char *suite, const struct case_result *r)
 {
-	enum verdict v = V_ERROR;	/* also "miss": a merged case no shard ran */
-	const char *tag = NULL;
+	enum verdict v = r->verdict;	/* V_ERROR also for "miss": a merged case no shard ran */
+	const char *tag = NULL, *type = case_verdict_name(r);
 
-	verdict_parse(json_str(c, "verdict"), &v);
 	fprintf(f, "    <testcase classname=\"");
 	xml_puts(f, suite);
 	fprintf(f, "\" name=\"");
-	xml_puts(f, json_str(c, "name"));
-	fprintf(f, "\" time=\"%.3f\">\n", json_num(c, "duration_s", 0.0));
+	xml_puts(f, r->name);
+	fprintf(f, "\" time=\"%.3f\">\n", r->duration_s);
 	if (v == V_SKIP) {
 		fprintf(f, "      <skipped message=\"");
-		xml_puts(f, json_str(c, "reason"));
+		xml_puts(f, r->reason);
 		fprintf(f, "\"/>\n");
 	} else if (v == V_ERROR) {
 		tag = "error";
@@ -64,26 +63,27 @@ static void write_case(FILE *f, const char *suite, struct json_object *c)
 	}
 	if (tag) {
 		fprintf(f, "      <%s message=\"", tag);
-		failure_message(f, c);
+		failure_message(f, r);
 		fprintf(f, "\" type=\"");
-		xml_puts(f, json_str(c, "verdict")[0] ? json_str(c, "verdict") : verdict_name(v));
+		xml_puts(f, type[0] ? type : verdict_name(v));
 		fprintf(f, "\">");
-		proof_text(f, c);
-		xml_puts(f, json_str(c, "stack"));
+		proof_text(f, r);
+		xml_puts(f, r->mon->at_detect.stack);
 		fprintf(f, "</%s>\n", tag);
 	}
-	if (v == V_XFAIL || json_str(c, "bundle")[0]) {
+	if (v == V_XFAIL || r->bundle[0]) {
 		fprintf(f, "      <system-out>");
 		if (v == V_XFAIL) {
 			fprintf(f, "expected failure (");
-			xml_puts(f, json_str(c, "raw_verdict"));
+			if (case_has(r, CK_RAW_VERDICT))
+				xml_puts(f, verdict_name(r->raw_verdict));
 			fprintf(f, "): ");
-			xml_puts(f, json_str(c, "reason"));
+			xml_puts(f, r->reason);
 			fputc('\n', f);
 		}
-		if (json_str(c, "bundle")[0]) {
+		if (r->bundle[0]) {
 			fprintf(f, "repro bundle: ");
-			xml_puts(f, json_str(c, "bundle"));
+			xml_puts(f, r->bundle);
 			fprintf(f, " (daxstress repro BUNDLE --dir DIR | --vm)\n");
 		}
 		fprintf(f, "</system-out>\n");
@@ -91,46 +91,57 @@ static void write_case(FILE *f, const char *suite, struct json_object *c)
 	fprintf(f, "    </testcase>\n");
 }
 
-static void count(struct json_object *cases, int *fail, int *err, int *skip, double *t)
+struct suite_count {
+	int fail, err, skip;
+	double t;
+};
+
+static int count_case(const struct case_result *r, size_t i, void *arg)
 {
-	size_t i;
+	struct suite_count *c = arg;
 
-	*fail = *err = *skip = 0;
-	*t = 0;
-	for (i = 0; i < json_object_array_length(cases); i++) {
-		struct json_object *c = json_object_array_get_idx(cases, i);
-		enum verdict v = V_ERROR;
+	c->skip += r->verdict == V_SKIP;
+	c->err += r->verdict == V_ERROR;
+	c->fail += r->verdict != V_ERROR && verdict_is_failure(r->verdict);
+	c->t += r->duration_s;
+	return 0;
+}
 
-		verdict_parse(json_str(c, "verdict"), &v);
-		*skip += v == V_SKIP;
-		*err += v == V_ERROR;
-		*fail += v != V_ERROR && verdict_is_failure(v);
-		*t += json_num(c, "duration_s", 0.0);
-	}
+struct suite_out {
+	FILE *f;
+	const char *name;
+};
+
+static int put_case(const struct case_result *r, size_t i, void *arg)
+{
+	struct suite_out *o = arg;
+
+	write_case(o->f, o->name, r);
+	return 0;
 }
 
 static void write_suite(FILE *f, struct json_object *rep)
 {
+	struct suite_count c = { 0 };
 	struct json_object *cases;
+	struct run_head h;
 	char name[128];
-	int fail, err, skip;
-	double t;
-	size_t i;
+	struct suite_out o = { f, name };
 
 	if (!json_object_object_get_ex(rep, "cases", &cases))
 		return;
-	snprintf(name, sizeof(name), "daxstress.%s", json_str(rep, "fs"));
-	count(cases, &fail, &err, &skip, &t);
+	run_head_read(rep, &h);
+	snprintf(name, sizeof(name), "daxstress.%s", h.fs);
+	case_each(cases, count_case, &c);
 	fprintf(f, "  <testsuite name=\"");
 	xml_puts(f, name);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%d\" errors=\"%d\" skipped=\"%d\" time=\"%.3f\" timestamp=\"",
-		json_object_array_length(cases), fail, err, skip, t);
-	xml_puts(f, json_str(rep, "finished"));
+		json_object_array_length(cases), c.fail, c.err, c.skip, c.t);
+	xml_puts(f, h.finished);
 	fprintf(f, "\" hostname=\"");
-	xml_puts(f, json_str(rep, "kernel"));
+	xml_puts(f, h.kernel);
 	fprintf(f, "\">\n");
-	for (i = 0; i < json_object_array_length(cases); i++)
-		write_case(f, name, json_object_array_get_idx(cases, i));
+	case_each(cases, put_case, &o);
 	fprintf(f, "  </testsuite>\n");
 }
 

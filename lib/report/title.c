@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <json.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/jsonutil.h"
 #include "../core/util.h"
 #include "../verdict/verdict.h"
+#include "result.h"
 #include "title.h"
 
 /* The characters a kernel symbol name is made of. */
@@ -55,15 +54,15 @@ static bool location_function(const char *loc, char *fn, size_t len)
 }
 
 /* "WARNING: CPU: 1 PID: 42 at fs/dax.c:380 dax_disassociate_entry+0x4f/0x60": the function. */
-static bool warning_function(struct json_object *c, char *fn, size_t len)
+static bool warning_function(const struct case_result *r, char *fn, size_t len)
 {
-	struct json_object *log = json_arr(c, "kernel_log");
-	const char *line, *at;
-	size_t i, n;
+	const struct kmsg_watch *k = &r->mon->kmsg;
+	const char *at;
+	unsigned int i;
+	size_t n;
 
-	for (i = 0; log && i < json_object_array_length(log); i++) {
-		line = json_object_get_string(json_object_array_get_idx(log, i));
-		at = line ? strstr(line, " at ") : NULL;
+	for (i = 0; i < k->hits && i < KMSG_KEEP; i++) {
+		at = strstr(k->line[i], " at ");
 		if (!at || !strchr(at + 4, ' '))
 			continue;
 		at = strchr(at + 4, ' ') + 1;
@@ -78,17 +77,17 @@ static bool warning_function(struct json_object *c, char *fn, size_t len)
 }
 
 /* Outside a break-layouts path: where the stalled thread slept (its wchan at detection). */
-static bool stalled_wchan(struct json_object *c, char *fn, size_t len)
+static bool stalled_wchan(const struct case_result *r, char *fn, size_t len)
 {
-	struct json_object *threads = json_arr(c, "threads"), *t;
+	const struct monitor_result *m = r->mon;
 	const char *w;
-	size_t i, n;
+	unsigned int i;
+	size_t n;
 
-	for (i = 0; threads && i < json_object_array_length(threads); i++) {
-		t = json_object_array_get_idx(threads, i);
-		if (strcmp(json_str(t, "thread"), json_str(c, "stalled_thread")))
+	for (i = 0; i < m->nsnaps; i++) {
+		if (strcmp(m->snaps[i].label, m->thread))
 			continue;
-		w = json_str(t, "wchan");
+		w = m->snaps[i].wchan;
 		n = sym_len(w);
 		if (!n || n >= len || (*w >= '0' && *w <= '9'))
 			return false;
@@ -99,18 +98,17 @@ static bool stalled_wchan(struct json_object *c, char *fn, size_t len)
 	return false;
 }
 
-void finding_title(struct json_object *c, char *buf, size_t len)
+void finding_title(const struct case_result *r, char *buf, size_t len)
 {
-	const char *v = json_str(c, "raw_verdict")[0] ? json_str(c, "raw_verdict") :
-			json_str(c, "verdict");
-	enum verdict x;
+	const char *v = case_measured_name(r);
+	enum verdict x = case_measured(r);
 	char fn[128];
 
 	buf[0] = '\0';
-	if (verdict_parse(v, &x) || !verdict_is_failure(x) || x == V_ERROR)
+	if (r->miss || !v[0] || !verdict_is_failure(x) || x == V_ERROR)
 		return;
 	if (x == V_KERNEL_WARNING) {
-		if (warning_function(c, fn, sizeof(fn)))
+		if (warning_function(r, fn, sizeof(fn)))
 			snprintf(buf, len, "%s in %s", v, fn);
 		else
 			snprintf(buf, len, "%s", v);
@@ -118,12 +116,12 @@ void finding_title(struct json_object *c, char *buf, size_t len)
 	}
 	if (x == V_DATA_CORRUPTION) {
 		/* no stack to name: what raced is the stable part */
-		snprintf(buf, len, "%s with %s against %s", v, json_str(c, "pin"), json_str(c, "break"));
+		snprintf(buf, len, "%s with %s against %s", v, r->pin, r->brk);
 		return;
 	}
-	if (json_flag(c, "in_dax_path") == 1 && location_function(json_str(c, "location"), fn, sizeof(fn)))
+	if (r->mon->in_dax_path && location_function(r->mon->location, fn, sizeof(fn)))
 		snprintf(buf, len, "%s in %s", v, fn);
-	else if (stalled_wchan(c, fn, sizeof(fn)))
+	else if (stalled_wchan(r, fn, sizeof(fn)))
 		snprintf(buf, len, "%s in %s", v, fn);
 	else
 		snprintf(buf, len, "%s", v);

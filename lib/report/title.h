@@ -11,13 +11,13 @@
 
 #include <stddef.h>
 
-struct json_object;
+struct case_result;
 
 /*
- * The title of a case object of a report (docs/report-schema.md) into buf;
+ * The title of a case (as case_result_read reads it) into buf;
  * "" when the case found nothing (pass, skip, error, miss). An xfail is
  * titled by the verdict it measured.
  */
-void finding_title(struct json_object *c, char *buf, size_t len);
+void finding_title(const struct case_result *r, char *buf, size_t len);
 
 #endif

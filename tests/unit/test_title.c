@@ -11,16 +11,22 @@
 #include <cmocka.h>
 #include <json.h>
 
+#include "../../lib/report/result.h"
 #include "../../lib/report/title.h"
 
+/* A case object of a report, read as every reporter reads it. */
 static void expect_title(const char *json, const char *want)
 {
 	struct json_object *c = json_tokener_parse(json);
+	struct case_read *rd;
 	char got[256];
 
 	assert_non_null(c);
-	finding_title(c, got, sizeof(got));
+	rd = case_result_read(c);
+	assert_non_null(rd);
+	finding_title(&rd->r, got, sizeof(got));
 	assert_string_equal(got, want);
+	case_read_free(rd);
 	json_object_put(c);
 }
 
