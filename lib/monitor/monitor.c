@@ -188,11 +188,15 @@ static void switch_primary(struct hb_region *hb, int idx, struct monitor_result 
  * the very sleep it was in when the step began (before its action: tw0),
  * with no wakeup since, is given up on after short_ns: a correct kernel
  * wakes a waiter within milliseconds of the last unpin. A thread that woke
- * gets the whole timeout to finish its operation.
+ * gets the whole timeout to finish its operation. A thread still on a CPU
+ * (R) when the timeout ends is not waiting for anything this step could
+ * release (on a loaded host it may only be starved of CPU time): it gets up
+ * to run_ns more to sleep again or finish, so that the next step is not
+ * credited with a release it did not cause.
  */
 static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
-			 uint64_t timeout, uint64_t short_ns, const struct task_wait *tw0,
-			 struct monitor_result *res, int step)
+			 uint64_t timeout, uint64_t short_ns, uint64_t run_ns,
+			 const struct task_wait *tw0, struct monitor_result *res, int step)
 {
 	struct proof_step *st = &res->step[step];
 	uint64_t t0 = now_ns(), now = t0;
@@ -206,10 +210,12 @@ static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
 			st->released = true;
 			break;
 		}
-		if (now - t0 >= timeout)
+		if (now - t0 >= timeout &&
+		    (now - t0 >= timeout + run_ns || task_wait_read(s->pid, s->tid, &tw) ||
+		     tw.state != 'R'))
 			break;
-		if (now - t0 >= short_ns && !task_wait_read(s->pid, s->tid, &tw) &&
-		    task_wait_same_sleep(tw0, &tw))
+		if (now - t0 >= short_ns && now - t0 < timeout &&
+		    !task_wait_read(s->pid, s->tid, &tw) && task_wait_same_sleep(tw0, &tw))
 			break;
 		sleep_ms(now - t0 < 100 * NSEC_PER_MSEC ? 5 : 20);
 		now = now_ns();
@@ -259,7 +265,8 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		how = ops->release_pins(ctx, cfg->grace_ns, &killed);
 		st->done = true;
 		res->pins_killed = killed;
-		if (wait_release(hb, s, ops0, cfg->grace_ns, short_ns, &tw0, res, STEP_RELEASE_PINS)) {
+		if (wait_release(hb, s, ops0, cfg->grace_ns, short_ns, cfg->stall_ns, &tw0, res,
+				 STEP_RELEASE_PINS)) {
 			int other = s->role == ROLE_PINNER ? stalled_after_release(hb, cfg, res) : -1;
 
 			if (other < 0 && spinner >= 0 && killed) {
@@ -289,7 +296,8 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		step_begin(res, st, s, &tw0);
 		r = ops->unmap_all(ctx, cfg->grace_ns);
 		st->done = true;
-		if (wait_release(hb, s, ops0, cfg->grace_ns, short_ns, &tw0, res, STEP_UNMAP)) {
+		if (wait_release(hb, s, ops0, cfg->grace_ns, short_ns, cfg->stall_ns, &tw0, res,
+				 STEP_UNMAP)) {
 			snprintf(st->note, sizeof(st->note), "every mapping gone; released after %.2f s", st->wait_s);
 			set_reason(res, V_BLOCKED_BY_MAPPING,
 				   "released when every mapping of the file went away, with no signal: live mappings kept the wait from completing");
@@ -307,7 +315,8 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		ops->poke(ctx, s->pid, s->tid);
 		st->done = true;
 		/* The signal must end the sleep: a thread still in it has the whole release time. */
-		if (wait_release(hb, s, ops0, cfg->release_ns, cfg->release_ns, &tw0, res, STEP_SIGNAL)) {
+		if (wait_release(hb, s, ops0, cfg->release_ns, cfg->release_ns, cfg->stall_ns, &tw0,
+				 res, STEP_SIGNAL)) {
 			snprintf(st->note, sizeof(st->note), "completed %.2f s after an SA_RESTART signal", st->wait_s);
 			set_reason(res, V_MISSED_WAKEUP,
 				   "pins gone, still asleep, and a SA_RESTART signal made the call complete at once: missed wakeup");
