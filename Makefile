@@ -114,6 +114,8 @@ install: all
 	install -m 644 configs/*.conf configs/known-issues configs/kernels $(DESTDIR)$(PREFIX)/share/daxstress/configs/
 	install -d $(DESTDIR)$(PREFIX)/share/daxstress/configs/fio
 	install -m 644 configs/fio/*.fio $(DESTDIR)$(PREFIX)/share/daxstress/configs/fio/
+	install -d $(DESTDIR)$(PREFIX)/share/daxstress/configs/virtiofsd
+	install -m 644 configs/virtiofsd/*.patch $(DESTDIR)$(PREFIX)/share/daxstress/configs/virtiofsd/
 	if [ -d runner/vm ]; then cp -r runner/vm/. $(DESTDIR)$(PREFIX)/libexec/daxstress/vm/; fi
 
 clean:
@@ -182,3 +184,16 @@ bench: deps payload
 	BUILD=$(BUILD) sh scripts/bench.sh
 
 .PHONY: bench
+
+# virtiofs with a DAX window (daxstress vm --fs virtiofs): a Debian sid
+# chroot with QEMU 11.1 and our patched virtiofsd, made once under
+# ~/.cache/daxstress/virtiofs (3-5 min, ~400 MB of packages; not part of
+# check). virtiofs-check runs the short VM test on it (tests/vm/virtiofs.sh).
+virtiofs-prep:
+	runner/vm/virtiofs-prep.sh
+
+virtiofs-check: payload virtiofs-prep
+	BUILD=$(BUILD) sh tests/vm/virtiofs.sh
+	BUILD=$(BUILD) sh tests/vm/virtiofs_cleanup.sh
+
+.PHONY: virtiofs-prep virtiofs-check
