@@ -12,6 +12,8 @@
  *	vm_report.c	report.json, index.html, summary lines, exit code
  *	vm_trace.c	--trace: the probe file, its guest copy, probe status in the report
  *	vm_util.c	messages, clocks, string vectors, quoting, file reads
+ *	vm_virtiofs.c	--fs virtiofs: the cached sid QEMU and patched virtiofsd, the
+ *			shared directory, the daemon's start, watch and clean-up
  */
 #ifndef DS_RUNNER_VM_PRIV_H
 #define DS_RUNNER_VM_PRIV_H

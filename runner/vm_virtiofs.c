@@ -18,6 +18,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -55,7 +56,58 @@ struct vm_virtiofs {
 	int status;
 	bool exited;
 	bool died;		/* exited while the guest ran */
+	uint64_t t_sample;
+	FILE *threads;		/* virtiofsd-threads.log */
 };
+
+#define VFS_SAMPLE_S		5
+
+/*
+ * Every few seconds, one line per daemon thread: state and wchan. During a
+ * stall this tells a daemon that stopped answering (threads in D, or all
+ * asleep in the vhost-user socket while a request waits) from a guest-side
+ * lost wakeup (the daemon idle in its epoll and futex waits).
+ */
+static void vfs_sample_threads(struct vm_virtiofs *v)
+{
+	char path[PATH_MAX], stat[512], wchan[64];
+	struct dirent *de;
+	DIR *d;
+	int fd, n;
+
+	if (!v->threads || v->pid <= 0)
+		return;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)v->pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	fprintf(v->threads, "%.1f", vm_secs(0, vm_now()));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stat", (int)v->pid, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd >= 0 ? vm_read_all(fd, stat, sizeof(stat)) : -1;
+		if (fd >= 0)
+			close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", (int)v->pid, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		wchan[0] = '\0';
+		if (fd >= 0) {
+			vm_read_all(fd, wchan, sizeof(wchan));
+			close(fd);
+		}
+		if (n < 0 || !strrchr(stat, ')'))
+			continue;
+		fprintf(v->threads, " %s:%.*s:%c:%s", de->d_name,
+			(int)(strrchr(stat, ')') - strchr(stat, '(') - 1), strchr(stat, '(') + 1,
+			strrchr(stat, ')')[2], wchan[0] ? wchan : "-");
+	}
+	fputc('\n', v->threads);
+	fflush(v->threads);
+	closedir(d);
+}
+
 
 int vm_parse_window(const char *arg, unsigned long long *out)
 {
@@ -274,6 +326,7 @@ static int vfs_wait_socket(struct vm_virtiofs *v)
 int vm_virtiofs_start(struct vm_ctx *c)
 {
 	struct vm_virtiofs *v = c->vfs;
+	char path[PATH_MAX];
 	struct strv a = { 0 };
 	int ret;
 
@@ -297,6 +350,9 @@ int vm_virtiofs_start(struct vm_ctx *c)
 	strv_free(&a);
 	if (!ret)
 		ret = vfs_wait_socket(v);
+	vm_rundir_path(c, "virtiofsd-threads.log", path, sizeof(path));
+	if (!v->threads)
+		v->threads = fopen(path, "we");
 	if (ret)
 		vm_msg("virtiofsd did not start (%s); its log: %s",
 		       ret == -ECHILD ? "it exited" : strerror(-ret), v->log);
@@ -311,8 +367,13 @@ bool vm_virtiofs_died(struct vm_ctx *c, char *why, size_t size)
 	if (!v || v->pid <= 0)
 		return false;
 	vfs_reap(v);
-	if (!v->exited)
+	if (!v->exited) {
+		if (vm_secs(v->t_sample, vm_now()) >= VFS_SAMPLE_S) {
+			v->t_sample = vm_now();
+			vfs_sample_threads(v);
+		}
 		return false;
+	}
 	v->died = true;
 	if (WIFSIGNALED(v->status))
 		snprintf(why, size, "virtiofsd killed by signal %d (log: %s)",
@@ -363,6 +424,8 @@ void vm_virtiofs_free(struct vm_ctx *c)
 	if (!c->vfs)
 		return;
 	vm_virtiofs_stop(c);
+	if (c->vfs->threads)
+		fclose(c->vfs->threads);
 	free(c->vfs);
 	c->vfs = NULL;
 }
@@ -380,6 +443,7 @@ void vm_virtiofs_report(const struct vm_ctx *c, struct json_object *r)
 		snprintf(end, sizeof(end), "exited with status %d", WEXITSTATUS(v->status));
 	json_object_object_add(o, "window_bytes", json_object_new_int64(c->o->virtiofs_window));
 	json_object_object_add(o, "daemon_log", json_object_new_string(v->log));
+	json_object_object_add(o, "daemon_threads_every_5s", json_object_new_string("virtiofsd-threads.log"));
 	json_object_object_add(o, "daemon_end", json_object_new_string(end));
 	json_object_object_add(o, "daemon_died_during_run", json_object_new_boolean(v->died));
 	json_object_object_add(r, "virtiofs", o);
