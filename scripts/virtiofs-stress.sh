@@ -11,7 +11,7 @@
 set -u
 BUILD=${BUILD:-build}
 KERNEL=${1:-debian:6.12}
-WINDOW=${VIRTIOFS_STRESS_WINDOW:-8M}
+WINDOW=${VIRTIOFS_STRESS_WINDOW:-32M}
 RES=${RESULTS:-results/virtiofs-stress}
 OUT=${OUT:-results/virtiofs-stress.log}
 

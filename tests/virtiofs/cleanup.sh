@@ -5,7 +5,8 @@
 # interrupted (SIGINT, as Ctrl-C), when the guest panics (--debug panic) and
 # when the daemon dies under a running guest (SIGKILL to virtiofsd). Each run
 # must also end with the reason. Needs the cache of make virtiofs-prep
-# (else SKIP) and the stock 6.12 kernel (cached by the VM tests).
+# (else SKIP) and the stock 6.12 kernel (cached by the VM tests). Three
+# boots, about 3 min: make virtiofs-check runs it, make check does not.
 . "$(dirname "$0")/../lib.sh"
 
 if ! runner/vm/virtiofs-prep.sh --check >/dev/null 2>&1; then
