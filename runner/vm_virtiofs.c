@@ -108,7 +108,6 @@ static void vfs_sample_threads(struct vm_virtiofs *v)
 	closedir(d);
 }
 
-
 int vm_parse_window(const char *arg, unsigned long long *out)
 {
 	unsigned long long v;
@@ -124,8 +123,8 @@ int vm_parse_window(const char *arg, unsigned long long *out)
 	}
 	if (errno || end == arg || *end || v < VFS_WINDOW_MIN || v > VFS_WINDOW_MAX ||
 	    v % VFS_WINDOW_MIN) {
-		vm_msg("--virtiofs-window: expected 2M..256M in whole 2 MiB units, got '%s' (each mapped range is a vhost-user memory slot; the backend has 509)",
-		       arg);
+		vm_msg("--virtiofs-window: expected 2M..256M in whole 2 MiB units, got '%s' %s",
+		       arg, "(each mapped range is a vhost-user memory slot; the backend has 509)");
 		return -EINVAL;
 	}
 	*out = v;
@@ -272,7 +271,8 @@ int vm_virtiofs_qemu_argv(const struct vm_ctx *c, struct strv *a)
 	err |= strv_addf(a, "socket,id=vfs,path=%s/virtiofsd.sock", c->tmpdir);
 	/* virtio-id 26 is virtio-fs; its config: tag[36] and num_request_queues */
 	err |= strv_addf(a, "-device");
-	err |= strv_addf(a, "vhost-user-test-device-pci,chardev=vfs,virtio-id=26,num_vqs=2,config_size=40,vq_size=128");
+	err |= strv_addf(a, "vhost-user-test-device-pci,chardev=vfs,virtio-id=26,%s",
+			 "num_vqs=2,config_size=40,vq_size=128");
 	return err ? -ENOMEM : 0;
 }
 
@@ -443,7 +443,8 @@ void vm_virtiofs_report(const struct vm_ctx *c, struct json_object *r)
 		snprintf(end, sizeof(end), "exited with status %d", WEXITSTATUS(v->status));
 	json_object_object_add(o, "window_bytes", json_object_new_int64(c->o->virtiofs_window));
 	json_object_object_add(o, "daemon_log", json_object_new_string(v->log));
-	json_object_object_add(o, "daemon_threads_every_5s", json_object_new_string("virtiofsd-threads.log"));
+	json_object_object_add(o, "daemon_threads_every_5s",
+			       json_object_new_string("virtiofsd-threads.log"));
 	json_object_object_add(o, "daemon_end", json_object_new_string(end));
 	json_object_object_add(o, "daemon_died_during_run", json_object_new_boolean(v->died));
 	json_object_object_add(r, "virtiofs", o);

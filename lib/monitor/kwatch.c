@@ -39,7 +39,8 @@ static int parse_stat(const char *stat, char *comm, size_t csize, char *state,
 		      unsigned long *flags)
 {
 	const char *open = strchr(stat, '('), *close = strrchr(stat, ')');
-	unsigned long f = 0;
+	unsigned long f;
+	char *end;
 	size_t n;
 	int i;
 
@@ -58,7 +59,10 @@ static int parse_stat(const char *stat, char *comm, size_t csize, char *state,
 		if (stat)
 			stat++;
 	}
-	if (!stat || sscanf(stat, "%lu", &f) != 1)
+	if (!stat)
+		return -1;
+	f = strtoul(stat, &end, 10);
+	if (end == stat)
 		return -1;
 	*flags = f;
 	return 0;

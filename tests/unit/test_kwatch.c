@@ -53,8 +53,8 @@ static void task(int pid, const char *comm, char state, const char *flags, const
 	put(pid, "stat", buf);
 	put(pid, "wchan", wchan);
 	put(pid, "stack", stack);
-	snprintf(buf, sizeof(buf), "Name:\t%s\nvoluntary_ctxt_switches:\t%d\nnonvoluntary_ctxt_switches:\t1\n",
-		 comm, switches);
+	snprintf(buf, sizeof(buf), "Name:\t%s\nvoluntary_ctxt_switches:\t%d\n%s", comm, switches,
+		 "nonvoluntary_ctxt_switches:\t1\n");
 	put(pid, "status", buf);
 }
 
@@ -113,8 +113,10 @@ static void test_woken(void **state)
 	struct kwatch_hit h;
 
 	(void)state;
-	/* a thread that switched between samples is waiting, not stuck: seen as such by
-	 * a status that changes under the second sample (a plain rewrite here) */
+	/*
+	 * A thread that left the wait between samples is not stuck: the second
+	 * sample sees it elsewhere.
+	 */
 	task(41, "kworker/u4:2", 'S', KTHREAD, "fuse_dax_break_layouts", reclaim_stack, 7);
 	assert_true(kwatch_stuck(root, 1, 1, &h));
 	task(41, "kworker/u4:2", 'S', KTHREAD, "0", "", 7);
