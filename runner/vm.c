@@ -53,6 +53,9 @@ static int vm_prepare(struct vm_ctx *c)
 	}
 	vm_cache_dir(c);
 	vm_find_payload(c);
+	ret = vm_virtiofs_prepare(c);
+	if (ret || vm_virtiofs_skip(c))
+		return ret;
 	ret = vm_resolve_kernel(c);
 	if (!ret)
 		ret = vm_build_initrd(c);
@@ -66,6 +69,8 @@ static int vm_prepare(struct vm_ctx *c)
 		vm_msg("cannot write %s: %s", c->initrd, strerror(-ret));
 		return ret;
 	}
+	if (vm_virtiofs(c))
+		return 0;	/* the window replaces the NVDIMMs */
 	ret = vm_open_pmem(c, !c->o->dry_run);
 	if (ret)
 		vm_msg("cannot set up a pmem backing file in %s/pmem: %s", c->cache,
@@ -76,6 +81,7 @@ static int vm_prepare(struct vm_ctx *c)
 static void vm_cleanup(struct vm_ctx *c)
 {
 	vm_attempt_reset(c, VM_ACCEL_AUTO);
+	vm_virtiofs_free(c);
 	vm_trace_free(c);
 	if (c->ktap)
 		fclose(c->ktap);
@@ -90,6 +96,18 @@ static void vm_cleanup(struct vm_ctx *c)
 	if (*c->initrd)
 		unlink(c->initrd);
 	rmdir(c->tmpdir);
+}
+
+/* No virtiofs parts: every virtiofs case is a skip that says what to run. */
+static int vm_skip_all(struct vm_ctx *c, const char *why)
+{
+	int i;
+
+	vm_msg("%s", why);
+	printf("KTAP version 1\n1..%d\n", c->nfs);
+	for (i = 0; i < c->nfs; i++)
+		printf("ok %d %s # SKIP %s\n", i + 1, c->fs[i], why);
+	return VM_EXIT_OK;
 }
 
 static int vm_dry_run(struct vm_ctx *c)
@@ -154,7 +172,9 @@ int cmd_vm(int argc, char **argv)
 	ret = vm_prepare(&c);
 	if (ret)
 		goto cleanup;
-	if (o.dry_run)
+	if (vm_virtiofs_skip(&c))
+		code = vm_skip_all(&c, vm_virtiofs_skip(&c));
+	else if (o.dry_run)
 		code = vm_dry_run(&c);
 	else
 		code = vm_run(&c);

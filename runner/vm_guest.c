@@ -134,7 +134,7 @@ void vm_cache_dir(struct vm_ctx *c)
 }
 
 /* Run argv with stdout captured (last line, trimmed); stderr passes through. */
-static int vm_run_capture(char *const argv[], char *out, size_t size)
+int vm_run_capture(char *const argv[], char *out, size_t size)
 {
 	int pfd[2], status;
 	char *nl;
@@ -215,6 +215,8 @@ int vm_build_initrd(struct vm_ctx *c)
 	/* xfs-exchange is made by trixie's mkfs.xfs (xfsprogs.sh), only then in the image */
 	if (vm_wants_fs(c, "xfs-exchange"))
 		setenv("DAXSTRESS_VM_NEW_XFSPROGS", "1", 1);
+	if (c->vfs)
+		vm_virtiofs_modules();
 	ret = vm_run_capture(argv, c->base_initrd, sizeof(c->base_initrd));
 	if (ret)
 		vm_msg("cannot build the initramfs for %s", c->release);
@@ -302,6 +304,8 @@ static int vm_write_env(const struct vm_ctx *c, FILE *f, const char *suite)
 		vm_env_add(m, "DAXSTRESS_TRACE", "/etc/daxstress/trace");
 	if (c->scratch[0])
 		vm_env_add(m, "DAXSTRESS_NVDIMMS", "2");
+	if (c->vfs)
+		vm_env_add(m, "DAXSTRESS_VIRTIOFS_TAG", VM_VIRTIOFS_TAG);
 	if (c->o->exec) {
 		/* the init's MNT and TARGET: the DAX directory and the O_DIRECT source */
 		snprintf(cmd, sizeof(cmd), "/usr/local/bin/%s \"$MNT\" \"$TARGET\"",

@@ -20,7 +20,7 @@ enum {
 	OPT_KERNEL = 256, OPT_MODULES, OPT_FS, OPT_SUITE, OPT_JSON, OPT_TIMEOUT,
 	OPT_BOOT_TIMEOUT, OPT_CASE_TIMEOUT, OPT_VIRTIO_PMEM, OPT_DRY_RUN, OPT_KEEP,
 	OPT_ACCEL, OPT_RESULTS, OPT_PAYLOAD, OPT_INITRD, OPT_APPEND, OPT_DEBUG,
-	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_EXEC, OPT_HELP, OPT_PMEM,
+	OPT_SHARD, OPT_TRACE, OPT_KCIDB, OPT_EXEC, OPT_HELP, OPT_PMEM, OPT_VIRTIOFS_WINDOW,
 };
 
 static const struct vm_optdesc {
@@ -33,7 +33,7 @@ static const struct vm_optdesc {
 	{ "kernel", 1, OPT_KERNEL, "SPEC",
 	  "debian:VER[@SUITE] (daxstress kernels --list), default, a bzImage or a build tree (default: default)" },
 	{ "modules", 1, OPT_MODULES, "DIR", "modules for a bzImage kernel (lib/modules/<release>)" },
-	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated: ext4, xfs, ext4-inode, xfs-inode (dax=inode), xfs-exchange (default: ext4,xfs)" },
+	{ "fs", 1, OPT_FS, "LIST", "filesystems to test, comma separated: ext4, xfs, ext4-inode, xfs-inode (dax=inode), xfs-exchange; or virtiofs alone (a DAX window, dax=always; make virtiofs-prep) (default: ext4,xfs)" },
 	{ "suite", 1, OPT_SUITE, "NAME|FILE", "suite to run in the guest (default: smoke)" },
 	{ "json", 1, OPT_JSON, "FILE", "also write the merged report here" },
 	{ "kcidb", 1, OPT_KCIDB, "FILE", "also write KCIDB v5 JSON of the run here (docs/report-schema.md)" },
@@ -54,6 +54,7 @@ static const struct vm_optdesc {
 	{ "shard", 1, OPT_SHARD, "K/N", "run every N-th case of the suite from the K-th (daxstress merge joins reports)" },
 	{ "trace", 1, OPT_TRACE, "FILE", "kprobes to register in the guest, counted per case (configs/trace/*.trace)" },
 	{ "exec", 1, OPT_EXEC, "PROGRAM", "run PROGRAM DIR TARGET in the guest on each filesystem instead of the suite (a reproducer: its output is shown, its exit code is the filesystem's)" },
+	{ "virtiofs-window", 1, OPT_VIRTIOFS_WINDOW, "SIZE", "virtiofs DAX window, 2M..256M (M or K suffix; default: 256M; a small one forces DAX range reclaim)" },
 	{ "help", 0, OPT_HELP, NULL, "this help" },
 };
 
@@ -171,6 +172,8 @@ static int vm_set_opt(struct vm_opts *o, int val, const char *arg)
 	case OPT_EXEC:
 		o->exec = arg;
 		break;
+	case OPT_VIRTIOFS_WINDOW:
+		return vm_parse_window(arg, &o->virtiofs_window);
 	case OPT_VIRTIO_PMEM:
 		o->virtio_pmem = true;
 		break;
@@ -209,6 +212,7 @@ static void vm_opts_defaults(struct vm_opts *o)
 	o->timeout = 1800;
 	o->boot_timeout = 120;
 	o->case_timeout = 300;
+	o->virtiofs_window = VM_VIRTIOFS_WINDOW_DEFAULT;
 	if (accel && vm_parse_accel(accel, &o->accel))
 		o->accel = VM_ACCEL_AUTO;
 }
@@ -251,6 +255,7 @@ static bool vm_fs_known(const char *fs)
 {
 	static const char *const known[] = {
 		"ext4", "xfs", "ext4-inode", "xfs-inode", "xfs-exchange",
+		"virtiofs",
 	};
 	size_t i;
 
@@ -278,7 +283,7 @@ int vm_split_fs(struct vm_ctx *c)
 		vm_msg("--fs: no filesystem given");
 		return -EINVAL;
 	}
-	return 0;
+	return vm_virtiofs_check_fs(c);
 }
 
 bool vm_wants_fs(const struct vm_ctx *c, const char *fs)

@@ -12,6 +12,8 @@
  *	vm_report.c	report.json, index.html, summary lines, exit code
  *	vm_trace.c	--trace: the probe file, its guest copy, probe status in the report
  *	vm_util.c	messages, clocks, string vectors, quoting, file reads
+ *	vm_virtiofs.c	--fs virtiofs: the cached sid QEMU and patched virtiofsd, the
+ *			shared directory, the daemon's start, watch and clean-up
  */
 #ifndef DS_RUNNER_VM_PRIV_H
 #define DS_RUNNER_VM_PRIV_H
@@ -68,6 +70,7 @@ struct vm_opts {
 	unsigned int timeout;
 	unsigned int boot_timeout;
 	unsigned int case_timeout;
+	unsigned long long virtiofs_window;	/* bytes */
 	bool virtio_pmem;
 	bool memmap;		/* --pmem memmap: legacy e820 pmem, no NVDIMM */
 	bool dry_run;
@@ -88,6 +91,7 @@ enum vm_end {
 };
 
 struct trace_file;
+struct vm_virtiofs;
 struct json_object;
 
 struct strv {
@@ -191,6 +195,7 @@ struct vm_ctx {
 	int nfs;
 	FILE *ktap;
 	struct trace_file *trace;	/* --trace, parsed */
+	struct vm_virtiofs *vfs;	/* --fs virtiofs: the daemon and its directory */
 	struct vm_attempt a;
 };
 
@@ -216,6 +221,7 @@ int vm_find_exedir(struct vm_ctx *c);
 int vm_find_vmdir(struct vm_ctx *c);
 void vm_find_payload(struct vm_ctx *c);
 void vm_cache_dir(struct vm_ctx *c);
+int vm_run_capture(char *const argv[], char *out, size_t size);
 int vm_resolve_kernel(struct vm_ctx *c);
 int vm_build_initrd(struct vm_ctx *c);
 int vm_make_initrd(struct vm_ctx *c);
@@ -246,6 +252,22 @@ int vm_trace_guest_file(const struct vm_ctx *c, char **data, size_t *len);
 void vm_trace_event(struct vm_ctx *c, const char *args);
 void vm_trace_report(const struct vm_ctx *c, struct json_object *r);
 void vm_trace_free(struct vm_ctx *c);
+
+/* vm_virtiofs.c */
+#define VM_VIRTIOFS_WINDOW_DEFAULT	(256ULL << 20)
+#define VM_VIRTIOFS_TAG			"daxstress"
+void vm_virtiofs_modules(void);
+int vm_parse_window(const char *arg, unsigned long long *out);
+int vm_virtiofs_check_fs(const struct vm_ctx *c);
+bool vm_virtiofs(const struct vm_ctx *c);
+int vm_virtiofs_prepare(struct vm_ctx *c);
+const char *vm_virtiofs_skip(const struct vm_ctx *c);
+int vm_virtiofs_start(struct vm_ctx *c);
+bool vm_virtiofs_died(struct vm_ctx *c, char *why, size_t size);
+void vm_virtiofs_stop(struct vm_ctx *c);
+void vm_virtiofs_free(struct vm_ctx *c);
+int vm_virtiofs_qemu_argv(const struct vm_ctx *c, struct strv *a);
+void vm_virtiofs_report(const struct vm_ctx *c, struct json_object *r);
 
 /* vm_report.c */
 int vm_exit_code(const struct vm_ctx *c);

@@ -70,9 +70,13 @@ static int vm_cmdline(const struct vm_ctx *c, char *buf, size_t size)
 }
 
 /* Machine parameters that are the same for every run. */
+static const char *const vm_qemu_common[] = {
+	"-name", "daxstress", "-smp", "2", "-display", "none", "-nodefaults", "-no-reboot",
+};
+
+/* The NVDIMMs' machine (virtiofs brings its own, vm_virtiofs.c); its memory follows --pmem. */
 static const char *const vm_qemu_machine[] = {
-	"-name", "daxstress", "-smp", "2", "-machine", "pc,nvdimm=on",
-	"-display", "none", "-nodefaults", "-no-reboot",
+	"-machine", "pc,nvdimm=on",
 };
 
 static const struct vm_accel_params {
@@ -100,27 +104,19 @@ static int strv_opt(struct strv *s, const char *opt, const char *fmt, ...)
 	return 0;
 }
 
-int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
+/* QEMU with the NVDIMMs (or virtio-pmem) that hold the suite's filesystem. */
+static int vm_qemu_pmem_argv(const struct vm_ctx *c, struct strv *a)
 {
-	const struct vm_accel_params *p = &vm_accel_params[accel];
 	const char *qemu = getenv("DAXSTRESS_QEMU");
-	char pmem[2 * PATH_MAX], con[PATH_MAX], data[PATH_MAX], path[PATH_MAX], cmd[2048];
+	char pmem[2 * PATH_MAX];
 	size_t i;
 	int err;
 
-	if (vm_cmdline(c, cmd, sizeof(cmd)))
-		return -E2BIG;
 	vm_qemu_escape(c->pmem, pmem, sizeof(pmem));
-	vm_rundir_path(c, "console.log", path, sizeof(path));
-	vm_qemu_escape(path, con, sizeof(con));
-	vm_rundir_path(c, "data.log", path, sizeof(path));
-	vm_qemu_escape(path, data, sizeof(data));
 	err = strv_addf(a, "%s", qemu ? qemu : "qemu-system-x86_64");
 	for (i = 0; i < ARRAY_SIZE(vm_qemu_machine); i++)
 		err |= strv_addf(a, "%s", vm_qemu_machine[i]);
 	err |= strv_opt(a, "-m", "%s", c->o->memmap ? VM_MEMMAP_RAM : "2G,slots=2,maxmem=8G");
-	err |= strv_opt(a, "-accel", "%s", p->accel);
-	err |= strv_opt(a, "-cpu", "%s", p->cpu);
 	if (!c->o->memmap) {
 		err |= strv_opt(a, "-object",
 				"memory-backend-file,id=mem1,share=on,mem-path=%s,size=%s",
@@ -135,6 +131,27 @@ int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
 				pmem, VM_SCRATCH_SIZE);
 		err |= strv_opt(a, "-device", "nvdimm,id=nv2,memdev=mem2");
 	}
+	return err;
+}
+
+int vm_qemu_argv(const struct vm_ctx *c, enum vm_accel accel, struct strv *a)
+{
+	const struct vm_accel_params *p = &vm_accel_params[accel];
+	char con[PATH_MAX], data[PATH_MAX], path[PATH_MAX], cmd[2048];
+	size_t i;
+	int err;
+
+	if (vm_cmdline(c, cmd, sizeof(cmd)))
+		return -E2BIG;
+	vm_rundir_path(c, "console.log", path, sizeof(path));
+	vm_qemu_escape(path, con, sizeof(con));
+	vm_rundir_path(c, "data.log", path, sizeof(path));
+	vm_qemu_escape(path, data, sizeof(data));
+	err = c->vfs ? vm_virtiofs_qemu_argv(c, a) : vm_qemu_pmem_argv(c, a);
+	for (i = 0; i < ARRAY_SIZE(vm_qemu_common); i++)
+		err |= strv_addf(a, "%s", vm_qemu_common[i]);
+	err |= strv_opt(a, "-accel", "%s", p->accel);
+	err |= strv_opt(a, "-cpu", "%s", p->cpu);
 	err |= strv_opt(a, "-kernel", "%s/vmlinuz", c->kdir);
 	err |= strv_opt(a, "-initrd", "%s", c->initrd);
 	err |= strv_opt(a, "-append", "%s", cmd);
@@ -349,20 +366,32 @@ static int vm_attempt(struct vm_ctx *c, enum vm_accel accel, unsigned int boot_t
 	vm_rundir_path(c, "qemu.log", c->qemu_log, sizeof(c->qemu_log));
 	fputs("daxstress vm: qemu: ", stderr);
 	strv_print(stderr, &a->argv);
+	ret = vm_virtiofs_start(c);
+	if (ret) {
+		vm_virtiofs_stop(c);
+		return ret;
+	}
 	a->t0 = vm_now();
 	a->t_last = a->t0;
 	ret = vm_spawn(c);
-	if (ret)
+	if (ret) {
+		vm_virtiofs_stop(c);
 		return ret;
+	}
 	for (;;) {
 		vm_reap(c);
 		vm_drain(c);
 		a->end = vm_check_end(c, boot_timeout);
+		/* the daemon ends by itself once the guest is done and QEMU closes */
+		if (a->end == VM_RUNNING && !a->done && !a->t_panic &&
+		    vm_virtiofs_died(c, a->reason, sizeof(a->reason)))
+			a->end = VM_END_EXIT;
 		if (a->end != VM_RUNNING)
 			break;
 		poll(NULL, 0, VM_TICK_MS);
 	}
 	vm_stop_qemu(c);
+	vm_virtiofs_stop(c);
 	vm_drain(c);
 	a->t_end = vm_now();
 	vm_set_reason(c, boot_timeout);

@@ -162,9 +162,12 @@ static json_object *vm_report(const struct vm_ctx *c, int code)
 	json_object_object_add(r, "kernel_release", json_object_new_string(c->release));
 	json_object_object_add(r, "kernel_dir", json_object_new_string(c->kdir));
 	json_object_object_add(r, "accel", json_object_new_string(vm_accel_names[a->accel]));
-	json_object_object_add(r, "pmem", json_object_new_string(c->o->memmap ? "memmap" :
+	json_object_object_add(r, "pmem", json_object_new_string(c->vfs ? "none (virtiofs)" :
+								 c->o->memmap ? "memmap" :
 								 c->o->virtio_pmem ?
 								 "virtio-pmem" : "nvdimm"));
+	if (c->vfs)
+		vm_virtiofs_report(c, r);
 	json_object_object_add(r, "fsdax", json_object_new_string(a->fsdax));
 	json_object_object_add(r, "target", json_object_new_string(a->target));
 	json_object_object_add(r, "suite", json_object_new_string(c->o->suite));

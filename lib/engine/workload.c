@@ -25,6 +25,7 @@
 #include "../verdict/judge.h"
 #include "../report/ktap.h"
 #include "../monitor/monitor.h"
+#include "../monitor/kwatch.h"
 #include "../core/pattern.h"
 #include "plant.h"
 #include "../trace/pmdtrace.h"
@@ -746,6 +747,22 @@ static void run_unwatched(struct wl *w, uint64_t start)
 	shared_note(w->sh, "monitor off: stalls were not watched");
 }
 
+/*
+ * Once the case's roles are gone, a kernel thread still asleep in a
+ * break-layouts wait (virtiofs's DAX range reclaim worker) has nothing left
+ * that could hold it but a lost wakeup, and the ladder cannot signal it.
+ */
+static void kwatch_after_case(struct wl *w)
+{
+	struct kwatch_hit h;
+	char why[512];
+
+	if (!kwatch_stuck("/proc", 4, 500, &h))
+		return;
+	kwatch_describe(&h, why, sizeof(why));
+	found(w, "kwatch", V_HANG, "%s", why);
+}
+
 static void run_monitor(struct wl *w)
 {
 	struct monitor_cfg cfg = {
@@ -774,6 +791,7 @@ static void run_monitor(struct wl *w)
 	if (w->mon->verdict != V_PASS || w->mon->reason[0])
 		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);
+	kwatch_after_case(w);
 	w->res.duration_s = ns_to_s(now_ns() - start);
 	if (w->mon->verdict == V_PASS && !w->mon->reason[0])
 		found(w, "monitor", V_PASS, "no thread went %.1f s without progress in %.1f s",

@@ -7,9 +7,13 @@
 #include "sigmatch.h"
 #include "../core/util.h"
 
-/* Whole-symbol pattern; a compiler suffix (.isra.0, .constprop.0) is cut first. */
+/*
+ * Whole-symbol pattern; a compiler suffix (.isra.0, .constprop.0) is cut first.
+ * fuse DAX (virtiofs): fuse_dax_break_layouts (6.1 on), __fuse_dax_break_layouts
+ * (5.x), the wait callback fuse_wait_dax_page.
+ */
 static const char pattern[] =
-	"^((ext4|xfs|fuse)_(break_(dax_)?layouts|wait_dax_page)|__fuse_dax_break_layouts|dax_break_layout(_final|_inode)?|wait_page_idle(_uninterruptible)?|xfs_ilock2_io_mmap|xfs_mmaplock_two_inodes_and_break_dax_layout)$";
+	"^((ext4|xfs|fuse)_(break_(dax_)?layouts|wait_dax_page)|_?_?fuse_dax_break_layouts|dax_break_layout(_final|_inode)?|wait_page_idle(_uninterruptible)?|xfs_ilock2_io_mmap|xfs_mmaplock_two_inodes_and_break_dax_layout)$";
 
 static regex_t re;
 static int re_ok = -1;

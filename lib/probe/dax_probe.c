@@ -109,11 +109,11 @@ static struct libmnt_fs *find_mount(struct libmnt_table *tb, dev_t dev, const ch
 
 /*
  * virtiofs is DAX only through a DAX window the host maps into the guest
- * (vhost-user-fs cache-size=); without one, -o dax=always fails with EINVAL
- * and dax=inode mounts but never makes a file DAX.
+ * (a virtio-fs shared memory region); without one, -o dax=always fails with
+ * EINVAL and dax=inode mounts but never makes a file DAX.
  */
 #define VIRTIOFS_NO_WINDOW \
-	"the virtio-fs device offers no DAX window (kernel: \"dax can't be enabled as filesystem device does not support it\"); no released QEMU or virtiofsd provides one"
+	"the virtio-fs device offers no DAX window (kernel: \"dax can't be enabled as filesystem device does not support it\"); daxstress vm --fs virtiofs provides one (make virtiofs-prep)"
 
 static bool is_virtiofs(const struct dax_info *info)
 {

@@ -82,6 +82,23 @@ static const char futex[] =
 	"[<0>] futex_wait+0x185/0x270\n"
 	"[<0>] do_futex+0x106/0x1b0\n";
 
+/* 6.12 virtiofs truncate (fuse_do_setattr); the wait callback is inlined. */
+static const char fuse_612[] =
+	"[<0>] fuse_dax_break_layouts+0x8c/0x100\n"
+	"[<0>] fuse_do_setattr+0x6fe/0x7a0\n"
+	"[<0>] fuse_setattr+0xd0/0x170\n"
+	"[<0>] notify_change+0x2f0/0x4f0\n"
+	"[<0>] do_truncate+0x98/0xf0\n";
+
+/* 7.x virtiofs DAX range reclaim in the kernel worker. */
+static const char fuse_reclaim[] =
+	"[<0>] fuse_wait_dax_page+0x2a/0x40\n"
+	"[<0>] dax_break_layout+0x11d/0x1b0\n"
+	"[<0>] fuse_dax_break_layouts+0x3c/0x60\n"
+	"[<0>] lookup_and_reclaim_dmap+0xa2/0x160\n"
+	"[<0>] fuse_dax_free_mem_worker+0x1e4/0x2e0\n"
+	"[<0>] process_one_work+0x17b/0x330\n";
+
 static void expect(const char *stack, const char *wchan, const char *where)
 {
 	char buf[160];
@@ -100,6 +117,8 @@ static void test_matches(void **state)
 	expect(dax_evict, NULL, "dax_break_layout_final");
 	expect(measured_61, "ext4_break_layouts", "ext4_break_layouts");
 	expect(measured_73, "ext4_wait_dax_page", "ext4_wait_dax_page < dax_break_layout");
+	expect(fuse_612, "fuse_dax_break_layouts", "fuse_dax_break_layouts");
+	expect(fuse_reclaim, NULL, "fuse_wait_dax_page < dax_break_layout < fuse_dax_break_layouts");
 }
 
 static void test_non_matches(void **state)
@@ -124,6 +143,9 @@ static void test_symbols(void **state)
 	(void)state;
 	assert_true(sig_match_symbol("xfs_ilock2_io_mmap+0x10/0x20"));
 	assert_true(sig_match_symbol("__fuse_dax_break_layouts"));
+	assert_true(sig_match_symbol("fuse_dax_break_layouts+0x8c/0x100"));
+	assert_true(sig_match_symbol("fuse_wait_dax_page"));
+	assert_false(sig_match_symbol("_fuse_dax_break_layouts_x"));
 	assert_true(sig_match_symbol("dax_break_layout_inode"));
 	assert_false(sig_match_symbol("ext4_setattr"));
 	assert_false(sig_match_symbol("dax_break_layouts_x"));
