@@ -10,7 +10,7 @@
 res=$(mktemp -d /tmp/daxstress-vfsopts.XXXXXX)
 # No cache: a SKIP per filesystem that says what to run, exit 0, no boot.
 out=$(DAXSTRESS_VIRTIOFS_SKIP="virtiofs DAX parts not prepared (run make virtiofs-prep)" \
-	"$DAXSTRESS" vm --kernel debian:6.12 --fs virtiofs --results "$res/skip" 2>/dev/null)
+	DAXSTRESS_VMDIR=$(pwd)/runner/vm "$DAXSTRESS" vm --kernel debian:6.12 --fs virtiofs --results "$res/skip" 2>/dev/null)
 rc=$?
 expect_eq "no cache: exit 0" "$rc" 0
 expect_match "no cache: a KTAP SKIP that names make virtiofs-prep" "$out" \
