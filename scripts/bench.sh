@@ -143,22 +143,19 @@ run_planted() {
 
 # Suites SRC... flattened into one: each case gets its suite's [global]
 # keys (those it does not set itself) and the suite's name as a prefix.
+# The sections and keys come from the project's one INI reader.
 flatten_suites() {
 	for src in "$@"; do
-		awk -v pre="$(basename "$src" .conf)" '
-		/^[ \t]*([#;]|$)/ { next }
-		/^\[/ { sec = substr($0, 2, index($0, "]") - 2); order[++n] = sec; next }
-		{ k = $0; sub(/[ \t]*=.*/, "", k)
-		  if (sec == "global") { g[k] = $0; gk[++ng] = k } else { body[sec] = body[sec] $0 "\n"; has[sec, k] = 1 } }
-		END {
-			for (i = 1; i <= n; i++) {
-				sec = order[i]
-				if (sec == "global") continue
-				printf "[%s-%s]\n", pre, sec
-				for (j = 1; j <= ng; j++) if (!has[sec, gk[j]]) print g[gk[j]]
-				printf "%s\n", body[sec]
-			}
-		}' "$src"
+		pre=$(basename "$src" .conf)
+		for sec in $("$DS" kernels --file "$src" --sections); do
+			[ "$sec" = global ] && continue
+			own=$("$DS" kernels --file "$src" --show "$sec")
+			echo "[$pre-$sec]"
+			"$DS" kernels --file "$src" --show global | while IFS= read -r kv; do
+				printf '%s\n' "$own" | grep -q "^${kv%% =*} = " || printf '%s\n' "$kv"
+			done
+			printf '%s\n\n' "$own"
+		done
 	done
 }
 
