@@ -21,19 +21,6 @@
 
 #define PF_KTHREAD_FLAG		0x00200000UL
 
-static int read_text(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-	size_t n;
-
-	if (!f)
-		return -1;
-	n = fread(buf, 1, size - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return 0;
-}
-
 /* comm, state and flags from a /proc/PID/stat line; comm may hold spaces and ')' */
 static int parse_stat(const char *stat, char *comm, size_t csize, char *state,
 		      unsigned long *flags)
@@ -74,7 +61,7 @@ static unsigned long long switches(const char *proc, pid_t pid)
 	unsigned long long total = 0, v;
 
 	snprintf(path, sizeof(path), "%s/%d/status", proc, (int)pid);
-	if (read_text(path, buf, sizeof(buf)))
+	if (read_text_file(path, buf, sizeof(buf)) < 0)
 		return 0;
 	for (p = buf; (p = strstr(p, "ctxt_switches:")); p++)
 		if (sscanf(p + strlen("ctxt_switches:"), "%llu", &v) == 1)
@@ -89,15 +76,15 @@ static bool check_pid(const char *proc, pid_t pid, struct kwatch_hit *h)
 	unsigned long flags;
 
 	snprintf(path, sizeof(path), "%s/%d/stat", proc, (int)pid);
-	if (read_text(path, stat, sizeof(stat)) ||
+	if (read_text_file(path, stat, sizeof(stat)) < 0 ||
 	    parse_stat(stat, h->comm, sizeof(h->comm), &h->state, &flags))
 		return false;
 	if (!(flags & PF_KTHREAD_FLAG) || (h->state != 'S' && h->state != 'D'))
 		return false;
 	snprintf(path, sizeof(path), "%s/%d/wchan", proc, (int)pid);
-	read_text(path, wchan, sizeof(wchan));
+	read_text_file(path, wchan, sizeof(wchan));
 	snprintf(path, sizeof(path), "%s/%d/stack", proc, (int)pid);
-	read_text(path, stack, sizeof(stack));
+	read_text_file(path, stack, sizeof(stack));
 	if (!sig_match(stack, wchan, h->where, sizeof(h->where)))
 		return false;
 	h->pid = pid;

@@ -183,6 +183,23 @@ static void switch_primary(struct hb_region *hb, int idx, struct monitor_result 
 		 was, res->thread, res->thread);
 }
 
+/* Has the step ended without a release (see wait_release)? One look at the thread. */
+static bool step_given_up(const struct hb_slot *s, const struct task_wait *tw0, uint64_t waited,
+			  uint64_t timeout, uint64_t short_ns, uint64_t run_ns)
+{
+	struct task_wait tw;
+
+	if (waited < short_ns && waited < timeout)
+		return false;
+	if (waited >= timeout + run_ns)
+		return true;
+	if (task_wait_read(s->pid, s->tid, &tw))
+		return waited >= timeout;
+	if (waited >= timeout)
+		return tw.state != 'R';
+	return task_wait_same_sleep(tw0, &tw);
+}
+
 /*
  * Did the stalled thread get going again within timeout? A thread still in
  * the very sleep it was in when the step began (before its action: tw0),
@@ -201,7 +218,6 @@ static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
 	struct proof_step *st = &res->step[step];
 	uint64_t t0 = now_ns(), now = t0;
 	struct task_snap snap;
-	struct task_wait tw;
 
 	for (;;) {
 		timeline_tick(&res->tl, hb, now);
@@ -210,12 +226,7 @@ static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
 			st->released = true;
 			break;
 		}
-		if (now - t0 >= timeout &&
-		    (now - t0 >= timeout + run_ns || task_wait_read(s->pid, s->tid, &tw) ||
-		     tw.state != 'R'))
-			break;
-		if (now - t0 >= short_ns && now - t0 < timeout &&
-		    !task_wait_read(s->pid, s->tid, &tw) && task_wait_same_sleep(tw0, &tw))
+		if (step_given_up(s, tw0, now - t0, timeout, short_ns, run_ns))
 			break;
 		sleep_ms(now - t0 < 100 * NSEC_PER_MSEC ? 5 : 20);
 		now = now_ns();
