@@ -83,6 +83,8 @@ $(BUILD)/faults/%: tests/faults/%.c
 
 tests: $(UNIT_TESTS) $(FAULT_HELPERS)
 
+# Targets that need the packages list deps alone and build in their recipe
+# ($(MAKE) payload), so that `make -j` cannot compile before deps installed them.
 deps:
 	@sh scripts/deps.sh
 
@@ -108,7 +110,8 @@ payload: all
 	rm -rf $(BUILD)/payload
 	$(MAKE) install DESTDIR=$(abspath $(BUILD))/payload PREFIX=/usr
 
-run: deps payload
+run: deps
+	$(MAKE) payload
 	$(DAXSTRESS) vm --suite smoke --fs ext4,xfs
 
 install: all
@@ -151,7 +154,8 @@ fuzz: $(FUZZ_BINS)
 # The kselftest filesystems/dax inside Debian's 6.1, 6.12 and 7.3 trees
 # (kselftest/README.md): build, install, gen_tar, run on the host and in the
 # VM on each stock kernel, parse with the tree's kunit.py, checkpatch --strict.
-kselftest-check: deps payload
+kselftest-check: deps
+	$(MAKE) payload
 	BUILD=$(BUILD) sh tests/kselftest/check.sh
 
 # The kselftest as a format-patch series against the 7.3 tree (kselftest/patches/).
@@ -160,7 +164,8 @@ kselftest-patches:
 
 # Our fstests test (fstests/) inside a real fstests ./check run in the VM on
 # stock 6.1 (fails within its budget) and 6.12 (passes); and as a patch.
-fstests-check: deps payload
+fstests-check: deps
+	$(MAKE) payload
 	BUILD=$(BUILD) bash fstests/vm-check.sh
 
 fstests-patch:
@@ -168,7 +173,8 @@ fstests-patch:
 
 # The kernel matrix (configs/kernels) against its expectations; builds the
 # test kernels on first use (13-15 min each here), cached afterwards.
-prove: deps payload
+prove: deps
+	$(MAKE) payload
 	BUILD=$(BUILD) sh scripts/prove.sh
 
 # Test kernels of configs/kernels: build them all, or run the smoke suite on one
@@ -206,7 +212,8 @@ findings-patches:
 # Benchmarks in the pmem VM (not part of check, 20-30 min under TCG):
 # collision rates against the peer503 baseline, time to detection, overhead;
 # writes docs/BENCHMARKS.md. BENCH_REPS=10 BENCH_SKIP=planted ... (scripts/bench.sh).
-bench: deps payload
+bench: deps
+	$(MAKE) payload
 	BUILD=$(BUILD) sh scripts/bench.sh
 
 .PHONY: bench
@@ -214,7 +221,8 @@ bench: deps payload
 # daxstress under LAVA (ci/lava/, docs/ci/LAVA.md), not part of check:
 # lava-check runs one job through Debian's lava-run (lava-dispatcher, no
 # server) against a local QEMU device and checks the results it recorded.
-lava-check: deps payload
+lava-check: deps
+	$(MAKE) payload
 	BUILD=$(BUILD) ci/lava/lava.sh check
 
 .PHONY: lava-check
@@ -222,7 +230,8 @@ lava-check: deps payload
 # The fan-out through a local lava-server with two workers (ci/lava/lava.sh
 # matrix): installs and starts them, submits kernel x fs x shard jobs with
 # lavacli, collects and merges the results, stops everything it started.
-lava-matrix: deps payload
+lava-matrix: deps
+	$(MAKE) payload
 	BUILD=$(BUILD) ci/lava/lava.sh matrix
 
 .PHONY: lava-matrix
