@@ -40,6 +40,7 @@ struct case_opts {
 	char result[PATH_MAX];
 	char name[128];
 	char trace_instance[48];	/* the run's tracefs instance (lib/trace/tracing.h) */
+	char trace_waits[48];		/* the instance whose records are the case's waits */
 	uint64_t size;
 	uint64_t pin_size;
 	uint64_t break_size;

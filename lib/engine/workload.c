@@ -29,6 +29,7 @@
 #include "../core/pattern.h"
 #include "plant.h"
 #include "../trace/pmdtrace.h"
+#include "../trace/tracing.h"
 #include "../core/procinfo.h"
 #include "../monitor/sigmatch.h"
 #include "../report/result.h"
@@ -489,12 +490,26 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
 	return syscall(SYS_tgkill, pid, tid, PROOF_SIGNAL) ? -errno : 0;
 }
 
+/*
+ * The waits the case has exercised: the kernel's count when the run traces
+ * (its instance keeps the trace file's records: busy scans), else the breaks
+ * that slept, an upper bound (a sleep on a lock counts too).
+ */
+static uint64_t waits_so_far(const struct wl *w, bool *kernel)
+{
+	int64_t n = w->o.trace_waits[0] ? tracing_records(w->o.trace_waits) : -1;
+
+	*kernel = n >= 0;
+	return n >= 0 ? (uint64_t)n : atomic_load(&w->sh->brk_slept);
+}
+
 /* The case exercised its budget of waits: it may end before its duration. */
 static bool mon_done(void *ctx)
 {
 	struct wl *w = ctx;
+	bool kernel;
 
-	if (!w->o.budget || atomic_load(&w->sh->brk_slept) < w->o.budget)
+	if (!w->o.budget || waits_so_far(w, &kernel) < w->o.budget)
 		return false;
 	w->budget_s = ns_to_s(now_ns() - w->start_ns);
 	return true;
@@ -788,6 +803,13 @@ static void run_monitor(struct wl *w)
 	w->res.mon = w->mon;
 	w->res.budget = w->o.budget;
 	w->res.budget_s = w->budget_s ? w->budget_s : -1;	/* null: not reached */
+	if (w->o.budget) {
+		bool kernel;
+
+		waits_so_far(w, &kernel);
+		strscpy_trunc(w->res.budget_counts, kernel ? "kernel" : "breaks-slept",
+			      sizeof(w->res.budget_counts));
+	}
 	if (w->mon->verdict != V_PASS || w->mon->reason[0])
 		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);

@@ -40,6 +40,7 @@ static const struct field case_fields[CK__COUNT] = {
 	[CK_DURATION_S] = CASE("duration_s", FT_DOUBLE, duration_s),
 	[CK_BUDGET] = CASE("budget", FT_U64, budget),
 	[CK_BUDGET_REACHED_S] = CASE("budget_reached_s", FT_OPTSECS, budget_s),
+	[CK_BUDGET_COUNTS] = CASE("budget_counts", FT_STR, budget_counts),
 	[CK_KERNEL] = CASE("kernel", FT_STR, kernel),
 	[CK_MAPPING] = SPECIAL("mapping"),
 	[CK_COUNTERS] = SPECIAL("counters"),
@@ -365,7 +366,7 @@ struct json_object *case_result_json(const struct case_result *r)
 		CK_SHARER,
 	};
 	static const enum case_key why[] = {
-		CK_REASON, CK_SEED, CK_DURATION_S, CK_BUDGET, CK_BUDGET_REACHED_S,
+		CK_REASON, CK_SEED, CK_DURATION_S, CK_BUDGET, CK_BUDGET_REACHED_S, CK_BUDGET_COUNTS,
 	};
 	static const enum case_key tail[] = { CK_NOTE, CK_CLEANUP, CK_NEEDS_REBOOT };
 	struct json_object *o = json_object_new_object();

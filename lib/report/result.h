@@ -33,7 +33,7 @@ struct case_counters {
 enum case_key {
 	CK_NAME, CK_SUITE_CASE, CK_SUITE_INDEX, CK_WORKLOAD, CK_FS, CK_PIN, CK_BREAK,
 	CK_DIR, CK_DAX, CK_REFAULT, CK_SHARER, CK_VERDICT, CK_RAW_VERDICT, CK_REASON, CK_SEED,
-	CK_DURATION_S, CK_BUDGET, CK_BUDGET_REACHED_S, CK_KERNEL, CK_MAPPING, CK_COUNTERS,
+	CK_DURATION_S, CK_BUDGET, CK_BUDGET_REACHED_S, CK_BUDGET_COUNTS, CK_KERNEL, CK_MAPPING, CK_COUNTERS,
 	/* the monitor's evidence */
 	CK_DETECT_S, CK_STALLED_S, CK_STALLED_THREAD, CK_STALLED_ROLE, CK_LOCATION,
 	CK_IN_DAX_PATH, CK_STATE, CK_STACK, CK_VERDICT_S, CK_EARLY, CK_WAIT_WATCH,
@@ -73,6 +73,7 @@ struct case_result {
 	double duration_s;
 	uint64_t budget;	/* the case's wait budget, 0: none */
 	double budget_s;	/* when it was reached, negative: not reached */
+	char budget_counts[16];	/* what it counts: kernel (busy scans) or breaks-slept */
 	enum verdict verdict;
 	char reason[512];
 	char note[256];		/* a finding beside the verdict */

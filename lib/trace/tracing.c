@@ -306,12 +306,12 @@ int tracing_case_begin(struct tracing *t, uint64_t *hits, uint64_t *missed)
 	return 0;
 }
 
-/* Records the instance's buffer overwrote since the case began (counts are then lower bounds). */
-static uint64_t lost_records(struct tracing *t)
+/* The sum over the CPUs of one "key: N" line of an instance's per_cpu stats. */
+static uint64_t stats_sum(struct tracefs_instance *inst, const char *key)
 {
-	char *dir = tracefs_instance_get_dir(t->inst), pat[4096], buf[2048], *o;
+	char *dir = tracefs_instance_get_dir(inst), pat[4096], buf[2048], needle[32], *o;
 	unsigned long long v;
-	uint64_t lost = 0;
+	uint64_t sum = 0;
 	glob_t g;
 	size_t i;
 
@@ -319,17 +319,42 @@ static uint64_t lost_records(struct tracing *t)
 		return 0;
 	snprintf(pat, sizeof(pat), "%s/per_cpu/cpu*/stats", dir);
 	tracefs_put_tracing_file(dir);
+	/* A line start: the file is read after a newline of our own. */
+	snprintf(needle, sizeof(needle), "\n%s:", key);
 	if (glob(pat, 0, NULL, &g))
 		return 0;
+	buf[0] = '\n';
 	for (i = 0; i < g.gl_pathc; i++) {
-		if (read_text_file(g.gl_pathv[i], buf, sizeof(buf)) < 0)
+		if (read_text_file(g.gl_pathv[i], buf + 1, sizeof(buf) - 1) < 0)
 			continue;
-		o = strstr(buf, "overrun:");
-		if (o && sscanf(o, "overrun: %llu", &v) == 1)
-			lost += v;
+		o = strstr(buf, needle);
+		if (o && sscanf(o + strlen(needle), " %llu", &v) == 1)
+			sum += v;
 	}
 	globfree(&g);
-	return lost;
+	return sum;
+}
+
+/* Records the instance's buffer overwrote since the case began (counts are then lower bounds). */
+static uint64_t lost_records(struct tracing *t)
+{
+	return stats_sum(t->inst, "overrun");
+}
+
+int64_t tracing_records(const char *instance)
+{
+	struct tracefs_instance *inst;
+	char why[160];
+	int64_t n;
+
+	if (!tracing_dir(why, sizeof(why)) || !tracefs_instance_exists(instance))
+		return -1;
+	inst = tracefs_instance_alloc(NULL, instance);
+	if (!inst)
+		return -1;
+	n = (int64_t)(stats_sum(inst, "entries") + stats_sum(inst, "overrun"));
+	tracefs_instance_free(inst);
+	return n;
 }
 
 static void add_u64(struct json_object *o, const char *k, uint64_t v)

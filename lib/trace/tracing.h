@@ -71,6 +71,13 @@ int tracing_case_begin(struct tracing *t, uint64_t *hits, uint64_t *missed);
 struct json_object *tracing_case_end(struct tracing *t, const uint64_t *hits,
 				     const uint64_t *missed);
 
+/*
+ * The records in instance's buffer now, overwritten ones included: with a
+ * trace file whose filters keep only busy scans (configs/trace/collisions.trace),
+ * the kernel-counted waits since the case emptied it. -1: no such instance.
+ */
+int64_t tracing_records(const char *instance);
+
 /* A file of instance name (e.g. the PMD hist), malloc'd; NULL on error. */
 char *tracing_instance_event_read(const char *instance, const char *sys,
 				  const char *event, const char *file);

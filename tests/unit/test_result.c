@@ -102,6 +102,7 @@ static void fill_case(struct case_result *r)
 	r->sharer = true;
 	r->budget = 400;
 	r->budget_s = 3.25;
+	snprintf(r->budget_counts, sizeof(r->budget_counts), "kernel");
 	r->pmd_kb = 4096;
 	snprintf(r->map, sizeof(r->map), "private-ro");
 	r->owners = 3;
