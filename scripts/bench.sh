@@ -159,11 +159,18 @@ flatten_suites() {
 	done
 }
 
-# Strength: every case of smoke and lockstep beside peer503, in one boot,
-# kernel-counted, on stock 6.12 (no known hang there to end a case early).
+# Strength: every case of smoke, lockstep and nightly beside peer503, in one
+# boot, kernel-counted, on stock 6.12 (no known hang there to end a case
+# early). The peer runs first and last: the VM's speed moves with the host's
+# load, and the report compares each case with the better of the two.
+peer_case() {
+	printf '[%s]\nworkload = peer503\nsize = 4M\npin-size = 16k\nduration = 10s\n\n' "$1"
+}
+
 run_strength() {
-	{ printf '[peer503]\nworkload = peer503\nsize = 4M\npin-size = 16k\nduration = 20s\n\n'
-	  flatten_suites configs/smoke.conf configs/lockstep.conf; } >"$OUT/strength.conf"
+	{ peer_case peer503
+	  flatten_suites configs/smoke.conf configs/lockstep.conf configs/nightly.conf
+	  peer_case peer503-end; } >"$OUT/strength.conf"
 	BENCH_NO_FIO= vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
 }
 
