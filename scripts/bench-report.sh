@@ -232,10 +232,55 @@ strength() {
 	echo
 }
 
+# The nightly on a clean kernel: wall time, false stalls, long pins.
+nightly() {
+	t=$OUT/nightly.txt
+	heading "Nightly on a clean kernel" "$t" "no $t" || return 0
+	echo "The whole nightly suite, ext4 and xfs, on $(q "$OUT/nightly-1.json" .kernel_release)"
+	echo '(`daxstress vm --kernel debian:6.12 --fs ext4,xfs --suite nightly --trace'
+	echo 'configs/trace/collisions.trace`), timed from the host, boot included. Each case'
+	echo 'ends at its budget of kernel-counted waits or at its duration. A false stall is a'
+	echo '`missed-wakeup`, `hang`, `livelock` or `blocked-by-mapping` on this clean kernel; a'
+	echo 'long pin is a stall that releasing the pins ended (a pass).'
+	echo
+	echo "| run | wall s | exit | cases run | budget reached | false stalls | long pins | verdicts |"
+	echo "|---|---|---|---|---|---|---|---|"
+	while read -r rep secs rc; do
+		j=$OUT/nightly-$rep.json
+		[ -f "$j" ] || { echo "| $rep | $secs | $rc | no report | | | | |"; continue; }
+		jq -r --arg rep "$rep" --arg s "$secs" --arg rc "$rc" "$JQ_LIB"'
+		[.filesystems[].result.cases[]? | select(.workload)] as $c |
+		($c | map(select(verdict != "skip"))) as $run |
+		[$rep, $s, $rc, ($run | length),
+		 ($run | map(select(.budget_reached_s != null)) | length),
+		 ($run | map(select(verdict | test("missed-wakeup|hang|livelock|blocked-by-mapping"))) | length),
+		 ($run | map(select(verdict == "pass" and .detect_s != null)) | length),
+		 ($c | group_by(verdict) | map("\(.[0] | verdict) \(length)") | join(", "))]
+		| map(tostring) | "| " + join(" | ") + " |"' "$j"
+	done <"$t"
+	echo
+	echo "False stalls and long pins, every run:"
+	echo
+	echo "| run | case | verdict | stalled s | reason |"
+	echo "|---|---|---|---|---|"
+	while read -r rep secs rc; do
+		j=$OUT/nightly-$rep.json
+		[ -f "$j" ] || continue
+		jq -r --arg rep "$rep" "$JQ_LIB"'
+		.filesystems | to_entries[] | .key as $fs | .value.result.cases[]? | select(.workload)
+		| select((verdict | test("missed-wakeup|hang|livelock|blocked-by-mapping"))
+			 or (verdict == "pass" and .detect_s != null))
+		| [$rep, "\($fs).\(.suite_case)", verdict, (.stalled_s | r1 | show), .reason]
+		| map(tostring) | "| " + join(" | ") + " |"' "$j"
+	done <"$t"
+	echo
+}
+
 header
 collisions
 files
 strength
+nightly
 detection
 overhead
 [ ! -f docs/bench-notes.md ] || cat docs/bench-notes.md

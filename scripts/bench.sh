@@ -14,14 +14,19 @@
 #  3. files: the best collision case on 1 and on BENCH_FILES files at once,
 #     with peer503 in the same boot (runner/vm/bench-files.sh): does the
 #     rate grow past one file's serialised breaks, or are the CPUs the limit?
-#  4. strength: every smoke and lockstep case beside peer503 in one boot of
-#     stock 6.12, kernel-counted: does each exercise as many waits per second?
-#  5. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
+#  4. strength: every smoke, lockstep and nightly case beside peer503 in one
+#     boot of stock 6.12, kernel-counted: does each exercise as many waits per
+#     second?
+#  5. nightly: the whole nightly suite, ext4 and xfs, on stock 6.12 (a clean
+#     kernel), kernel-counted budgets, BENCH_NIGHTLY_REPS times: its wall time,
+#     every false stall (a missed-wakeup, hang or blocked-by-mapping there)
+#     and every long pin the proof released;
+#  6. the heartbeat's cost per operation (tests/bench/hb_cost.c, on the host).
 # Unattended; one VM boot per suite, run one after another (TCG is slow and
 # the machine is shared). Settings (environment):
 #   BUILD=build  BENCH_REPS=10  BENCH_ACCEL=tcg  BENCH_DOC=docs/BENCHMARKS.md
-#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted,files,strength
-#   BENCH_FILES=6
+#   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted,files,strength,nightly
+#   BENCH_FILES=6  BENCH_NIGHTLY_REPS=3
 #   BENCH_REUSE=DIR (write the document from an earlier run's JSON, no VM)
 cd "$(dirname "$0")/.." || exit 1
 
@@ -174,6 +179,24 @@ run_strength() {
 	BENCH_NO_FIO= vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
 }
 
+# The nightly suite as users run it, timed from the host: the VM's wall
+# time, boot included. One line per run in nightly.txt: rep, seconds, exit.
+run_nightly() {
+	r=1
+	: >"$OUT/nightly.txt"
+	while [ "$r" -le "${BENCH_NIGHTLY_REPS:-3}" ]; do
+		say "nightly $r: debian:6.12, ext4 and xfs"
+		t0=$(date +%s)
+		"$DS" vm --accel "$ACCEL" --kernel debian:6.12 --fs ext4,xfs --suite nightly \
+			--trace "$TRACE" --results "$OUT/runs" --json "$OUT/nightly-$r.json" \
+			--timeout 3600 >"$OUT/nightly-$r.log" 2>&1
+		rc=$?
+		echo "$r $(($(date +%s) - t0)) $rc" >>"$OUT/nightly.txt"
+		say "nightly $r: exit $rc in $(($(date +%s) - t0)) s"
+		r=$((r + 1))
+	done
+}
+
 hb_cost() {
 	mkdir -p "$BUILD/bench"
 	${CC:-gcc} -O2 -D_GNU_SOURCE= -pthread -o "$BUILD/bench/hb_cost" tests/bench/hb_cost.c \
@@ -188,6 +211,7 @@ skipped detect || run_detect
 skipped planted || run_planted
 skipped files || run_files
 skipped strength || run_strength
+skipped nightly || run_nightly
 [ -n "${BENCH_REUSE:-}" ] || hb_cost
 [ -f "$OUT/started" ] || echo "$started" >"$OUT/started"
 sh scripts/bench-report.sh "$OUT" >"$DOC.tmp" && mv "$DOC.tmp" "$DOC" || exit 1
