@@ -130,8 +130,8 @@ detection() {
 	echo
 	echo "| bug | kernel | verdicts | median | worst | onset | noticed after | proof | by the wait watch |"
 	echo "|---|---|---|---|---|---|---|---|---|"
-	detect_row "6.1 O_DIRECT, smoke settings (before)" "$OUT/detect-stock61-smoke.json"
-	detect_row "6.1 O_DIRECT, bench-detect settings (after)" "$OUT/detect-stock61-tuned.json"
+	detect_row "6.1 O_DIRECT, smoke settings" "$OUT/detect-stock61-smoke.json"
+	detect_row "6.1 O_DIRECT, bench-detect settings" "$OUT/detect-stock61-tuned.json"
 	for j in "$OUT"/planted-*.json; do
 		[ -f "$j" ] || continue
 		p=$(basename "$j" .json)

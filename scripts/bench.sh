@@ -91,7 +91,7 @@ vm() {
 	shift 3
 	for try in 1 2 3; do
 		say "$name: $kernel, suite $suite (boot $try)"
-		DAXSTRESS_VM_NO_FIO=${BENCH_NO_FIO-1} "$DS" vm --accel "$ACCEL" --kernel "$kernel" --fs ext4 \
+		DAXSTRESS_VM_NO_FIO=${BENCH_NO_FIO-1} "$DS" vm --accel "$ACCEL" --kernel "$kernel" --fs "${VM_FS:-ext4}" \
 			--suite "$suite" --results "$OUT/runs" --json "$OUT/$name.json" \
 			--timeout 3600 "$@" >"$OUT/$name.log" 2>&1
 		rc=$?
@@ -176,7 +176,7 @@ run_strength() {
 	{ peer_case peer503
 	  flatten_suites configs/smoke.conf configs/lockstep.conf configs/nightly.conf
 	  peer_case peer503-end; } >"$OUT/strength.conf"
-	BENCH_NO_FIO= vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
+	BENCH_NO_FIO= VM_FS=ext4,xfs vm strength debian:6.12 "$OUT/strength.conf" --trace "$TRACE"
 }
 
 # The nightly suite as users run it, timed from the host: the VM's wall
