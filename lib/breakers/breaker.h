@@ -22,6 +22,8 @@
  * (a full filesystem), not a truncation.
  */
 #define BRK_F_KEEPS_SIZE	(1u << 2)
+/* One thread only (evict-umount mounts and unmounts): breakers = N starts one. */
+#define BRK_F_ONE_THREAD	(1u << 3)
 
 struct brk_env {
 	const struct case_opts *o;
@@ -55,6 +57,12 @@ struct brk_ops {
 static inline const void *brk_opts(const struct brk_env *env)
 {
 	return env->o->brk_opts;
+}
+
+/* The breaker threads a case starts: its breakers, or one (BRK_F_ONE_THREAD). */
+static inline unsigned int brk_threads(const struct brk_ops *ops, const struct case_opts *o)
+{
+	return (ops->flags & BRK_F_ONE_THREAD) ? 1 : o->breakers;
 }
 
 /* fallocate(mode) that returns -errno. */

@@ -134,10 +134,6 @@ static int scratch_setup(struct brk_env *env, struct evict *e)
 
 	if (!dev || !dev[0])
 		return brk_unsupported(env, -ENODEV, "evict-umount: no scratch device: name an unmounted DAX-capable pmem device holding ext4 or xfs with scratch-dev (or $%s); the case mounts and unmounts it and never formats it", SCRATCH_DEV_ENV);
-	if (env->o->breakers > 1) {
-		shared_error(env->sh, "evict-umount needs breakers = 1: one thread mounts and unmounts the scratch device");
-		return -EINVAL;
-	}
 	ret = scratch_open(&e->sc, dev, err, sizeof(err));
 	if (ret) {
 		shared_error(env->sh, "evict-umount: %s", err);
@@ -352,7 +348,8 @@ static const struct brk_ops brk_evict_unlink_ops = {
 
 static const struct brk_ops brk_evict_umount_ops = {
 	.name = "evict-umount",
-	.help = "umount of the scratch filesystem (scratch-dev) right after the last close of a file whose pages vmsplice still holds",
+	.help = "umount of the scratch filesystem (scratch-dev) right after the last close of a file whose pages vmsplice still holds (one breaker thread: it mounts and unmounts)",
+	.flags = BRK_F_ONE_THREAD,
 	.op = evict_umount_op,
 	.done = evict_done,
 	.opts = PLUGIN_OPTS(evict_umount_opt_table, evict_defaults),

@@ -96,7 +96,7 @@ void role_breaker(const struct role_env *env)
 {
 	struct breaker_thread *th;
 	struct sigaction sa;
-	unsigned int i;
+	unsigned int i, nthreads;
 
 	role_set_name("ds-break");
 	sig_sh = env->sh;
@@ -106,8 +106,9 @@ void role_breaker(const struct role_env *env)
 	sigaction(PROOF_SIGNAL, &sa, NULL);
 	while (!atomic_load(&env->sh->go) && !atomic_load(&env->sh->stop))
 		sleep_ms(1);
-	th = calloc(env->o->breakers, sizeof(*th));
-	for (i = 0; th && i < env->o->breakers; i++) {
+	nthreads = brk_threads(env->brk, env->o);
+	th = calloc(nthreads, sizeof(*th));
+	for (i = 0; th && i < nthreads; i++) {
 		th[i].env = env;
 		th[i].idx = i;
 		th[i].benv = (struct brk_env){
@@ -120,7 +121,7 @@ void role_breaker(const struct role_env *env)
 			_exit(1);
 		}
 	}
-	for (i = 0; th && i < env->o->breakers; i++)
+	for (i = 0; th && i < nthreads; i++)
 		pthread_join(th[i].th, NULL);
 	_exit(0);
 }

@@ -959,7 +959,7 @@ static void print_result(struct wl *w, struct ktap *k)
 	ktap_diag(k, "pin %s%s%s, break %s, size %llu, pin-size %llu, threads %u+%u+%u%s, seed %llu",
 		  w->o.pin, w->tgt.path[0] ? " -> " : "", w->tgt.path, w->o.brk,
 		  (unsigned long long)w->o.size, (unsigned long long)w->o.pin_size,
-		  w->o.owner_threads, w->o.threads, w->o.breakers,
+		  w->o.owner_threads, w->o.threads, brk_threads(w->env.brk, &w->o),
 		  w->o.lockstep ? ", lockstep" : "", (unsigned long long)w->o.seed);
 	print_proof(k, w->res.mon);
 	if (w->res.mon)
