@@ -119,6 +119,43 @@ detect_row() {
 		echo "| $1 | report unreadable: $2 | | | | | | | |"
 }
 
+# Each planted kernel's catch rate: every smoke and lockstep case repeated,
+# each measured verdict against configs/expectations for that kernel.
+catches() {
+	echo "## Planted bugs caught, case by case"
+	echo
+	set -- "$OUT"/catch-*.json
+	if [ ! -f "$1" ]; then
+		echo "Not measured in this run (no planted kernel cached)."
+		echo
+		return 0
+	fi
+	echo "Every case of configs/smoke.conf and configs/lockstep.conf, repeated, on each"
+	echo "planted-bug kernel, ext4 and xfs; caught = the raw verdict configs/expectations"
+	echo "names for that kernel."
+	echo
+	echo "| kernel | fs | case | expected | verdicts | caught | median verdict s | worst |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for j in "$@"; do
+		p=${j##*/catch-}
+		p=${p%.json}
+		exp=$("${DS:-build/daxstress}" kernels --file configs/expectations --show "build-$p" 2>/dev/null |
+			jq -R 'split(" = ") | {(.[0]): .[1]}' | jq -s 'add // {}')
+		jq -r --arg k "$p" --argjson exp "$exp" "$JQ_LIB"'
+		.filesystems | to_entries[] | .key as $fs |
+		[.value.result.cases[]? | select(.workload)] | group_by(.suite_case | sub("-[0-9]+$"; ""))[] |
+		(.[0].suite_case | sub("-[0-9]+$"; "") | sub("-"; ".")) as $sc |
+		($exp[$sc] // $exp[($sc | split(".")[0]) + ".*"] // "none") as $want |
+		[$k, $fs, $sc, $want,
+		 (map(verdict) | group_by(.) | map("\(.[0]) \(length)") | join(", ")),
+		 "\(map(select(verdict == $want)) | length)/\(length)",
+		 (map(.verdict_s | select(. != null)) | median | r2 | show),
+		 (map(.verdict_s | select(. != null)) | worst | r2 | show)]
+		| map(tostring) | "| " + join(" | ") + " |"' "$j"
+	done
+	echo
+}
+
 detection() {
 	echo "## Time to detection"
 	echo
@@ -281,6 +318,7 @@ collisions
 files
 strength
 nightly
+catches
 detection
 overhead
 [ ! -f docs/bench-notes.md ] || cat docs/bench-notes.md

@@ -134,10 +134,26 @@ run_detect() {
 	vm detect-stock61-tuned debian:6.1 "$OUT/detect-tuned.conf"
 }
 
+# Every case of SRC... (flattened) N times, as CASE-1..CASE-N.
+repeat_cases() {
+	n=$1
+	shift
+	flatten_suites "$@" | awk -v n="$n" '
+	function flush() { if (sec != "") for (i = 1; i <= n; i++) printf "[%s-%d]\n%s\n", sec, i, body }
+	/^\[/ { flush(); sec = substr($0, 2, index($0, "]") - 2); body = ""; next }
+	NF { body = body $0 "\n" }
+	END { flush() }'
+}
+
+# Each planted kernel: the time to its verdict (pvm pins, REPS runs), and
+# every smoke and lockstep case REPS times on ext4 and xfs: does each case
+# that should catch the planted bug catch it every time?
 run_planted() {
 	repeat_suite configs/bench-detect.conf pvm-truncate "$REPS" >"$OUT/detect-pvm.conf"
+	repeat_cases "$REPS" configs/smoke.conf configs/lockstep.conf >"$OUT/catch.conf"
 	for p in $(planted_patches); do
 		if k=$(cached_kernel "$p"); then
+			VM_FS=ext4,xfs vm "catch-$p" "$k" "$OUT/catch.conf"
 			vm "planted-$p" "$k" "$OUT/detect-pvm.conf"
 		else
 			say "planted-$p: skipped: not cached (runner/kbuild/matrix.sh --build build-$p, 15 min)"
