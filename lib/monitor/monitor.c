@@ -256,12 +256,31 @@ static void set_reason(struct monitor_result *res, enum verdict v,
 		 res->role, res->thread, res->stalled_s, res->location, what);
 }
 
+/*
+ * Released by ending the pins. A break that slept again and again in one
+ * operation woke each time to find another pinned page: starved by pins
+ * that keep coming, not held by one long pin.
+ */
+static void long_pin(struct monitor_result *res, unsigned long long resleeps)
+{
+	char what[192];
+
+	if (resleeps < 3) {
+		set_reason(res, V_PASS, "released once the pins were gone: a long pin, not a lost wakeup");
+		return;
+	}
+	snprintf(what, sizeof(what), "released once the pins were gone: starved by continuous re-pinning (it slept %llu times in this break, woken each time), not a lost wakeup",
+		 resleeps);
+	set_reason(res, V_PASS, what);
+}
+
 static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 		  const struct monitor_ops *ops, void *ctx,
 		  struct monitor_result *res, const struct wait_watch *ww)
 {
 	struct hb_slot *s = &hb->slot[res->primary];
 	uint64_t ops0 = hb_ops(s), short_ns = ww_step_grace(ww, cfg->grace_ns);
+	unsigned long long resleeps = ww_resleeps(ww, hb, res->primary);
 	struct proof_step *st;
 	struct task_wait tw0;
 
@@ -289,7 +308,7 @@ static void prove(struct hb_region *hb, const struct monitor_cfg *cfg,
 			}
 			if (other < 0) {
 				snprintf(st->note, sizeof(st->note), "%s; released after %.2f s", how, st->wait_s);
-				set_reason(res, V_PASS, "released once the pins were gone: a long pin, not a lost wakeup");
+				long_pin(res, resleeps);
 				return;
 			}
 			switch_primary(hb, other, res);

@@ -114,6 +114,8 @@ static int look(struct wait_watch *ww, struct hb_region *hb, uint32_t i, uint32_
 		woke(ww, sl, now);
 	if (!in_break_wait(ww, s, &tw))
 		return -1;
+	if (sl->op_start != op_start)
+		sl->op_nvcsw = tw.nvcsw;
 	sl->on = true;
 	sl->op_start = op_start;
 	sl->since_ns = now;
@@ -141,6 +143,22 @@ int ww_tick(struct wait_watch *ww, struct hb_region *hb, uint64_t now)
 	if (hit >= 0)
 		ww->early++;
 	return hit;
+}
+
+unsigned long long ww_resleeps(const struct wait_watch *ww, struct hb_region *hb, int slot)
+{
+	const struct ww_sleeper *sl;
+	struct hb_slot *s;
+	struct task_wait tw;
+
+	if (!ww || slot < 0 || slot >= HB_MAX_SLOTS)
+		return 0;
+	sl = &ww->s[slot];
+	s = &hb->slot[slot];
+	if (!sl->op_start || sl->op_start != atomic_load(&s->op_start_ns) ||
+	    task_wait_read(s->pid, s->tid, &tw) || tw.nvcsw < sl->op_nvcsw)
+		return 0;
+	return tw.nvcsw - sl->op_nvcsw;
 }
 
 void ww_legit(struct wait_watch *ww, int slot)

@@ -35,6 +35,7 @@ struct ww_sleeper {
 	uint64_t since_ns;	/* first seen asleep in the wait */
 	uint64_t pins_done_ns;	/* every noted pin completed; 0 before */
 	struct task_wait tw;
+	unsigned long long op_nvcsw;	/* voluntary switches when first seen in this operation */
 	uint32_t npins;
 	struct ww_pin pin[HB_MAX_SLOTS];
 };
@@ -64,6 +65,12 @@ uint64_t ww_margin(const struct wait_watch *ww);
 uint64_t ww_step_grace(const struct wait_watch *ww, uint64_t full_ns);
 /* The slot of a breaker whose wait outlived its pins, or -1. */
 int ww_tick(struct wait_watch *ww, struct hb_region *hb, uint64_t now);
+/*
+ * How many times the breaker in slot has slept since the watch first saw
+ * it asleep in its current operation (0 if not seen in it): a break that
+ * keeps waking to find another pinned page is starved by re-pinning.
+ */
+unsigned long long ww_resleeps(const struct wait_watch *ww, struct hb_region *hb, int slot);
 /* The proof started by the watch found the wait legitimate. */
 void ww_legit(struct wait_watch *ww, int slot);
 

@@ -21,8 +21,12 @@
 #include "../../lib/monitor/monitor.h"
 #include "../../lib/core/util.h"
 
-/* AT_OWN: the stall is a thread on a CPU that finishes by itself, late (a starved thread). */
-enum release_at { AT_NONE, AT_PINS, AT_UNMAP, AT_SIGNAL, AT_NEVER_STALL, AT_OWN };
+/*
+ * AT_OWN: the stall is a thread on a CPU that finishes by itself, late (a
+ * starved thread). AT_STARVED: the stall wakes every 10 ms and sleeps again
+ * (a break that finds another pinned page each time) until the pins end.
+ */
+enum release_at { AT_NONE, AT_PINS, AT_UNMAP, AT_SIGNAL, AT_NEVER_STALL, AT_OWN, AT_STARVED };
 
 struct fake {
 	struct hb_region hb;
@@ -60,6 +64,12 @@ static void *breaker(void *arg)
 			if (f->at == AT_OWN)
 				release(f);
 			while (!atomic_load(&f->released) && !atomic_load(&f->stop)) {
+				if (f->at == AT_STARVED) {
+					struct timespec ts = { 0, 10 * NSEC_PER_MSEC };
+
+					syscall(SYS_futex, (uint32_t *)&f->word, FUTEX_WAIT_PRIVATE, 0, &ts, NULL, 0);
+					continue;
+				}
 				if (!f->futex) {
 					sleep_ms(5);
 					continue;
@@ -136,6 +146,7 @@ static const char *release_pins(void *ctx, uint64_t timeout_ns, bool *killed)
 	(void)timeout_ns;
 	*killed = false;
 	release_if(ctx, AT_PINS);
+	release_if(ctx, AT_STARVED);
 	return "fake pinners parked";
 }
 
@@ -218,6 +229,16 @@ static void test_long_pin(void **state)
 	assert_step(STEP_RELEASE_PINS, true, true);
 	assert_step(STEP_UNMAP, false, false);
 	assert_non_null(strstr(fk.res.reason, "a long pin, not a lost wakeup"));
+}
+
+/* Woken again and again in one break until the pins ended: named as starvation. */
+static void test_starved(void **state)
+{
+	(void)state;
+	assert_int_equal(scenario_ww(AT_STARVED, 5000, 150), V_PASS);
+	assert_true(fk.res.stalled);
+	assert_step(STEP_RELEASE_PINS, true, true);
+	assert_non_null(strstr(fk.res.reason, "starved by continuous re-pinning"));
 }
 
 static void test_blocked_by_mapping(void **state)
@@ -326,6 +347,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_no_stall),
 		cmocka_unit_test(test_long_pin),
+		cmocka_unit_test(test_starved),
 		cmocka_unit_test(test_blocked_by_mapping),
 		cmocka_unit_test(test_missed_wakeup),
 		cmocka_unit_test(test_hang),
