@@ -135,10 +135,9 @@ static int hold_fail(struct pvm_hold *h, const char *what, char *err, size_t len
 {
 	int e = errno;
 
-	snprintf(err, len, "pvm-hold: %s: %s%s", what, strerror(e),
-		 e == ENOSYS ? " (kernel without CONFIG_USERFAULTFD; pvm-hold = 0 copies without holding)" :
-		 e == EPERM ? " (needs root or sysctl vm.unprivileged_userfaultfd=1; pvm-hold = 0 copies without holding)" :
-		 "");
+	snprintf(err, len,
+		 "pvm-hold: %s: %s (needs a kernel with CONFIG_USERFAULTFD, and root or sysctl vm.unprivileged_userfaultfd=1; pvm-hold = 0 copies without holding)",
+		 what, strerror(e));
 	hold_free(h);
 	return -e;
 }
