@@ -20,6 +20,7 @@ def calls: [(.kernel_trace.probes // {}) | to_entries[] | select(.key | startswi
 def collisions: probe("dsbusy").recorded;
 def rate($n): if .duration_s > 0 and $n != null then $n / .duration_s else null end;
 def verdict: .raw_verdict // .verdict;
+def stalled: verdict | test("missed-wakeup|hang|livelock|blocked-by-mapping");
 def show: if . == null then "-" else tostring end;
 # What holds a case below the peer, from its result: the mode, a refusal by
 # the kernel, or the owner threads refaulting the file after every break.
@@ -30,7 +31,7 @@ def limit:
 	elif (.break == "dax-flip") then "a DAX flag change breaks no layouts"
 	elif (.counters.pin_efault // 0) * 2 > (.counters.pin_ops // 0) and (.counters.pin_ops // 0) > 0
 		then "most pins found their range truncated (EFAULT)"
-	elif (verdict | test("missed-wakeup|hang|livelock|blocked-by-mapping"))
+	elif stalled
 		then "stalled: \(verdict) (\(.verdict))"
 	elif (.pin | startswith("fio")) then "fio: one process, its own request pacing"
 	elif (.counters.owner_ops // 0) > 0 then "owner threads refault every page after each break"
@@ -273,6 +274,19 @@ strength() {
 	echo
 }
 
+# nightly_runs FILTER: FILTER over each run's report ($rep, $s: wall
+# seconds, $rc: exit), one run a line of nightly.txt.
+nightly_runs() {
+	while read -r rep secs rc; do
+		j=$OUT/nightly-$rep.json
+		if [ ! -f "$j" ]; then
+			echo "| $rep | $secs | $rc | no report |"
+			continue
+		fi
+		jq -r --arg rep "$rep" --arg s "$secs" --arg rc "$rc" "$JQ_LIB$1" "$j"
+	done <"$OUT/nightly.txt"
+}
+
 # The nightly on a clean kernel: wall time, false stalls, long pins.
 nightly() {
 	t=$OUT/nightly.txt
@@ -286,37 +300,27 @@ nightly() {
 	echo 'kernel); a long pin is a stall that releasing the pins ended (a pass).'
 	echo
 	echo "| run | wall s | exit | cases run | budget reached | false stalls | known bugs (xfail) | long pins | verdicts |"
-	echo "|---|---|---|---|---|---|---|---|"
-	while read -r rep secs rc; do
-		j=$OUT/nightly-$rep.json
-		[ -f "$j" ] || { echo "| $rep | $secs | $rc | no report | | | | |"; continue; }
-		jq -r --arg rep "$rep" --arg s "$secs" --arg rc "$rc" "$JQ_LIB"'
-		[.filesystems[].result.cases[]? | select(.workload)] as $c |
-		($c | map(select(verdict != "skip"))) as $run |
-		[$rep, $s, $rc, ($run | length),
-		 ($run | map(select(.budget_reached_s != null)) | length),
-		 ($run | map(select((verdict | test("missed-wakeup|hang|livelock|blocked-by-mapping"))
-				    and .verdict != "xfail")) | length),
-		 ($run | map(select(.verdict == "xfail")) | length),
-		 ($run | map(select(verdict == "pass" and .detect_s != null)) | length),
-		 ($c | group_by(verdict) | map("\(.[0] | verdict) \(length)") | join(", "))]
-		| map(tostring) | "| " + join(" | ") + " |"' "$j"
-	done <"$t"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	nightly_runs '
+	[.filesystems[].result.cases[]? | select(.workload)] as $c |
+	($c | map(select(verdict != "skip"))) as $run |
+	[$rep, $s, $rc, ($run | length),
+	 ($run | map(select(.budget_reached_s != null)) | length),
+	 ($run | map(select(stalled and .verdict != "xfail")) | length),
+	 ($run | map(select(.verdict == "xfail")) | length),
+	 ($run | map(select(verdict == "pass" and .detect_s != null)) | length),
+	 ($c | group_by(verdict) | map("\(.[0] | verdict) \(length)") | join(", "))]
+	| map(tostring) | "| " + join(" | ") + " |"'
 	echo
 	echo "Stalls, every run (verdict as measured, then as reported):"
 	echo
 	echo "| run | case | verdict | stalled s | reason |"
 	echo "|---|---|---|---|---|"
-	while read -r rep secs rc; do
-		j=$OUT/nightly-$rep.json
-		[ -f "$j" ] || continue
-		jq -r --arg rep "$rep" "$JQ_LIB"'
-		.filesystems | to_entries[] | .key as $fs | .value.result.cases[]? | select(.workload)
-		| select((verdict | test("missed-wakeup|hang|livelock|blocked-by-mapping"))
-			 or (verdict == "pass" and .detect_s != null))
-		| [$rep, "\($fs).\(.suite_case)", "\(verdict) (\(.verdict))", (.stalled_s | r1 | show), .reason]
-		| map(tostring) | "| " + join(" | ") + " |"' "$j"
-	done <"$t"
+	nightly_runs '
+	.filesystems | to_entries[] | .key as $fs | .value.result.cases[]? | select(.workload)
+	| select(stalled or (verdict == "pass" and .detect_s != null))
+	| [$rep, "\($fs).\(.suite_case)", "\(verdict) (\(.verdict))", (.stalled_s | r1 | show), .reason]
+	| map(tostring) | "| " + join(" | ") + " |"'
 	echo
 }
 
