@@ -25,7 +25,8 @@ def show: if . == null then "-" else tostring end;
 # What holds a case below the peer, from its result: the mode, a refusal by
 # the kernel, or the owner threads refaulting the file after every break.
 def limit:
-	if (.suite_case | test("lockstep")) then "lockstep: one wait per 50 ms request"
+	if .verdict == "skip" then "skipped: \(.reason // "")"
+	elif (.suite_case | test("lockstep")) then "lockstep: one wait per 50 ms request"
 	elif (.note // "" | test("refused")) then "the kernel refuses the pin on fsdax"
 	elif (.break | startswith("evict")) then "eviction: no break-layouts scan"
 	elif (.break == "dax-flip") then "a DAX flag change breaks no layouts"
@@ -34,6 +35,8 @@ def limit:
 	elif stalled
 		then "stalled: \(verdict) (\(.verdict))"
 	elif (.pin | startswith("fio")) then "fio: one process, its own request pacing"
+	elif (.pin | startswith("pvm")) and (.counters.owner_ops // 0) == 0
+		then "pvm: a wait lasts one held copy (pvm-hold)"
 	elif (.counters.owner_ops // 0) > 0 then "owner threads refault every page after each break"
 	else "below the peer: not explained" end;
 '
