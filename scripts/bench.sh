@@ -26,7 +26,7 @@
 # the machine is shared). Settings (environment):
 #   BUILD=build  BENCH_REPS=10  BENCH_ACCEL=tcg  BENCH_DOC=docs/BENCHMARKS.md
 #   BENCH_OUT=results/bench-<time>  BENCH_SKIP=collisions,detect,planted,files,strength,nightly
-#   BENCH_FILES=6  BENCH_NIGHTLY_REPS=3
+#   BENCH_FILES=6  BENCH_NIGHTLY_REPS=3  BENCH_CATCH_REPS=BENCH_REPS
 #   BENCH_REUSE=DIR (write the document from an earlier run's JSON, no VM)
 cd "$(dirname "$0")/.." || exit 1
 
@@ -146,11 +146,11 @@ repeat_cases() {
 }
 
 # Each planted kernel: the time to its verdict (pvm pins, REPS runs), and
-# every smoke and lockstep case REPS times on ext4 and xfs: does each case
-# that should catch the planted bug catch it every time?
+# every smoke and lockstep case BENCH_CATCH_REPS times on ext4 and xfs: does
+# each case that should catch the planted bug catch it every time?
 run_planted() {
 	repeat_suite configs/bench-detect.conf pvm-truncate "$REPS" >"$OUT/detect-pvm.conf"
-	repeat_cases "$REPS" configs/smoke.conf configs/lockstep.conf >"$OUT/catch.conf"
+	repeat_cases "${BENCH_CATCH_REPS:-$REPS}" configs/smoke.conf configs/lockstep.conf >"$OUT/catch.conf"
 	for p in $(planted_patches); do
 		if k=$(cached_kernel "$p"); then
 			VM_FS=ext4,xfs vm "catch-$p" "$k" "$OUT/catch.conf"
