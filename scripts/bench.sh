@@ -153,7 +153,7 @@ run_planted() {
 	repeat_cases "${BENCH_CATCH_REPS:-$REPS}" configs/smoke.conf configs/lockstep.conf >"$OUT/catch.conf"
 	for p in $(planted_patches); do
 		if k=$(cached_kernel "$p"); then
-			VM_FS=ext4,xfs vm "catch-$p" "$k" "$OUT/catch.conf"
+			BENCH_NO_FIO= VM_FS=ext4,xfs vm "catch-$p" "$k" "$OUT/catch.conf"
 			vm "planted-$p" "$k" "$OUT/detect-pvm.conf"
 		else
 			say "planted-$p: skipped: not cached (runner/kbuild/matrix.sh --build build-$p, 15 min)"
