@@ -21,7 +21,7 @@ for brk in collapse insert; do
 		not_ok "$brk, 4 breakers: only '$b' breaks: $(echo "$out" | tail -n 2)"
 done
 
-"$WL" --dir "$dir" --allow-nodax --pin pvm --break punch --break-pause 100ms \
+"$WL" --dir "$dir" --allow-nodax --pin pvm --break punch --break-pause 100ms --breakers 1 \
 	--size 8M --owner-threads 0 --duration 1s --result "$dir/pause.json" >/dev/null 2>&1
 b=$(jq -r .counters.break_ops "$dir/pause.json")
 [ "${b:-0}" -ge 1 ] && [ "$b" -le 11 ] &&
