@@ -2,7 +2,10 @@
 /*
  * plant-wait: the breaker side of the planted stalls (lib/engine/plant.h). Sleeps
  * in FUTEX_WAIT while the word says "pinned", the way break-layouts sleeps
- * while a page is busy.
+ * while a page is busy. One thread: the planted pin drops the word only once
+ * /proc shows *the* sleeper (plant_sleeper_tid, one slot) asleep on it; with
+ * two breakers either could be that thread, and the self-tests that name the
+ * stalled breaker (break.0) failed one run in a few.
  */
 #include "breaker.h"
 #include "../engine/plant.h"
@@ -25,7 +28,7 @@ static int plant_wait_op(struct brk_env *env, struct rng *rng)
 static const struct brk_ops brk_plant_wait_ops = {
 	.name = "plant-wait",
 	.help = "self-test: sleep on the planted futex like a break-layouts wait",
-	.flags = BRK_F_PLANT,
+	.flags = BRK_F_PLANT | BRK_F_ONE_THREAD,
 	.op = plant_wait_op,
 };
 
