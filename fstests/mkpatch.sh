@@ -12,11 +12,9 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 co=${1:-${FSTESTS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/daxstress/fstests/xfstests}}
 [ -d "$co/.git" ] || { echo "mkpatch.sh: $co is not an fstests git checkout" >&2; exit 1; }
-author=${PATCH_AUTHOR:-"$(git -C "$here" config user.name) <$(git -C "$here" config user.email)>"}
-export GIT_AUTHOR_DATE="2026-12-05T00:00:00Z" GIT_COMMITTER_DATE="2026-12-05T00:00:00Z"
-export GIT_AUTHOR_NAME=${author% <*} GIT_AUTHOR_EMAIL=${author##*<}
-GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL%>}
-export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+# shellcheck source=../scripts/patch-author.sh
+. "$here/../scripts/patch-author.sh"
+patch_author "$here"
 
 work=$(mktemp -d /tmp/daxstress-fpatch.XXXXXX)
 trap 'rm -rf "$work"' EXIT

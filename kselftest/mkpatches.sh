@@ -16,11 +16,9 @@ ver=${1:-7.3}
 out=$HERE/patches
 test_dir=tools/testing/selftests/filesystems/dax
 tree=$("$HERE/ksrc.sh" "$ver")
-author=${PATCH_AUTHOR:-"$(git -C "$HERE" config user.name) <$(git -C "$HERE" config user.email)>"}
-export GIT_AUTHOR_DATE="2026-12-05T00:00:00Z" GIT_COMMITTER_DATE="2026-12-05T00:00:00Z"
-export GIT_AUTHOR_NAME=${author% <*} GIT_AUTHOR_EMAIL=${author##*<}
-GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL%>}
-export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+# shellcheck source=../scripts/patch-author.sh
+. "$HERE/../scripts/patch-author.sh"
+patch_author "$HERE"
 
 work=$(mktemp -d /tmp/daxstress-kpatch.XXXXXX)
 trap 'rm -rf "$work"' EXIT
