@@ -58,6 +58,7 @@ struct wl {
 	int status[P__COUNT];
 	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
 	double budget_s;	/* when the wait budget was reached, or 0 */
+	bool waits_kernel;	/* the budget counts the kernel's waits (the last tick's source) */
 	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
@@ -502,11 +503,11 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
  * (its instance keeps the trace file's records: busy scans), else the breaks
  * that slept, an upper bound (a sleep on a lock counts too).
  */
-static uint64_t waits_so_far(const struct wl *w, bool *kernel)
+static uint64_t waits_so_far(struct wl *w)
 {
 	int64_t n = w->o.trace_waits[0] ? tracing_records(w->o.trace_waits) : -1;
 
-	*kernel = n >= 0;
+	w->waits_kernel = n >= 0;
 	return n >= 0 ? (uint64_t)n : atomic_load(&w->sh->brk_slept);
 }
 
@@ -514,9 +515,8 @@ static uint64_t waits_so_far(const struct wl *w, bool *kernel)
 static bool mon_done(void *ctx)
 {
 	struct wl *w = ctx;
-	bool kernel;
 
-	if (!w->o.budget || waits_so_far(w, &kernel) < w->o.budget)
+	if (!w->o.budget || waits_so_far(w) < w->o.budget)
 		return false;
 	w->budget_s = ns_to_s(now_ns() - w->start_ns);
 	return true;
@@ -801,6 +801,8 @@ static void run_monitor(struct wl *w)
 
 	kmsg_rearm_warn_once(w->o.clear_warn_once);
 	w->start_ns = start;
+	/* The source a budget means to count; each tick's count says which it got. */
+	w->waits_kernel = w->o.trace_waits[0] != '\0';
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	if (w->o.monitor)
 		monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
@@ -810,13 +812,9 @@ static void run_monitor(struct wl *w)
 	w->res.mon = w->mon;
 	w->res.budget = w->o.budget;
 	w->res.budget_s = w->budget_s ? w->budget_s : -1;	/* null: not reached */
-	if (w->o.budget) {
-		bool kernel;
-
-		waits_so_far(w, &kernel);
-		strscpy_trunc(w->res.budget_counts, kernel ? "kernel" : "breaks-slept",
+	if (w->o.budget)	/* what the monitor's ticks counted */
+		strscpy_trunc(w->res.budget_counts, w->waits_kernel ? "kernel" : "breaks-slept",
 			      sizeof(w->res.budget_counts));
-	}
 	if (w->mon->verdict != V_PASS || w->mon->reason[0])
 		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);
