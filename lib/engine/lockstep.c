@@ -20,6 +20,15 @@
  */
 #define LS_SYNC_DELAY_US	10000
 
+/*
+ * The operation this pinner thread runs has marked its pages pinned. The
+ * count it added is taken back when the operation ends, so a mark never
+ * outlives its pins: a stale one once let a break begin while the next
+ * io_submit was still faulting its buffer in, a refault inside the wait
+ * that stock 7.2 and 7.3 keep asleep (blocked-by-mapping in lockstep).
+ */
+static __thread bool ls_marked;
+
 static bool ls_quit(struct wl_shared *sh)
 {
 	return atomic_load(&sh->stop) || atomic_load(&sh->pin_park);
@@ -43,47 +52,63 @@ bool ls_pin_enter(const struct case_opts *o, struct wl_shared *sh, bool marks)
 		atomic_fetch_sub(&sh->ls_pinning, 1);
 	}
 	if (!marks)
-		atomic_store(&sh->ls_pinned, 1);
+		atomic_fetch_add(&sh->ls_held_sync, 1);
+	ls_marked = !marks;
 	return true;
 }
 
-void ls_pin_leave(const struct case_opts *o, struct wl_shared *sh)
+void ls_pin_leave(const struct case_opts *o, struct wl_shared *sh, bool marks)
 {
-	if (o->lockstep)
-		atomic_fetch_sub(&sh->ls_pinning, 1);
+	if (!o->lockstep)
+		return;
+	if (ls_marked)
+		atomic_fetch_sub(marks ? &sh->ls_held_async : &sh->ls_held_sync, 1);
+	ls_marked = false;
+	atomic_fetch_sub(&sh->ls_pinning, 1);
 }
 
 void ls_mark_pinned(const struct case_opts *o, struct wl_shared *sh)
 {
-	if (o->lockstep)
-		atomic_store(&sh->ls_pinned, 2);
+	if (!o->lockstep || ls_marked)
+		return;
+	ls_marked = true;
+	atomic_fetch_add(&sh->ls_held_async, 1);
 }
 
+static uint32_t ls_held(struct wl_shared *sh)
+{
+	return atomic_load(&sh->ls_held_sync) + atomic_load(&sh->ls_held_async);
+}
+
+/*
+ * Wait (bounded) for an operation that holds its pins, then close the door
+ * to new ones. An operation that entered but has not marked yet is still
+ * submitting, i.e. faulting its buffer in: the break waits for it to mark
+ * or end, whether or not the bounded wait found pins.
+ */
 void ls_break_enter(const struct case_opts *o, struct wl_shared *sh)
 {
 	unsigned int waited = 0;
-	int pinned;
 
 	if (!o->lockstep)
 		return;
-	while (!(atomic_load(&sh->ls_pinned) && atomic_load(&sh->ls_pinning)) &&
+	while (!(ls_held(sh) && atomic_load(&sh->ls_pinning)) &&
 	       waited < LS_PIN_WAIT_MS * 10 && !atomic_load(&sh->stop)) {
 		sleep_us(100);
 		waited++;
 	}
-	pinned = atomic_load(&sh->ls_pinned);
 	atomic_fetch_add(&sh->ls_breaking, 1);
-	if (pinned && atomic_load(&sh->ls_pinning)) {
-		atomic_fetch_add(&sh->ls_overlaps, 1);
-		if (pinned == 1)
-			sleep_us(LS_SYNC_DELAY_US);
-	}
+	while (atomic_load(&sh->ls_pinning) > ls_held(sh) && !atomic_load(&sh->stop))
+		sleep_us(100);
+	if (!ls_held(sh))
+		return;
+	atomic_fetch_add(&sh->ls_overlaps, 1);
+	if (!atomic_load(&sh->ls_held_async))
+		sleep_us(LS_SYNC_DELAY_US);
 }
 
 void ls_break_leave(const struct case_opts *o, struct wl_shared *sh)
 {
-	if (!o->lockstep)
-		return;
-	atomic_store(&sh->ls_pinned, 0);
-	atomic_fetch_sub(&sh->ls_breaking, 1);
+	if (o->lockstep)
+		atomic_fetch_sub(&sh->ls_breaking, 1);
 }

@@ -17,7 +17,7 @@
 
 /* Pinner: wait until no break runs and count this thread in; false = stop. */
 bool ls_pin_enter(const struct case_opts *o, struct wl_shared *sh, bool marks);
-void ls_pin_leave(const struct case_opts *o, struct wl_shared *sh);
+void ls_pin_leave(const struct case_opts *o, struct wl_shared *sh, bool marks);
 /* A pin source that submits asynchronously: its pages are pinned now. */
 void ls_mark_pinned(const struct case_opts *o, struct wl_shared *sh);
 /* Breaker: wait (bounded) for held pins, then keep new pins out. */

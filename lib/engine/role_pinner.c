@@ -64,7 +64,7 @@ static void *pinner_thread(void *arg)
 			hb_op_begin(pt->t.hb);
 			ret = ops->pin(&p->penv, p->priv, &pt->t);
 			hb_op_end(pt->t.hb);
-			ls_pin_leave(p->env->o, sh);
+			ls_pin_leave(p->env->o, sh, ops->flags & PIN_F_MARKS);
 		}
 		if (ret || !park(sh, pt->t.hb))
 			break;

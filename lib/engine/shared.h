@@ -36,7 +36,8 @@ struct wl_shared {
 	_Atomic uint64_t signals;	/* proof signals received */
 	_Atomic int64_t pmd_kb;
 	_Atomic uint32_t ls_pinning;	/* lockstep: pin operations running */
-	_Atomic int ls_pinned;		/* lockstep: a running operation holds its pins */
+	_Atomic uint32_t ls_held_sync;	/* lockstep: synchronous operations running */
+	_Atomic uint32_t ls_held_async;	/* lockstep: submitted operations holding pins */
 	_Atomic uint32_t ls_breaking;	/* lockstep: breaks running; no new pins */
 	_Atomic uint64_t ls_overlaps;	/* lockstep: breaks started with pins held */		/* most FilePmdMapped seen in the owner's mapping */
 	_Atomic int error;
