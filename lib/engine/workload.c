@@ -736,6 +736,10 @@ static void collect_counters(struct wl *w)
 	c->owner_ops = hb_role_ops(&w->sh->hb, ROLE_OWNER);
 	c->pin_ops = hb_role_ops(&w->sh->hb, ROLE_PINNER);
 	c->break_ops = hb_role_ops(&w->sh->hb, ROLE_BREAKER);
+	c->pin_busy_s = hb_role_busy_ns(&w->sh->hb, ROLE_PINNER) / 1e9;
+	c->break_busy_s = hb_role_busy_ns(&w->sh->hb, ROLE_BREAKER) / 1e9;
+	c->pin_threads = hb_role_slots(&w->sh->hb, ROLE_PINNER);
+	c->break_threads = hb_role_slots(&w->sh->hb, ROLE_BREAKER);
 	c->sigbus = atomic_load(&w->sh->sigbus);
 	c->pin_efault = atomic_load(&w->sh->pin_efault);
 	c->breaks_slept = atomic_load(&w->sh->brk_slept);
@@ -928,6 +932,21 @@ static void print_proof(struct ktap *k, const struct monitor_result *m)
 	}
 }
 
+/*
+ * How busy each side was: a side inside its operations the whole case is
+ * the one that bounds the waits (a break waits for as long as a pin lasts).
+ */
+static void print_busy(struct ktap *k, const struct case_counters *c, double s)
+{
+	if (s <= 0 || !c->pin_threads || !c->break_threads)
+		return;
+	ktap_diag(k, "busy: pinners %.0f%%, breakers %.0f%% of the case; a pin %.2f ms, a break %.2f ms",
+		  100 * c->pin_busy_s / (c->pin_threads * s),
+		  100 * c->break_busy_s / (c->break_threads * s),
+		  c->pin_ops ? 1e3 * c->pin_busy_s / c->pin_ops : 0.0,
+		  c->break_ops ? 1e3 * c->break_busy_s / c->break_ops : 0.0);
+}
+
 static void print_pmd(struct ktap *k, const struct case_result *r)
 {
 	if (r->pmd_layout[0])
@@ -975,6 +994,7 @@ static void print_result(struct wl *w, struct ktap *k)
 		  (unsigned long long)c->sigbus,
 		  (unsigned long long)c->pin_efault, w->res.duration_s,
 		  w->budget_s ? " (budget reached)" : "");
+	print_busy(k, c, w->res.duration_s);
 	if (w->o.lockstep)
 		ktap_diag(k, "lockstep: %llu of %llu breaks began while pins were held",
 			  (unsigned long long)c->lockstep_overlaps,

@@ -53,15 +53,42 @@ uint64_t hb_stalled_for(const struct hb_slot *s, uint64_t now)
 	return now > ref ? now - ref : 0;
 }
 
-uint64_t hb_role_ops(const struct hb_region *hb, enum hb_role role)
+enum hb_sum { HB_SUM_OPS, HB_SUM_BUSY, HB_SUM_SLOTS };
+
+static uint64_t hb_role_sum(const struct hb_region *hb, enum hb_role role,
+			   enum hb_sum what)
 {
 	uint32_t i, n = atomic_load(&hb->used);
 	uint64_t sum = 0;
 
 	if (n > HB_MAX_SLOTS)
 		n = HB_MAX_SLOTS;
-	for (i = 0; i < n; i++)
-		if (hb->slot[i].role == role)
-			sum += hb_ops(&hb->slot[i]);
+	for (i = 0; i < n; i++) {
+		const struct hb_slot *s = &hb->slot[i];
+
+		if (s->role != role)
+			continue;
+		if (what == HB_SUM_OPS)
+			sum += hb_ops(s);
+		else if (what == HB_SUM_BUSY)
+			sum += atomic_load_explicit(&s->busy_ns, memory_order_relaxed);
+		else
+			sum++;
+	}
 	return sum;
+}
+
+uint64_t hb_role_ops(const struct hb_region *hb, enum hb_role role)
+{
+	return hb_role_sum(hb, role, HB_SUM_OPS);
+}
+
+uint64_t hb_role_busy_ns(const struct hb_region *hb, enum hb_role role)
+{
+	return hb_role_sum(hb, role, HB_SUM_BUSY);
+}
+
+uint32_t hb_role_slots(const struct hb_region *hb, enum hb_role role)
+{
+	return (uint32_t)hb_role_sum(hb, role, HB_SUM_SLOTS);
 }

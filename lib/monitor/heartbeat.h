@@ -29,6 +29,7 @@ struct hb_slot {
 	_Atomic uint64_t ops;
 	_Atomic uint64_t op_start_ns;	/* 0 when between operations */
 	_Atomic uint64_t last_progress_ns;
+	_Atomic uint64_t busy_ns;	/* summed length of completed operations */
 	_Atomic uint32_t state;
 	uint32_t role;
 	int32_t pid;
@@ -56,7 +57,12 @@ static inline void hb_op_begin(struct hb_slot *s)
 
 static inline void hb_op_end(struct hb_slot *s)
 {
-	atomic_store_explicit(&s->last_progress_ns, now_ns(), memory_order_relaxed);
+	uint64_t now = now_ns();
+	uint64_t t0 = atomic_load_explicit(&s->op_start_ns, memory_order_relaxed);
+
+	atomic_store_explicit(&s->last_progress_ns, now, memory_order_relaxed);
+	if (t0 && now > t0)
+		atomic_fetch_add_explicit(&s->busy_ns, now - t0, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->ops, 1, memory_order_relaxed);
 	atomic_store_explicit(&s->op_start_ns, 0, memory_order_relaxed);
 }
@@ -79,5 +85,9 @@ static inline uint64_t hb_ops(const struct hb_slot *s)
 uint64_t hb_stalled_for(const struct hb_slot *s, uint64_t now);
 /* Sum of completed operations of every slot with this role. */
 uint64_t hb_role_ops(const struct hb_region *hb, enum hb_role role);
+/* Sum of the time every slot with this role spent inside operations. */
+uint64_t hb_role_busy_ns(const struct hb_region *hb, enum hb_role role);
+/* Threads that registered with this role. */
+uint32_t hb_role_slots(const struct hb_region *hb, enum hb_role role);
 
 #endif

@@ -83,6 +83,10 @@ static const struct field counter_fields[] = {
 	FLD("pin_efault", FT_U64, struct case_counters, pin_efault),
 	FLD("lockstep_overlaps", FT_U64, struct case_counters, lockstep_overlaps),
 	FLD("proof_signals", FT_U64, struct case_counters, signals),
+	FLD("pin_busy_s", FT_DOUBLE, struct case_counters, pin_busy_s),
+	FLD("break_busy_s", FT_DOUBLE, struct case_counters, break_busy_s),
+	FLD("pin_threads", FT_U32, struct case_counters, pin_threads),
+	FLD("break_threads", FT_U32, struct case_counters, break_threads),
 };
 
 /* The wait watch's own counts (lib/monitor/waitwatch.h). */

@@ -21,6 +21,8 @@ struct case_counters {
 	uint64_t sigbus, pin_efault, signals;
 	uint64_t breaks_slept;		/* breaks that slept (the heartbeat's count of waits) */
 	uint64_t lockstep_overlaps;	/* lockstep breaks begun while pins were held */
+	double pin_busy_s, break_busy_s;	/* time the role's threads spent in operations */
+	uint32_t pin_threads, break_threads;	/* threads of each role */
 };
 
 /*

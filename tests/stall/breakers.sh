@@ -27,6 +27,17 @@ b=$(jq -r .counters.break_ops "$dir/pause.json")
 [ "${b:-0}" -ge 1 ] && [ "$b" -le 11 ] &&
 	ok "break-pause 100ms: $b breaks in 1 s" ||
 	not_ok "break-pause 100ms: '$b' breaks in 1 s (expected 1 to 11)"
+# Busy time counts the operations only: the pauses between them are not in it.
+expect_eq "busy: one breaker thread counted" "$(jq -r .counters.break_threads "$dir/pause.json")" 1
+expect_eq "busy: two pinner threads counted" "$(jq -r .counters.pin_threads "$dir/pause.json")" 2
+busy=$(jq -r '.counters.break_busy_s / .duration_s' "$dir/pause.json")
+awk -v b="$busy" 'BEGIN { exit !(b > 0 && b < 0.5) }' &&
+	ok "busy: breaker inside its operations $busy of the case, pauses left out" ||
+	not_ok "busy: breaker busy fraction '$busy' (expected above 0 and below 0.5 with 100 ms pauses)"
+busy=$(jq -r '.counters.pin_busy_s / (.counters.pin_threads * .duration_s)' "$dir/pause.json")
+awk -v b="$busy" 'BEGIN { exit !(b > 0 && b <= 1.01) }' &&
+	ok "busy: pinners inside their operations $busy of the case" ||
+	not_ok "busy: pinner busy fraction '$busy' (expected above 0, at most 1)"
 
 # hold = odirect: the eviction breakers pin with an O_DIRECT read in flight
 # (the target is a file the case creates; /tmp may be tmpfs, without O_DIRECT)

@@ -39,6 +39,12 @@ static void test_stall_clock(void **state)
 	hb_op_end(s);
 	assert_true(hb_stalled_for(s, now_ns()) < 40 * NSEC_PER_MSEC);
 	assert_int_equal(hb_ops(s), 1);
+	/* The operation's length is summed per role, other roles untouched. */
+	assert_true(hb_role_busy_ns(hb, ROLE_BREAKER) >= 50 * NSEC_PER_MSEC);
+	assert_true(hb_role_busy_ns(hb, ROLE_BREAKER) < 5 * NSEC_PER_SEC);
+	assert_int_equal(hb_role_busy_ns(hb, ROLE_PINNER), 0);
+	assert_int_equal(hb_role_slots(hb, ROLE_BREAKER), 1);
+	assert_int_equal(hb_role_slots(hb, ROLE_PINNER), 0);
 	hb_set_state(s, HB_IDLE);
 	assert_int_equal(hb_stalled_for(s, t0 + 3600 * NSEC_PER_SEC), 0);
 	munmap(hb, sizeof(*hb));

@@ -98,7 +98,7 @@ static void fill_case(struct case_result *r)
 	snprintf(r->note, sizeof(r->note), "a note");
 	snprintf(r->cleanup, sizeof(r->cleanup), "could not remove x");
 	r->needs_reboot = true;
-	r->counters = (struct case_counters){ 1, 2, 3, 4, 5, 6, 7, 8 };
+	r->counters = (struct case_counters){ 1, 2, 3, 4, 5, 6, 7, 8, 9.5, 10.25, 11, 12 };
 	r->sharer = true;
 	r->budget = 400;
 	r->budget_s = 3.25;
