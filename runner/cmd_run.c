@@ -313,8 +313,8 @@ static void case_for_run(struct run *r, const struct suite_case *c, const char *
 	/* "-": the run has no PMD fault hist; the case must not make its own */
 	strscpy_trunc(o->trace_instance, r->tr.pmd_hist ? r->tr.instance : "-",
 		      sizeof(o->trace_instance));
-	/* With a trace file, the instance's records are the kernel's count of waits. */
-	if (r->tf && r->tr.inst)
+	/* With probes registered, the instance's records are the kernel's count of waits. */
+	if (r->tf && r->tr.inst && tracing_probes_ok(&r->tr))
 		strscpy_trunc(o->trace_waits, r->tr.instance, sizeof(o->trace_waits));
 	o->sysrq_w = r->o.sysrq_w;
 	o->clear_warn_once = r->o.clear_warn_once;

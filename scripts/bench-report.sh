@@ -283,37 +283,39 @@ strength() {
 	echo
 }
 
-# nightly_runs FILTER: FILTER over each run's report ($rep, $s: wall
-# seconds, $rc: exit), one run a line of nightly.txt.
+# nightly_runs FILTER: FILTER over each run's report ($rep: run id, $s: wall
+# seconds, $rc: exit, $spec: the --kernel it ran), one run a line of
+# nightly.txt (an older run's lines have no kernel and a plain rep).
 nightly_runs() {
-	while read -r rep secs rc; do
+	while read -r rep secs rc spec; do
 		j=$OUT/nightly-$rep.json
 		if [ ! -f "$j" ]; then
-			echo "| $rep | $secs | $rc | no report |"
+			echo "| $rep | ${spec:-} | $secs | $rc | no report |"
 			continue
 		fi
-		jq -r --arg rep "$rep" --arg s "$secs" --arg rc "$rc" "$JQ_LIB$1" "$j"
+		jq -r --arg rep "$rep" --arg s "$secs" --arg rc "$rc" --arg spec "${spec:-debian:6.12}" \
+			"$JQ_LIB$1" "$j"
 	done <"$OUT/nightly.txt"
 }
 
-# The nightly on a clean kernel: wall time, false stalls, long pins.
+# The nightly on clean kernels: wall time, false stalls, long pins.
 nightly() {
 	t=$OUT/nightly.txt
-	heading "Nightly on a clean kernel" "$t" "no $t" || return 0
-	echo "The whole nightly suite, ext4 and xfs, on $(q "$OUT/nightly-1.json" .kernel_release)"
-	echo '(`daxstress vm --kernel debian:6.12 --fs ext4,xfs --suite nightly --trace'
+	heading "Nightly on clean kernels" "$t" "no $t" || return 0
+	echo 'The whole nightly suite, ext4 and xfs, on each kernel below'
+	echo '(`daxstress vm --kernel SPEC --fs ext4,xfs --suite nightly --trace'
 	echo 'configs/trace/collisions.trace`), timed from the host, boot included. Each case'
 	echo 'ends at its budget of kernel-counted waits or at its duration. A false stall is a'
 	echo '`missed-wakeup`, `hang`, `livelock` or `blocked-by-mapping` that no known issue of'
 	echo 'configs/known-issues explains (a known one is reported `xfail`: a real bug of this'
 	echo 'kernel); a long pin is a stall that releasing the pins ended (a pass).'
 	echo
-	echo "| run | wall s | exit | cases run | budget reached | false stalls | known bugs (xfail) | long pins | verdicts |"
-	echo "|---|---|---|---|---|---|---|---|---|"
+	echo "| run | kernel | wall s | exit | cases run | budget reached | false stalls | known bugs (xfail) | long pins | verdicts |"
+	echo "|---|---|---|---|---|---|---|---|---|---|"
 	nightly_runs '
 	[.filesystems[].result.cases[]? | select(.workload)] as $c |
 	($c | map(select(verdict != "skip"))) as $run |
-	[$rep, $s, $rc, ($run | length),
+	[$rep, "\(.kernel_release) (\($spec | split("/") | .[-2:] | join("/")))", $s, $rc, ($run | length),
 	 ($run | map(select(.budget_reached_s != null)) | length),
 	 ($run | map(select(stalled and .verdict != "xfail")) | length),
 	 ($run | map(select(.verdict == "xfail")) | length),

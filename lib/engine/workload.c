@@ -59,6 +59,7 @@ struct wl {
 	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
 	double budget_s;	/* when the wait budget was reached, or 0 */
 	bool waits_kernel;	/* the budget counts the kernel's waits (the last tick's source) */
+	struct trace_records records;	/* the run's instance, when the budget counts the kernel's */
 	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
@@ -505,7 +506,7 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
  */
 static uint64_t waits_so_far(struct wl *w)
 {
-	int64_t n = w->o.trace_waits[0] ? tracing_records(w->o.trace_waits) : -1;
+	int64_t n = tracing_records_read(&w->records);
 
 	w->waits_kernel = n >= 0;
 	return n >= 0 ? (uint64_t)n : atomic_load(&w->sh->brk_slept);
@@ -807,12 +808,15 @@ static void run_monitor(struct wl *w)
 	w->start_ns = start;
 	/* The source a budget means to count; each tick's count says which it got. */
 	w->waits_kernel = w->o.trace_waits[0] != '\0';
+	if (w->waits_kernel && w->o.budget)
+		tracing_records_open(&w->records, w->o.trace_waits);
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	if (w->o.monitor)
 		monitor_run(&w->sh->hb, &cfg, &wl_monitor_ops, w, start,
 			    start + w->o.duration_ms * NSEC_PER_MSEC, w->mon);
 	else
 		run_unwatched(w, start);
+	tracing_records_close(&w->records);
 	w->res.mon = w->mon;
 	w->res.budget = w->o.budget;
 	w->res.budget_s = w->budget_s ? w->budget_s : -1;	/* null: not reached */

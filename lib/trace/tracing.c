@@ -295,6 +295,15 @@ static void snap_counts(struct tracing *t, uint64_t *hits, uint64_t *missed)
 	}
 }
 
+unsigned int tracing_probes_ok(const struct tracing *t)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->nprobes; i++)
+		n += t->probe[i].ok;
+	return n;
+}
+
 int tracing_case_begin(struct tracing *t, uint64_t *hits, uint64_t *missed)
 {
 	if (!t->inst)
@@ -306,54 +315,100 @@ int tracing_case_begin(struct tracing *t, uint64_t *hits, uint64_t *missed)
 	return 0;
 }
 
-/* The sum over the CPUs of one "key: N" line of an instance's per_cpu stats. */
-static uint64_t stats_sum(struct tracefs_instance *inst, const char *key)
+/* The sum over the files of g of their "key: N" lines, for each key given. */
+static uint64_t stats_files_sum(const glob_t *g, const char *const *keys)
 {
-	char *dir = tracefs_instance_get_dir(inst), pat[4096], buf[2048], needle[32], *o;
+	char buf[2048], needle[32], *o;
 	unsigned long long v;
 	uint64_t sum = 0;
-	glob_t g;
-	size_t i;
+	size_t i, k;
+
+	/* A line start: each file is read after a newline of our own. */
+	buf[0] = '\n';
+	for (i = 0; i < g->gl_pathc; i++) {
+		if (read_text_file(g->gl_pathv[i], buf + 1, sizeof(buf) - 1) < 0)
+			continue;
+		for (k = 0; keys[k]; k++) {
+			snprintf(needle, sizeof(needle), "\n%s:", keys[k]);
+			o = strstr(buf, needle);
+			if (o && sscanf(o + strlen(needle), " %llu", &v) == 1)
+				sum += v;
+		}
+	}
+	return sum;
+}
+
+/* An instance's per_cpu stats files. 0, or -ENOENT (globfree'd either way on error). */
+static int stats_files(struct tracefs_instance *inst, glob_t *g)
+{
+	char *dir = tracefs_instance_get_dir(inst), pat[4096];
 
 	if (!dir)
-		return 0;
+		return -ENOENT;
 	snprintf(pat, sizeof(pat), "%s/per_cpu/cpu*/stats", dir);
 	tracefs_put_tracing_file(dir);
-	/* A line start: the file is read after a newline of our own. */
-	snprintf(needle, sizeof(needle), "\n%s:", key);
-	if (glob(pat, 0, NULL, &g))
-		return 0;
-	buf[0] = '\n';
-	for (i = 0; i < g.gl_pathc; i++) {
-		if (read_text_file(g.gl_pathv[i], buf + 1, sizeof(buf) - 1) < 0)
-			continue;
-		o = strstr(buf, needle);
-		if (o && sscanf(o + strlen(needle), " %llu", &v) == 1)
-			sum += v;
+	if (glob(pat, 0, NULL, g)) {
+		globfree(g);
+		return -ENOENT;
 	}
-	globfree(&g);
-	return sum;
+	return 0;
 }
 
 /* Records the instance's buffer overwrote since the case began (counts are then lower bounds). */
 static uint64_t lost_records(struct tracing *t)
 {
-	return stats_sum(t->inst, "overrun");
+	static const char *const keys[] = { "overrun", NULL };
+	uint64_t n;
+	glob_t g;
+
+	if (stats_files(t->inst, &g))
+		return 0;
+	n = stats_files_sum(&g, keys);
+	globfree(&g);
+	return n;
+}
+
+int tracing_records_open(struct trace_records *r, const char *instance)
+{
+	struct tracefs_instance *inst;
+	char why[160];
+	int ret;
+
+	r->open = false;
+	if (!tracing_dir(why, sizeof(why)) || !tracefs_instance_exists(instance))
+		return -ENOENT;
+	inst = tracefs_instance_alloc(NULL, instance);
+	if (!inst)
+		return -ENOMEM;
+	ret = stats_files(inst, &r->files);
+	tracefs_instance_free(inst);
+	r->open = !ret;
+	return ret;
+}
+
+int64_t tracing_records_read(const struct trace_records *r)
+{
+	static const char *const keys[] = { "entries", "overrun", NULL };
+
+	return r->open ? (int64_t)stats_files_sum(&r->files, keys) : -1;
+}
+
+void tracing_records_close(struct trace_records *r)
+{
+	if (r->open)
+		globfree(&r->files);
+	r->open = false;
 }
 
 int64_t tracing_records(const char *instance)
 {
-	struct tracefs_instance *inst;
-	char why[160];
+	struct trace_records r;
 	int64_t n;
 
-	if (!tracing_dir(why, sizeof(why)) || !tracefs_instance_exists(instance))
+	if (tracing_records_open(&r, instance))
 		return -1;
-	inst = tracefs_instance_alloc(NULL, instance);
-	if (!inst)
-		return -1;
-	n = (int64_t)(stats_sum(inst, "entries") + stats_sum(inst, "overrun"));
-	tracefs_instance_free(inst);
+	n = tracing_records_read(&r);
+	tracing_records_close(&r);
 	return n;
 }
 

@@ -16,6 +16,7 @@
 #ifndef DS_TRACING_H
 #define DS_TRACING_H
 
+#include <glob.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,8 @@ const char *tracing_dir(char *why, size_t len);
 unsigned int tracing_reap(void);
 /* Create this process's instance. 0, or -errno and t->why. */
 int tracing_open(struct tracing *t);
+/* The probes that registered: 0 means the instance records nothing. */
+unsigned int tracing_probes_ok(const struct tracing *t);
 /* Register, filter and enable the trace file's kprobes in the instance. */
 void tracing_add_probes(struct tracing *t, const struct trace_file *tf);
 /* The PMD fault count: a hist trigger keyed by inode and result. 0 or -errno (t->why). */
@@ -77,6 +80,20 @@ struct json_object *tracing_case_end(struct tracing *t, const uint64_t *hits,
  * the kernel-counted waits since the case emptied it. -1: no such instance.
  */
 int64_t tracing_records(const char *instance);
+
+/*
+ * The same count, read on every monitor tick: the instance's per-CPU stats
+ * files are found once at open, and each read only reads them.
+ */
+struct trace_records {
+	glob_t files;
+	bool open;
+};
+
+/* 0, or -errno when there is no such instance (then a read gives -1). */
+int tracing_records_open(struct trace_records *r, const char *instance);
+int64_t tracing_records_read(const struct trace_records *r);
+void tracing_records_close(struct trace_records *r);
 
 /* A file of instance name (e.g. the PMD hist), malloc'd; NULL on error. */
 char *tracing_instance_event_read(const char *instance, const char *sys,

@@ -33,6 +33,8 @@ for fs in ext4 xfs; do
 		"$(jq -r "$c | select(.suite_case == \"pvm-truncate\") | .verdict" "$rep")" pass
 	expect_match "$fs: the kernel counts come from the run's own tracefs instance" \
 		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .kernel_trace.instance" "$rep")" '^daxstress-[0-9]+$'
+	expect_eq "$fs: the smoke budget is counted by the kernel (registered probes)" \
+		"$(jq -r "$c | select(.suite_case == \"pvm-truncate\") | .budget_counts" "$rep")" kernel
 	expect_eq "$fs: the kernel counted the collision the O_DIRECT case stalled on" \
 		"$(jq -r "$c | select(.suite_case == \"odirect-truncate\") | .kernel_trace.probes.dsbusy.recorded >= 1" "$rep")" true
 	expect_eq "$fs: PMD faults counted from the instance's hist" \
