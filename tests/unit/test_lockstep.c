@@ -53,17 +53,26 @@ static bool through(struct turn *t, unsigned int ms)
 	return atomic_load(&t->done);
 }
 
+/* A fresh shared region with one asynchronous operation submitted and marked. */
+static struct wl_shared *marked_op(const struct case_opts *o)
+{
+	struct wl_shared *sh = calloc(1, sizeof(*sh));
+
+	assert_non_null(sh);
+	assert_true(ls_pin_enter(o, sh, true));
+	ls_mark_pinned(o, sh);
+	return sh;
+}
+
 static void test_stale_mark(void **state)
 {
-	struct case_opts o = { .lockstep = true };
-	struct wl_shared *sh = calloc(1, sizeof(*sh));
+	const struct case_opts o = { .lockstep = true };
+	struct wl_shared *sh = marked_op(&o);
 	struct turn t = { .o = &o, .sh = sh };
 	pthread_t th;
 
 	(void)state;
-	/* One whole operation: submitted, marked, completed. */
-	assert_true(ls_pin_enter(&o, sh, true));
-	ls_mark_pinned(&o, sh);
+	/* That operation completes. */
 	ls_pin_leave(&o, sh, true);
 	/* The next one has entered and is still submitting. */
 	assert_true(ls_pin_enter(&o, sh, true));
@@ -81,14 +90,12 @@ static void test_stale_mark(void **state)
 
 static void test_no_pin_during_break(void **state)
 {
-	struct case_opts o = { .lockstep = true };
-	struct wl_shared *sh = calloc(1, sizeof(*sh));
+	const struct case_opts o = { .lockstep = true };
+	struct wl_shared *sh = marked_op(&o);
 	struct turn t = { .o = &o, .sh = sh };
 	pthread_t th;
 
 	(void)state;
-	assert_true(ls_pin_enter(&o, sh, true));
-	ls_mark_pinned(&o, sh);
 	ls_break_enter(&o, sh);
 	ls_pin_leave(&o, sh, true);
 	assert_int_equal(pthread_create(&th, NULL, pinner, &t), 0);
