@@ -105,7 +105,7 @@ static int aio_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 	if (n < 0)
 		return n == -EINTR ? 0 : n;
 	for (i = 0; i < n && !ret; i++)
-		ret = pin_io_result(env, (long)a->ev[i].res);
+		ret = pin_async_result(env, (long)a->ev[i].res);
 	return ret;
 }
 

@@ -62,6 +62,18 @@ int pin_io_result(struct pin_env *env, long res)
 	return (int)res;
 }
 
+/*
+ * An asynchronous request's completion. Before 5.15 or so, a block device's
+ * direct I/O that failed to pin part of its buffer (the range was truncated
+ * under it: EFAULT) completed with BLK_STS_IOERR, i.e. -EIO (measured on
+ * Debian 5.10: aio and io_uring truncate cases). The target is a null_blk or
+ * a file the case made, which report no I/O errors of their own.
+ */
+int pin_async_result(struct pin_env *env, long res)
+{
+	return pin_io_result(env, res == -EIO ? -EFAULT : res);
+}
+
 uint64_t pin_pick_offset(const struct pin_env *env, struct rng *rng, uint64_t len)
 {
 	uint64_t span = env->size - env->brk_start;

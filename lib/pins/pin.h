@@ -93,5 +93,7 @@ uint64_t pin_pick_target(const struct pin_env *env, struct rng *rng, uint64_t le
 void pin_mark_pinned(struct pin_env *env);
 /* Count an expected failure (the range was truncated away): 0; else -err. */
 int pin_io_result(struct pin_env *env, long res);
+/* The same for an asynchronous completion, where older kernels report EFAULT as EIO. */
+int pin_async_result(struct pin_env *env, long res);
 
 #endif

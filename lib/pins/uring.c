@@ -72,7 +72,7 @@ static int uring_pin(struct pin_env *env, void *priv, struct pin_thread *t)
 		if (r)
 			return r == -EINTR ? 0 : r;
 		if (!ret)
-			ret = pin_io_result(env, cqe->res);
+			ret = pin_async_result(env, cqe->res);
 		io_uring_cqe_seen(ring, cqe);
 	}
 	return ret;

@@ -5,7 +5,8 @@
  * of a provided-buffer group (IORING_REGISTER_PBUF_RING with user memory).
  * Every kernel from 6.1 to 7.x refuses long-term pins of fsdax memory
  * (EOPNOTSUPP, or EFAULT once part of a range was pinned), and that refusal
- * is the expected, passing outcome. If a kernel accepts, the registration
+ * is the expected, passing outcome (5.10 refuses the fixed buffer and has no
+ * provided-buffer rings: EINVAL). If a kernel accepts, the registration
  * is held while the breakers run (truncate must not block forever on it)
  * and the acceptance is reported as a finding.
  */
@@ -72,9 +73,10 @@ static int fixed_try(struct pin_env *env, const struct fixed_way *w, void *addr,
 	if (ret)
 		return ret;
 	ret = w->reg(&ring, addr, len);
-	if (ret == -EOPNOTSUPP || ret == -EFAULT) {
-		snprintf(msg + used, msglen - used, "%s%s refused: %s", used ? "; " : "",
-			 w->what, strerror(-ret));
+	/* EINVAL: a kernel without this registration (5.10 has no provided-buffer rings). */
+	if (ret == -EOPNOTSUPP || ret == -EFAULT || ret == -EINVAL) {
+		snprintf(msg + used, msglen - used, "%s%s %s: %s", used ? "; " : "", w->what,
+			 ret == -EINVAL ? "not in this kernel" : "refused", strerror(-ret));
 		io_uring_queue_exit(&ring);
 		return 1;
 	}
