@@ -83,8 +83,8 @@ static uint32_t ls_held(struct wl_shared *sh)
 /*
  * Wait (bounded) for an operation that holds its pins, then close the door
  * to new ones. An operation that entered but has not marked yet is still
- * submitting, i.e. faulting its buffer in: the break waits for it to mark
- * or end, whether or not the bounded wait found pins.
+ * submitting, i.e. faulting its buffer in: the break waits (bounded) for it
+ * to mark or end, whether or not the first wait found pins.
  */
 void ls_break_enter(const struct case_opts *o, struct wl_shared *sh)
 {
@@ -98,8 +98,17 @@ void ls_break_enter(const struct case_opts *o, struct wl_shared *sh)
 		waited++;
 	}
 	atomic_fetch_add(&sh->ls_breaking, 1);
-	while (atomic_load(&sh->ls_pinning) > ls_held(sh) && !atomic_load(&sh->stop))
+	/*
+	 * Bounded too: a submission that never returns (a pin spinning in GUP,
+	 * 6.12's unshare livelock) must not hold the break in userspace, and a
+	 * pinner the proof parked or killed never leaves.
+	 */
+	waited = 0;
+	while (atomic_load(&sh->ls_pinning) > ls_held(sh) && waited < LS_PIN_WAIT_MS * 10 &&
+	       !ls_quit(sh)) {
 		sleep_us(100);
+		waited++;
+	}
 	if (!ls_held(sh))
 		return;
 	atomic_fetch_add(&sh->ls_overlaps, 1);

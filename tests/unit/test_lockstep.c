@@ -106,6 +106,27 @@ static void test_no_pin_during_break(void **state)
 	free(sh);
 }
 
+/* A submission that never returns (a pin spinning in GUP) cannot hold the break for ever. */
+static void test_stuck_submission(void **state)
+{
+	const struct case_opts o = { .lockstep = true };
+	struct wl_shared *sh = calloc(1, sizeof(*sh));
+	struct turn t = { .o = &o, .sh = sh };
+	pthread_t th;
+
+	(void)state;
+	assert_non_null(sh);
+	assert_true(ls_pin_enter(&o, sh, true));
+	assert_int_equal(pthread_create(&th, NULL, breaker, &t), 0);
+	/* The proof parks the pinners: the break goes ahead. */
+	sleep_ms(100);
+	atomic_store(&sh->pin_park, 1);
+	assert_true(through(&t, 1800));
+	pthread_join(th, NULL);
+	ls_break_leave(&o, sh);
+	free(sh);
+}
+
 /* A synchronous source holds its pins from entry, after a short delay. */
 static void test_sync_pin(void **state)
 {
@@ -131,6 +152,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_stale_mark),
 		cmocka_unit_test(test_no_pin_during_break),
+		cmocka_unit_test(test_stuck_submission),
 		cmocka_unit_test(test_sync_pin),
 	};
 
