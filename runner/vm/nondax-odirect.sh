@@ -93,6 +93,8 @@ sync
 echo 3 >/proc/sys/vm/drop_caches
 after=$(avail_kb)
 say "MemAvailable before $before kB, after $after kB"
-# Within 16 MiB of where it started: the device held up to 512 MiB.
-check "$([ $((before - after)) -lt 16384 ]; echo $?)" "memory came back once the device was gone"
+# Within 64 MiB of where it started (MemAvailable moves by tens of MiB on its
+# own here): each job made some 25,000 requests, so one page kept per request
+# would hold about 100 MiB, and the device itself held up to 512 MiB.
+check "$([ $((before - after)) -lt 65536 ]; echo $?)" "memory came back once the device was gone"
 exit $fail
