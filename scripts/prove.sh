@@ -54,9 +54,18 @@ run_one() {	# run_one ENTRY SPEC REP SUITE
 		return
 	fi
 	jq -r --arg k "$1" --arg s "$4" '.filesystems | to_entries[] | .key as $fs
-		| .value.result.cases[]
+		| .value.result.cases[]?
 		| [$k, $fs, $s + "." + .suite_case, (.raw_verdict // .verdict), (.verdict_s // 0)]
 		| @tsv' "$rep" >> "$rows"
+	# Every case on every filesystem, skips included: a guest run that
+	# stopped early (a config it could not parse) leaves a report without them.
+	got=$(jq '[.filesystems[].result.cases[]?] | length' "$rep")
+	want=$(( $(ini "configs/$4.conf" --sections | grep -cvx global) *
+		$(echo "$FS" | tr ',' '\n' | grep -c .) ))
+	if [ "${got:-0}" -lt "$want" ]; then
+		echo "prove: $1 rep $3 $4: $got of $want case results (see $out.log)" >&2
+		mismatch=1
+	fi
 }
 
 # "suite.case" for every case of the suites, one a line.
