@@ -986,6 +986,9 @@ static void print_result(struct wl *w, struct ktap *k)
 	if (w->res.mon)
 		for (i = 0; i < w->res.mon->kmsg.hits && i < KMSG_KEEP; i++)
 			ktap_diag(k, "kernel: %s", w->res.mon->kmsg.line[i]);
+	if (w->res.mon && w->res.mon->kmsg.tracing)
+		ktap_diag(k, "kernel: %u warning(s) of the tracing code itself (a running thread's stack read with kretprobes live), not counted",
+			  w->res.mon->kmsg.tracing);
 	ktap_diag(k, "mapping: %s, %u owner process%s%s, align %lluk, FilePmdMapped up to %ld kB",
 		  w->res.map, w->o.owners, w->o.owners > 1 ? "es" : "",
 		  w->o.dax_flag ? ", FS_XFLAG_DAX set" : "",

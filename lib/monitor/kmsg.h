@@ -15,6 +15,7 @@
 struct kmsg_watch {
 	int fd;
 	unsigned int hits;
+	unsigned int tracing;	/* warnings of the tracing code itself, not counted in hits */
 	char line[KMSG_KEEP][256];
 	char err[128];		/* why the log could not be read */
 };
@@ -26,6 +27,8 @@ int kmsg_poll(struct kmsg_watch *w);
 void kmsg_close(struct kmsg_watch *w);
 /* True if one log message is a kernel warning the suite must report. */
 bool kmsg_is_warning(const char *msg);
+/* A warning the kprobe/rethook code raises about itself (see kmsg.c). */
+bool kmsg_is_tracing_warning(const char *msg);
 /* Write a marker into the kernel log so dmesg lines can be tied to a case. */
 void kmsg_mark(const char *fmt, ...) __printf(1, 2);
 /*
