@@ -17,14 +17,19 @@ static const char *const warn_patterns[] = {
 	"Kernel panic", "UBSAN:", "KASAN:", "stack-protector",
 };
 
-bool kmsg_is_warning(const char *msg)
+static bool has_any(const char *msg, const char *const *pats, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(warn_patterns); i++)
-		if (strstr(msg, warn_patterns[i]))
+	for (i = 0; i < n; i++)
+		if (strstr(msg, pats[i]))
 			return true;
 	return false;
+}
+
+bool kmsg_is_warning(const char *msg)
+{
+	return has_any(msg, warn_patterns, ARRAY_SIZE(warn_patterns));
 }
 
 /*
@@ -40,12 +45,7 @@ static const char *const tracing_patterns[] = {
 
 bool kmsg_is_tracing_warning(const char *msg)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(tracing_patterns); i++)
-		if (strstr(msg, tracing_patterns[i]))
-			return true;
-	return false;
+	return has_any(msg, tracing_patterns, ARRAY_SIZE(tracing_patterns));
 }
 
 void kmsg_open(struct kmsg_watch *w)
