@@ -58,8 +58,7 @@ struct wl {
 	int status[P__COUNT];
 	uint64_t full_ns;	/* when the filesystem was first seen full, or 0 */
 	double budget_s;	/* when the wait budget was reached, or 0 */
-	bool waits_kernel;	/* the budget counts the kernel's waits (the last tick's source) */
-	struct trace_records records;	/* the run's instance, when the budget counts the kernel's */
+	struct trace_records records;	/* open: the budget counts the kernel's waits */
 	uint64_t start_ns;
 	struct monitor_result *mon;
 	struct case_result res;
@@ -504,11 +503,10 @@ static int mon_poke(void *ctx, pid_t pid, pid_t tid)
  * (its instance keeps the trace file's records: busy scans), else the breaks
  * that slept, an upper bound (a sleep on a lock counts too).
  */
-static uint64_t waits_so_far(struct wl *w)
+static uint64_t waits_so_far(const struct wl *w)
 {
 	int64_t n = tracing_records_read(&w->records);
 
-	w->waits_kernel = n >= 0;
 	return n >= 0 ? (uint64_t)n : atomic_load(&w->sh->brk_slept);
 }
 
@@ -806,9 +804,7 @@ static void run_monitor(struct wl *w)
 
 	kmsg_rearm_warn_once(w->o.clear_warn_once);
 	w->start_ns = start;
-	/* The source a budget means to count; each tick's count says which it got. */
-	w->waits_kernel = w->o.trace_waits[0] != '\0';
-	if (w->waits_kernel && w->o.budget)
+	if (w->o.trace_waits[0] && w->o.budget)
 		tracing_records_open(&w->records, w->o.trace_waits);
 	kmsg_mark("case %s start (seed %llu)", w->o.name, (unsigned long long)w->o.seed);
 	if (w->o.monitor)
@@ -816,13 +812,13 @@ static void run_monitor(struct wl *w)
 			    start + w->o.duration_ms * NSEC_PER_MSEC, w->mon);
 	else
 		run_unwatched(w, start);
-	tracing_records_close(&w->records);
 	w->res.mon = w->mon;
 	w->res.budget = w->o.budget;
 	w->res.budget_s = w->budget_s ? w->budget_s : -1;	/* null: not reached */
 	if (w->o.budget)	/* what the monitor's ticks counted */
-		strscpy_trunc(w->res.budget_counts, w->waits_kernel ? "kernel" : "breaks-slept",
+		strscpy_trunc(w->res.budget_counts, w->records.open ? "kernel" : "breaks-slept",
 			      sizeof(w->res.budget_counts));
+	tracing_records_close(&w->records);
 	if (w->mon->verdict != V_PASS || w->mon->reason[0])
 		found(w, "monitor", w->mon->verdict, "%s", w->mon->reason);
 	stop_roles(w);

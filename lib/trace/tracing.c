@@ -400,18 +400,6 @@ void tracing_records_close(struct trace_records *r)
 	r->open = false;
 }
 
-int64_t tracing_records(const char *instance)
-{
-	struct trace_records r;
-	int64_t n;
-
-	if (tracing_records_open(&r, instance))
-		return -1;
-	n = tracing_records_read(&r);
-	tracing_records_close(&r);
-	return n;
-}
-
 static void add_u64(struct json_object *o, const char *k, uint64_t v)
 {
 	json_object_object_add(o, k, json_object_new_int64((int64_t)v));

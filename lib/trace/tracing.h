@@ -75,15 +75,10 @@ struct json_object *tracing_case_end(struct tracing *t, const uint64_t *hits,
 				     const uint64_t *missed);
 
 /*
- * The records in instance's buffer now, overwritten ones included: with a
+ * The records in an instance's buffer now, overwritten ones included: with a
  * trace file whose filters keep only busy scans (configs/trace/collisions.trace),
- * the kernel-counted waits since the case emptied it. -1: no such instance.
- */
-int64_t tracing_records(const char *instance);
-
-/*
- * The same count, read on every monitor tick: the instance's per-CPU stats
- * files are found once at open, and each read only reads them.
+ * the kernel-counted waits since the case emptied it. Read on every monitor
+ * tick, so the instance's per-CPU stats files are found once, at open.
  */
 struct trace_records {
 	glob_t files;
@@ -92,6 +87,7 @@ struct trace_records {
 
 /* 0, or -errno when there is no such instance (then a read gives -1). */
 int tracing_records_open(struct trace_records *r, const char *instance);
+/* The count, or -1 when not open. */
 int64_t tracing_records_read(const struct trace_records *r);
 void tracing_records_close(struct trace_records *r);
 
