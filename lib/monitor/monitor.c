@@ -183,6 +183,12 @@ static void switch_primary(struct hb_region *hb, int idx, struct monitor_result 
 		 was, res->thread, res->thread);
 }
 
+/* Only completed work counts: a thread parked on request is not released. */
+static bool op_completed(struct hb_slot *s, uint64_t ops0)
+{
+	return hb_ops(s) != ops0 || atomic_load(&s->state) == HB_DONE;
+}
+
 /* Has the step ended without a release (see wait_release)? One look at the thread. */
 static bool step_given_up(const struct hb_slot *s, const struct task_wait *tw0, uint64_t waited,
 			  uint64_t timeout, uint64_t short_ns, uint64_t run_ns)
@@ -221,13 +227,20 @@ static bool wait_release(struct hb_region *hb, struct hb_slot *s, uint64_t ops0,
 
 	for (;;) {
 		timeline_tick(&res->tl, hb, now);
-		/* Only completed work counts: a thread parked on request is not released. */
-		if (hb_ops(s) != ops0 || atomic_load(&s->state) == HB_DONE) {
+		if (op_completed(s, ops0)) {
 			st->released = true;
 			break;
 		}
-		if (step_given_up(s, tw0, now - t0, timeout, short_ns, run_ns))
+		/*
+		 * Give up only if the operation is still not complete after the
+		 * look at the thread: one that finished and went to sleep between
+		 * the two loads above reads as asleep, and the next step would be
+		 * credited with its release.
+		 */
+		if (step_given_up(s, tw0, now - t0, timeout, short_ns, run_ns)) {
+			st->released = op_completed(s, ops0);
 			break;
+		}
 		sleep_ms(now - t0 < 100 * NSEC_PER_MSEC ? 5 : 20);
 		now = now_ns();
 	}
