@@ -55,6 +55,11 @@ all: $(BUILD)/reproducers/reflink-pin-cow
 $(BUILD)/reproducers/reflink-pin-cow: $(BUILD)/reproducers/reflink-pin
 	ln -sf reflink-pin $@
 
+# reflink-cow-reuse's control (the clone read, not copied on write), by its name.
+all: $(BUILD)/reproducers/reflink-read-reuse
+$(BUILD)/reproducers/reflink-read-reuse: $(BUILD)/reproducers/reflink-cow-reuse
+	ln -sf reflink-cow-reuse $@
+
 $(BUILD)/%.o: %.c $(wildcard lib/*/*.h runner/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<

@@ -591,7 +591,7 @@ static enum verdict apply_known(struct run *r, struct json_object *res,
 	if (case_has(cr, CK_SHARER))
 		sharer = cr->sharer;
 	k = known_match(&r->known, r->kver, cr->workload, cr->pin, cr->brk, cr->fs, refault,
-			sharer);
+			sharer, v == V_KERNEL_WARNING ? reason : NULL);
 	if (!k)
 		return v;
 	ko.reproduced = known_expects(k, v);

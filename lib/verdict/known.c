@@ -177,7 +177,9 @@ static int on_key(void *user, const char *section, const char *key, const char *
 		return copy_field(k->reason, sizeof(k->reason), key, v, err, len);
 	if (!strcmp(key, "link"))
 		return copy_field(k->link, sizeof(k->link), key, v, err, len);
-	snprintf(err, len, "unknown key '%s' (known: kernel, workload, pin, break, fs, refault, sharer, verdict, reason, link)", key);
+	if (!strcmp(key, "warning"))
+		return copy_field(k->warning, sizeof(k->warning), key, v, err, len);
+	snprintf(err, len, "unknown key '%s' (known: kernel, workload, pin, break, fs, refault, sharer, warning, verdict, reason, link)", key);
 	return -1;
 }
 
@@ -189,6 +191,11 @@ static int finish(struct known_list *l, const char *name, char *err, size_t len)
 		if (!l->issue[i].kmin[0] || !l->issue[i].verdicts || !l->issue[i].reason[0]) {
 			snprintf(err, len, "%s: [%s] needs kernel, verdict and reason", name,
 				 l->issue[i].name);
+			return -EINVAL;
+		}
+		if (l->issue[i].warning[0] && l->issue[i].verdicts != 1u << V_KERNEL_WARNING) {
+			snprintf(err, len, "%s: [%s] has a warning key, so its verdict is kernel-warning alone",
+				 name, l->issue[i].name);
 			return -EINVAL;
 		}
 	}
@@ -216,24 +223,38 @@ int known_load(struct known_list *l, const char *path, char *err, size_t errlen)
 	return ret ? ret : finish(l, path, err, errlen);
 }
 
+static bool case_matches(const struct known_issue *k, const char *kver, const char *workload,
+			 const char *pin, const char *brk, const char *fs, int refault, int sharer)
+{
+	if (known_version_cmp(kver, k->kmin) < 0 || known_version_cmp(kver, k->kmax) > 0)
+		return false;
+	if (k->refault >= 0 && refault >= 0 && k->refault != refault)
+		return false;
+	if (k->sharer >= 0 && sharer >= 0 && k->sharer != sharer)
+		return false;
+	return list_has(k->workload, workload) && list_has(k->pin, pin) &&
+	       list_has(k->brk, brk) && list_has(k->fs, fs);
+}
+
 const struct known_issue *known_match(const struct known_list *l, const char *kver,
 				      const char *workload, const char *pin,
-				      const char *brk, const char *fs, int refault, int sharer)
+				      const char *brk, const char *fs, int refault, int sharer,
+				      const char *warning)
 {
-	unsigned int i;
+	unsigned int i, pass;
 
-	for (i = 0; i < l->n; i++) {
-		const struct known_issue *k = &l->issue[i];
+	/* pass 0: the entries of one warning; pass 1: the others */
+	for (pass = warning ? 0 : 1; pass < 2; pass++) {
+		for (i = 0; i < l->n; i++) {
+			const struct known_issue *k = &l->issue[i];
 
-		if (known_version_cmp(kver, k->kmin) < 0 || known_version_cmp(kver, k->kmax) > 0)
-			continue;
-		if (k->refault >= 0 && refault >= 0 && k->refault != refault)
-			continue;
-		if (k->sharer >= 0 && sharer >= 0 && k->sharer != sharer)
-			continue;
-		if (list_has(k->workload, workload) && list_has(k->pin, pin) &&
-		    list_has(k->brk, brk) && list_has(k->fs, fs))
-			return k;
+			if ((k->warning[0] == '\0') != (pass == 1))
+				continue;
+			if (!pass && !strstr(warning, k->warning))
+				continue;
+			if (case_matches(k, kver, workload, pin, brk, fs, refault, sharer))
+				return k;
+		}
 	}
 	return NULL;
 }

@@ -19,6 +19,7 @@ struct known_issue {
 	char workload[64], pin[128], brk[128], fs[64];	/* comma lists, "*" = any */
 	int refault;			/* 1/0: only cases that do/do not refault; -1 any */
 	int sharer;			/* 1/0: only cases with/without sharer; -1 any */
+	char warning[96];		/* only a kernel warning whose line holds this */
 	unsigned int verdicts;		/* bit per enum verdict */
 	char reason[256];
 	char link[256];
@@ -42,10 +43,15 @@ int known_version_cmp(const char *a, const char *b);
 /*
  * refault: the case lets pages be faulted back in during a break (1/0);
  * sharer: another inode maps the case file's pages (1/0); -1 unknown.
+ * warning: the kernel warning the case ended with, or NULL. An entry with a
+ * warning key matches only a case whose warning holds its text, and such
+ * entries are tried first: one kernel bug can warn in any case that runs
+ * after it in the same boot.
  */
 const struct known_issue *known_match(const struct known_list *l, const char *kver,
 				      const char *workload, const char *pin,
-				      const char *brk, const char *fs, int refault, int sharer);
+				      const char *brk, const char *fs, int refault, int sharer,
+				      const char *warning);
 bool known_expects(const struct known_issue *k, enum verdict v);
 
 #endif

@@ -122,14 +122,14 @@ static void test_known(void **state)
 
 	(void)state;
 	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
-	k = known_match(&kl, "6.1.192", "pin-truncate", "odirect", "truncate", "ext4", -1, -1);
+	k = known_match(&kl, "6.1.192", "pin-truncate", "odirect", "truncate", "ext4", -1, -1, NULL);
 	assert_non_null(k);
 	assert_true(known_expects(k, V_MISSED_WAKEUP));
 	assert_false(known_expects(k, V_PASS));
-	assert_non_null(known_match(&kl, "6.1.192", "pin-truncate", "aio", "punch", "xfs", -1, -1));
-	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "truncate", "ext4", -1, -1));
-	assert_null(known_match(&kl, "6.1.74", "pin-truncate", "odirect", "truncate", "ext4", -1, -1));
-	assert_null(known_match(&kl, "6.12.117", "pin-truncate", "odirect", "truncate", "ext4", -1, -1));
+	assert_non_null(known_match(&kl, "6.1.192", "pin-truncate", "aio", "punch", "xfs", -1, -1, NULL));
+	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "truncate", "ext4", -1, -1, NULL));
+	assert_null(known_match(&kl, "6.1.74", "pin-truncate", "odirect", "truncate", "ext4", -1, -1, NULL));
+	assert_null(known_match(&kl, "6.12.117", "pin-truncate", "odirect", "truncate", "ext4", -1, -1, NULL));
 	assert_true(known_version_cmp("6.1.192", "6.1.75") > 0);
 	assert_true(known_version_cmp("6.12", "6.1.999") > 0);
 	assert_int_equal(known_version_cmp("7.3.4", "7.3.4"), 0);
@@ -147,10 +147,10 @@ static void test_known_refault(void **state)
 
 	(void)state;
 	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
-	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 1, -1));
-	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0, -1));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 1, -1, NULL));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0, -1, NULL));
 	/* A report without the field matches on the other keys alone. */
-	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", -1, -1));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", -1, -1, NULL));
 	assert_int_equal(known_load_string(&kl, "k", "[x]\nkernel = 7.2 - 7.3\nrefault = maybe\n",
 					   err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "refault 'maybe': use yes, no or any"));
@@ -183,13 +183,55 @@ static void test_known_sharer(void **state)
 
 	(void)state;
 	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
-	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 0, 1));
-	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 0, 0));
-	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0, 1));
-	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 1, -1));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 0, 1, NULL));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 0, 0, NULL));
+	assert_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "ext4", 0, 1, NULL));
+	assert_non_null(known_match(&kl, "7.3.4", "pin-truncate", "aio", "truncate", "xfs", 1, -1, NULL));
 	assert_int_equal(known_load_string(&kl, "k", "[x]\nkernel = 7.2 - 7.3\nsharer = 2\n",
 					   err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "sharer '2': use yes, no or any"));
+}
+
+/*
+ * warning = TEXT: a kernel warning that can fire in any case after the bug
+ * in the same boot. It is tried before the case patterns, and only for
+ * the warning it names.
+ */
+static void test_known_warning(void **state)
+{
+	static const char text[] =
+		"[livelock-6.1]\n"
+		"kernel = 6.1.0 - 6.1.999\n"
+		"fs = xfs\n"
+		"verdict = livelock\n"
+		"reason = gup spins\n"
+		"[cow-mark-6.1]\n"
+		"kernel = 6.1.0 - 6.1.999\n"
+		"fs = xfs\n"
+		"warning = dax_insert_entry\n"
+		"verdict = kernel-warning\n"
+		"reason = a CoW mark outlives its page\n";
+	static const char warn[] = "kernel log: WARNING: CPU: 0 PID: 1 at fs/dax.c:380 dax_insert_entry+0x227/0x320";
+	const struct known_issue *k;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(known_load_string(&kl, "k", text, err, sizeof(err)), 0);
+	k = known_match(&kl, "6.1.192", "pin-truncate", "pvm", "dedupe", "xfs", 1, -1, warn);
+	assert_non_null(k);
+	assert_string_equal(k->name, "cow-mark-6.1");
+	assert_true(known_expects(k, V_KERNEL_WARNING));
+	/* another warning, or no warning: the case patterns alone */
+	k = known_match(&kl, "6.1.192", "pin-truncate", "pvm", "dedupe", "xfs", 1, -1,
+			"kernel log: WARNING: at mm/gup.c:1 f");
+	assert_string_equal(k->name, "livelock-6.1");
+	k = known_match(&kl, "6.1.192", "pin-truncate", "pvm", "dedupe", "xfs", 1, -1, NULL);
+	assert_string_equal(k->name, "livelock-6.1");
+	assert_null(known_match(&kl, "6.1.192", "pin-truncate", "pvm", "dedupe", "ext4", 1, -1, warn));
+	assert_int_equal(known_load_string(&kl, "k",
+					   "[x]\nkernel = 6.1 - 6.1.999\nwarning = w\nverdict = hang\nreason = r\n",
+					   err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "has a warning key, so its verdict is kernel-warning alone"));
 }
 
 static void test_known_bad(void **state)
@@ -216,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_known_refault),
 		cmocka_unit_test(test_known_sharer),
+		cmocka_unit_test(test_known_warning),
 		cmocka_unit_test(test_known_shipped),
 		cmocka_unit_test(test_known_bad),
 	};

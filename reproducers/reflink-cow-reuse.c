@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reflink-cow-reuse: a standalone reproducer (libc and the kernel's uapi
+ * headers only) of a DAX page that keeps its copy-on-write mark after the
+ * last file using it let it go.
+ *
+ *   cc -O2 -o reflink-cow-reuse reflink-cow-reuse.c
+ *   ./reflink-cow-reuse DAXDIR [SOURCE [SECONDS]]
+ *
+ * DAXDIR is on xfs mounted with dax=always and reflink (mkfs.xfs -m
+ * reflink=1); the program reads the kernel log (/dev/kmsg, as root).
+ * Round after round, a file is written and cloned (FICLONE), every page of
+ * the clone is write-faulted through a shared mapping (each fault copies
+ * the page to a new extent and inserts it as a CoW entry), and both files
+ * are removed; then a plain file is written over the freed space and every
+ * page of it read-faulted. On 6.1 the CoW entry marks its page with
+ * PAGE_MAPPING_DAX_COW and a share count of 1 in page->index, and
+ * dax_disassociate_entry() tests the count with a post-decrement
+ * (page->index-- > 0), so the last owner's removal leaves the mark on the
+ * freed page. When the block is allocated again and faulted as a plain
+ * page, dax_associate_entry() finds page->mapping set and warns
+ * (WARN_ON_ONCE(page->mapping), in dax_insert_entry). Mainline counts with
+ * a pre-decrement since v6.2. SOURCE is not used (the arguments are those
+ * of the other reproducers, as `daxstress vm --exec` passes them).
+ * Called as reflink-read-reuse (a link), the clone is only read-faulted:
+ * no CoW entry, the control.
+ * Exit: 0 no warning in SECONDS (default 10), 1 the warning, 4 cannot run.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FILE_SIZE	(1UL << 20)
+#define STATX_ATTR_DAX_BIT	0x00200000	/* include/uapi/linux/stat.h */
+
+enum { PASS, WARNED, SKIP = 4 };
+
+static char buf[1 << 16];
+static int cow = 1;		/* write-fault the clone (0: read-fault it) */
+static const char *test = "reflink-cow-reuse";
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int is_dax(int fd)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx))
+		return 0;
+	return !!(stx.stx_attributes & STATX_ATTR_DAX_BIT);
+}
+
+/* Print the rest of the warning's report (registers, call trace) as comments. */
+static void kmsg_show_report(int kmsg)
+{
+	char rec[2048], *msg;
+	int i;
+	ssize_t n;
+
+	for (i = 0; i < 80; i++) {
+		n = read(kmsg, rec, sizeof(rec) - 1);
+		if (n <= 0)
+			return;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		msg[strcspn(msg, "\n")] = '\0';
+		printf("# kmsg: %s\n", msg);
+		if (strstr(msg, "end trace"))
+			return;
+	}
+}
+
+/*
+ * Read what the kernel logged since the last call; 1 if it holds the
+ * warning (the first line is copied to @line), 0 if not.
+ */
+static int kmsg_warned(int kmsg, char *line, size_t len)
+{
+	char rec[2048];
+	ssize_t n;
+
+	for (;;) {
+		n = read(kmsg, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;	/* records overwritten: read on */
+		if (n <= 0)
+			return 0;
+		rec[n] = '\0';
+		if (strstr(rec, "WARNING") && strstr(rec, "dax_insert_entry")) {
+			char *msg = strchr(rec, ';');
+
+			snprintf(line, len, "%.*s", (int)len - 1, msg ? msg + 1 : rec);
+			line[strcspn(line, "\n")] = '\0';
+			return 1;
+		}
+	}
+}
+
+static int write_file(const char *path, int *fdp)
+{
+	size_t off;
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		return -1;
+	for (off = 0; off < FILE_SIZE; off += sizeof(buf))
+		if (pwrite(fd, buf, sizeof(buf), off) != (ssize_t)sizeof(buf))
+			goto fail;
+	if (fsync(fd))
+		goto fail;
+	*fdp = fd;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* Fault every page of @fd in, writing (a CoW fault on a clone) or reading. */
+static int fault_all(int fd, int write)
+{
+	char *map = mmap(NULL, FILE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	volatile char sum = 0;
+	size_t off;
+
+	if (map == MAP_FAILED)
+		return -1;
+	for (off = 0; off < FILE_SIZE; off += 4096) {
+		if (write)
+			map[off] = 0x33;
+		else
+			sum += map[off];
+	}
+	(void)sum;
+	return munmap(map, FILE_SIZE);
+}
+
+/* One round: clone, CoW every page, remove both; then a plain file over the space. */
+static int round_once(const char *dir, char *err, size_t len)
+{
+	char a[4096], b[4096], c[4096];
+	int src = -1, dst = -1, plain = -1, ret = -1;
+
+	snprintf(a, sizeof(a), "%s/reflink-cow-reuse.%d.a", dir, getpid());
+	snprintf(b, sizeof(b), "%s/reflink-cow-reuse.%d.b", dir, getpid());
+	snprintf(c, sizeof(c), "%s/reflink-cow-reuse.%d.c", dir, getpid());
+	if (write_file(a, &src)) {
+		snprintf(err, len, "cannot write %.200s: %s", a, strerror(errno));
+		goto out;
+	}
+	if (!is_dax(src)) {
+		snprintf(err, len, "%.200s is not DAX (xfs -o dax=always)", dir);
+		goto out;
+	}
+	dst = open(b, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (dst < 0 || ioctl(dst, FICLONE, src)) {
+		snprintf(err, len, "FICLONE: %s (xfs with reflink=1?)", strerror(errno));
+		goto out;
+	}
+	if (fault_all(dst, cow) || fsync(dst)) {
+		snprintf(err, len, "copy-on-write faults on the clone: %s", strerror(errno));
+		goto out;
+	}
+	close(dst);
+	close(src);
+	dst = src = -1;
+	unlink(b);
+	unlink(a);
+	/* commit the frees, so the blocks can be allocated again at once */
+	sync();
+	if (write_file(c, &plain) || fault_all(plain, 0)) {
+		snprintf(err, len, "plain file %.200s: %s", c, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (src >= 0)
+		close(src);
+	if (dst >= 0)
+		close(dst);
+	if (plain >= 0)
+		close(plain);
+	unlink(a);
+	unlink(b);
+	unlink(c);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	double end, t0 = now_s();
+	char line[1024], err[512] = "";
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	int kmsg, rounds = 0, ret = PASS;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s DAXDIR [SOURCE [SECONDS]]\n", argv[0]);
+		return SKIP;
+	}
+	cow = strcmp(name, "reflink-read-reuse") != 0;
+	test = cow ? "reflink-cow-reuse" : "reflink-read-reuse";
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..1\n");
+	end = t0 + (argc > 3 ? strtol(argv[3], NULL, 10) : 10);
+	memset(buf, 0x5a, sizeof(buf));
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg < 0) {
+		printf("ok 1 %s # SKIP cannot read /dev/kmsg: %s (run as root)\n", test,
+		       strerror(errno));
+		return SKIP;
+	}
+	/* WARN_ON_ONCE: a warning earlier in this boot hides the next one */
+	if (kmsg_warned(kmsg, line, sizeof(line))) {
+		printf("# already in this boot's log: %s\n", line);
+		printf("ok 1 %s # SKIP the warning fires once per boot and already did\n", test);
+		return SKIP;
+	}
+	while (ret == PASS && now_s() < end) {
+		if (round_once(argv[1], err, sizeof(err))) {
+			printf("ok 1 %s # SKIP %s\n", test, err);
+			return SKIP;
+		}
+		rounds++;
+		if (kmsg_warned(kmsg, line, sizeof(line)))
+			ret = WARNED;
+	}
+	if (ret == WARNED) {
+		printf("# round %d, %.1f s: a CoW-faulted page, freed and faulted again as a plain page, still carried its CoW mark: %s\n",
+		       rounds, now_s() - t0, line);
+		kmsg_show_report(kmsg);
+	}
+	else
+		printf("# %d rounds in %.1f s (%lu KiB of a clone %s and reused each): no warning\n",
+		       rounds, now_s() - t0, FILE_SIZE >> 10, cow ? "copied on write" : "read");
+	printf("%s 1 %s # %s\n", ret == PASS ? "ok" : "not ok", test,
+	       ret == PASS ? "pass" : "cow-mark-leak");
+	return ret;
+}
