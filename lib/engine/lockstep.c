@@ -88,27 +88,27 @@ static uint32_t ls_held(struct wl_shared *sh)
  */
 void ls_break_enter(const struct case_opts *o, struct wl_shared *sh)
 {
-	unsigned int waited = 0;
+	uint64_t end;
 
 	if (!o->lockstep)
 		return;
-	while (!(ls_held(sh) && atomic_load(&sh->ls_pinning)) &&
-	       waited < LS_PIN_WAIT_MS * 10 && !atomic_load(&sh->stop)) {
+	/*
+	 * The bounds are clock time: on a loaded host a 100 us sleep can last
+	 * ten times longer, and a bound in iterations grew with it. Parked
+	 * pinners bring no pins, so a park ends the waits too.
+	 */
+	end = now_ns() + LS_PIN_WAIT_MS * NSEC_PER_MSEC;
+	while (!(ls_held(sh) && atomic_load(&sh->ls_pinning)) && now_ns() < end && !ls_quit(sh))
 		sleep_us(100);
-		waited++;
-	}
 	atomic_fetch_add(&sh->ls_breaking, 1);
 	/*
 	 * Bounded too: a submission that never returns (a pin spinning in GUP,
 	 * 6.12's unshare livelock) must not hold the break in userspace, and a
 	 * pinner the proof parked or killed never leaves.
 	 */
-	waited = 0;
-	while (atomic_load(&sh->ls_pinning) > ls_held(sh) && waited < LS_PIN_WAIT_MS * 10 &&
-	       !ls_quit(sh)) {
+	end = now_ns() + LS_PIN_WAIT_MS * NSEC_PER_MSEC;
+	while (atomic_load(&sh->ls_pinning) > ls_held(sh) && now_ns() < end && !ls_quit(sh))
 		sleep_us(100);
-		waited++;
-	}
 	if (!ls_held(sh))
 		return;
 	atomic_fetch_add(&sh->ls_overlaps, 1);
