@@ -351,9 +351,9 @@ static pid_t spawn(struct wl *w, void (*role)(const struct role_env *))
 /* Wait until a role says it is set up; both map the full-size file, so no break may start before. */
 static int wait_ready(struct wl *w, _Atomic int *flag, int who)
 {
-	int i;
+	uint64_t end = now_ns() + 30 * NSEC_PER_SEC;
 
-	for (i = 0; i < 30000 && !atomic_load(flag); i++) {
+	while (!atomic_load(flag) && now_ns() < end) {
 		if (atomic_load(&w->sh->error))
 			break;
 		if (!child_reap(w->pid[who], 0, &w->status[who])) {
