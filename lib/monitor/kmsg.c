@@ -27,6 +27,14 @@ static bool has_any(const char *msg, const char *const *pats, size_t n)
 	return false;
 }
 
+bool kmsg_from_kernel(const char *rec)
+{
+	char *end;
+	unsigned long pri = strtoul(rec, &end, 10);
+
+	return end != rec && *end == ',' && pri >> 3 == 0;
+}
+
 bool kmsg_is_warning(const char *msg)
 {
 	return has_any(msg, warn_patterns, ARRAY_SIZE(warn_patterns));
@@ -76,6 +84,8 @@ int kmsg_poll(struct kmsg_watch *w)
 		if (n <= 0)
 			break;
 		rec[n] = '\0';
+		if (!kmsg_from_kernel(rec))
+			continue;
 		msg = strchr(rec, ';');
 		msg = msg ? msg + 1 : rec;
 		msg[strcspn(msg, "\n")] = '\0';

@@ -25,6 +25,13 @@ void kmsg_open(struct kmsg_watch *w);
 /* Read what is new; returns the number of new matching lines. */
 int kmsg_poll(struct kmsg_watch *w);
 void kmsg_close(struct kmsg_watch *w);
+/*
+ * True if a /dev/kmsg record ("PRI,SEQ,TS,FLAGS;MESSAGE") was logged by the
+ * kernel: facility 0. The kernel gives every line a process writes to
+ * /dev/kmsg another facility, so a program that logs "WARNING:" is not a
+ * kernel warning.
+ */
+bool kmsg_from_kernel(const char *rec);
 /* True if one log message is a kernel warning the suite must report. */
 bool kmsg_is_warning(const char *msg);
 /* A warning the kprobe/rethook code raises about itself (see kmsg.c). */

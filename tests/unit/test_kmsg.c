@@ -31,11 +31,24 @@ static void test_tracing(void **state)
 	assert_true(kmsg_is_tracing_warning("WARNING: CPU: 0 PID: 9 at kernel/kprobes.c:1997 kretprobe_find_ret_addr+0x10/0x60"));
 }
 
+/* Only the kernel's own records count; a line a process wrote has facility 1 or more. */
+static void test_from_kernel(void **state)
+{
+	(void)state;
+	assert_true(kmsg_from_kernel("4,1234,5678,-;WARNING: CPU: 0 PID: 1 at fs/dax.c:380 x"));
+	assert_true(kmsg_from_kernel("0,1,2,-;msg"));
+	assert_false(kmsg_from_kernel("12,1235,5679,-;WARNING: logged by a program"));
+	assert_false(kmsg_from_kernel("14,1,2,-;daxstress: case smoke.x start"));
+	assert_false(kmsg_from_kernel(" SUBSYSTEM=pci"));	/* a continuation line */
+	assert_false(kmsg_from_kernel(""));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_findings),
 		cmocka_unit_test(test_tracing),
+		cmocka_unit_test(test_from_kernel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
