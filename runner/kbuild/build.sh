@@ -374,8 +374,13 @@ fi
 
 # uname -r: <version>-daxstress[+<patch without its version prefix>];
 # uname -v: "#1 SMP [PREEMPT_DYNAMIC] daxstress <package version>" (64 chars at most).
+# The kernel refuses a release over 64 characters: past 48 for the suffix
+# (a version is at most 16), its end becomes ~ and 8 hex digits of its sha1.
 LOCALV=-daxstress
 [ -z "$PATCHF" ] || LOCALV="$LOCALV+$(echo "$PNAME" | sed -E 's/(^|\+)[0-9]+(\.[0-9]+)*-/\1/g')"
+if [ ${#LOCALV} -gt 48 ]; then
+	LOCALV="${LOCALV:0:39}~$(printf '%s' "$LOCALV" | sha1sum | cut -c1-8)"
+fi
 MAKEVARS=(LOCALVERSION="$LOCALV" KBUILD_BUILD_TIMESTAMP="daxstress $SRCVER"
 	KBUILD_BUILD_USER=daxstress KBUILD_BUILD_HOST=kbuild KBUILD_BUILD_VERSION=1)
 
