@@ -55,9 +55,11 @@ all: $(BUILD)/reproducers/reflink-pin-cow
 $(BUILD)/reproducers/reflink-pin-cow: $(BUILD)/reproducers/reflink-pin
 	ln -sf reflink-pin $@
 
-# reflink-cow-reuse's control (the clone read, not copied on write), by its name.
-all: $(BUILD)/reproducers/reflink-read-reuse
-$(BUILD)/reproducers/reflink-read-reuse: $(BUILD)/reproducers/reflink-cow-reuse
+# reflink-cow-reuse's control (the clone read, not copied on write), by its name;
+# reflink-read-both: the same blocks read through two files (6.1's other way to the warning).
+all: $(BUILD)/reproducers/reflink-read-reuse $(BUILD)/reproducers/reflink-read-both
+$(BUILD)/reproducers/reflink-read-reuse $(BUILD)/reproducers/reflink-read-both: \
+		$(BUILD)/reproducers/reflink-cow-reuse
 	ln -sf reflink-cow-reuse $@
 
 $(BUILD)/%.o: %.c $(wildcard lib/*/*.h runner/*.h)

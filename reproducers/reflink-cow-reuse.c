@@ -23,7 +23,11 @@
  * a pre-decrement since v6.2. SOURCE is not used (the arguments are those
  * of the other reproducers, as `daxstress vm --exec` passes them).
  * Called as reflink-read-reuse (a link), the clone is only read-faulted:
- * no CoW entry, the control.
+ * no CoW entry, the control. Called as reflink-read-both, the original and
+ * the clone are both read-faulted, the same blocks through two files: 6.1
+ * associates a shared block like a private one, so the second file's fault
+ * finds the first file's page->mapping and warns the same way (mainline
+ * marks such pages shared since v6.2).
  * Exit: 0 no warning in SECONDS (default 10), 1 the warning, 4 cannot run.
  */
 #define _GNU_SOURCE
@@ -46,6 +50,7 @@ enum { PASS, WARNED, SKIP = 4 };
 
 static char buf[1 << 16];
 static int cow = 1;		/* write-fault the clone (0: read-fault it) */
+static int both;		/* read-fault the original too */
 static const char *test = "reflink-cow-reuse";
 
 static double now_s(void)
@@ -172,7 +177,7 @@ static int round_once(const char *dir, char *err, size_t len)
 		snprintf(err, len, "FICLONE: %s (xfs with reflink=1?)", strerror(errno));
 		goto out;
 	}
-	if (fault_all(dst, cow) || fsync(dst)) {
+	if ((both && fault_all(src, 0)) || fault_all(dst, cow) || fsync(dst)) {
 		snprintf(err, len, "copy-on-write faults on the clone: %s", strerror(errno));
 		goto out;
 	}
@@ -212,8 +217,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DAXDIR [SOURCE [SECONDS]]\n", argv[0]);
 		return SKIP;
 	}
-	cow = strcmp(name, "reflink-read-reuse") != 0;
-	test = cow ? "reflink-cow-reuse" : "reflink-read-reuse";
+	both = !strcmp(name, "reflink-read-both");
+	cow = !both && strcmp(name, "reflink-read-reuse") != 0;
+	test = both ? "reflink-read-both" : cow ? "reflink-cow-reuse" : "reflink-read-reuse";
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..1\n");
 	end = t0 + (argc > 3 ? strtol(argv[3], NULL, 10) : 10);
@@ -240,14 +246,17 @@ int main(int argc, char **argv)
 			ret = WARNED;
 	}
 	if (ret == WARNED) {
-		printf("# round %d, %.1f s: a CoW-faulted page, freed and faulted again as a plain page, still carried its CoW mark: %s\n",
-		       rounds, now_s() - t0, line);
+		printf("# round %d, %.1f s: %s: %s\n", rounds, now_s() - t0,
+		       both ? "a reflinked page read through a second file was associated with the first file's mapping still set"
+			    : "a CoW-faulted page, freed and faulted again as a plain page, still carried its CoW mark",
+		       line);
 		kmsg_show_report(kmsg);
 	}
 	else
 		printf("# %d rounds in %.1f s (%lu KiB of a clone %s and reused each): no warning\n",
-		       rounds, now_s() - t0, FILE_SIZE >> 10, cow ? "copied on write" : "read");
+		       rounds, now_s() - t0, FILE_SIZE >> 10,
+		       both ? "read with its original" : cow ? "copied on write" : "read");
 	printf("%s 1 %s # %s\n", ret == PASS ? "ok" : "not ok", test,
-	       ret == PASS ? "pass" : "cow-mark-leak");
+	       ret == PASS ? "pass" : both ? "shared-read-warning" : "cow-mark-leak");
 	return ret;
 }
