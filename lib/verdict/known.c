@@ -247,10 +247,9 @@ const struct known_issue *known_match(const struct known_list *l, const char *kv
 	for (pass = warning ? 0 : 1; pass < 2; pass++) {
 		for (i = 0; i < l->n; i++) {
 			const struct known_issue *k = &l->issue[i];
+			bool scoped = k->warning[0] != '\0';
 
-			if ((k->warning[0] == '\0') != (pass == 1))
-				continue;
-			if (!pass && !strstr(warning, k->warning))
+			if (scoped != !pass || (scoped && !strstr(warning, k->warning)))
 				continue;
 			if (case_matches(k, kver, workload, pin, brk, fs, refault, sharer))
 				return k;
