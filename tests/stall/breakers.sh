@@ -19,6 +19,11 @@ for brk in collapse insert; do
 	b=$(jq -r .counters.break_ops "$dir/$brk.json")
 	[ "${b:-0}" -gt 100 ] && ok "$brk, 4 breakers: $b breaks" ||
 		not_ok "$brk, 4 breakers: only '$b' breaks: $(echo "$out" | tail -n 2)"
+	# Busy time: counted (many breaks), and never more than the threads had.
+	busy=$(jq -r '.counters.break_busy_s / (.counters.break_threads * .duration_s)' "$dir/$brk.json")
+	awk -v b="$busy" 'BEGIN { exit !(b > 0 && b <= 1.01) }' &&
+		ok "$brk, 4 breakers: busy $busy of the threads' time" ||
+		not_ok "$brk, 4 breakers: busy fraction '$busy' (expected above 0, at most 1)"
 done
 
 "$WL" --dir "$dir" --allow-nodax --pin pvm --break punch --break-pause 100ms --breakers 1 \
@@ -30,10 +35,13 @@ b=$(jq -r .counters.break_ops "$dir/pause.json")
 # Busy time counts the operations only: the pauses between them are not in it.
 expect_eq "busy: one breaker thread counted" "$(jq -r .counters.break_threads "$dir/pause.json")" 1
 expect_eq "busy: two pinner threads counted" "$(jq -r .counters.pin_threads "$dir/pause.json")" 2
+# Ten punches of one page can take under a millisecond together, the report's
+# resolution, so 0 is a right answer here; above 0 is checked with the
+# collapse and insert breakers above.
 busy=$(jq -r '.counters.break_busy_s / .duration_s' "$dir/pause.json")
-awk -v b="$busy" 'BEGIN { exit !(b > 0 && b < 0.5) }' &&
+awk -v b="$busy" 'BEGIN { exit !(b >= 0 && b < 0.5) }' &&
 	ok "busy: breaker inside its operations $busy of the case, pauses left out" ||
-	not_ok "busy: breaker busy fraction '$busy' (expected above 0 and below 0.5 with 100 ms pauses)"
+	not_ok "busy: breaker busy fraction '$busy' (expected below 0.5 with 100 ms pauses)"
 busy=$(jq -r '.counters.pin_busy_s / (.counters.pin_threads * .duration_s)' "$dir/pause.json")
 awk -v b="$busy" 'BEGIN { exit !(b > 0 && b <= 1.01) }' &&
 	ok "busy: pinners inside their operations $busy of the case" ||
