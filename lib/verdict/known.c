@@ -241,21 +241,22 @@ const struct known_issue *known_match(const struct known_list *l, const char *kv
 				      const char *brk, const char *fs, int refault, int sharer,
 				      const char *warning)
 {
-	unsigned int i, pass;
+	const struct known_issue *first = NULL;	/* the first entry not scoped to a warning */
+	unsigned int i;
 
-	/* pass 0: the entries of one warning; pass 1: the others */
-	for (pass = warning ? 0 : 1; pass < 2; pass++) {
-		for (i = 0; i < l->n; i++) {
-			const struct known_issue *k = &l->issue[i];
-			bool scoped = k->warning[0] != '\0';
+	for (i = 0; i < l->n; i++) {
+		const struct known_issue *k = &l->issue[i];
 
-			if (scoped != !pass || (scoped && !strstr(warning, k->warning)))
-				continue;
-			if (case_matches(k, kver, workload, pin, brk, fs, refault, sharer))
-				return k;
+		if (!case_matches(k, kver, workload, pin, brk, fs, refault, sharer))
+			continue;
+		if (!k->warning[0]) {
+			if (!first)
+				first = k;
+		} else if (warning && strstr(warning, k->warning)) {
+			return k;	/* the warning's own entry wins */
 		}
 	}
-	return NULL;
+	return first;
 }
 
 bool known_expects(const struct known_issue *k, enum verdict v)
