@@ -70,21 +70,34 @@ static int is_dax(int fd)
 	return !!(stx.stx_attributes & STATX_ATTR_DAX_BIT);
 }
 
+/*
+ * The message of the next record in the kernel log (after "PRI,SEQ,TS,-;",
+ * its newline cut), or NULL when there is none yet.
+ */
+static char *kmsg_next(int kmsg, char *rec, size_t len)
+{
+	char *msg;
+	ssize_t n;
+
+	do
+		n = read(kmsg, rec, len - 1);
+	while (n < 0 && errno == EPIPE);	/* records overwritten: read on */
+	if (n <= 0)
+		return NULL;
+	rec[n] = '\0';
+	msg = strchr(rec, ';');
+	msg = msg ? msg + 1 : rec;
+	msg[strcspn(msg, "\n")] = '\0';
+	return msg;
+}
+
 /* Print the rest of the warning's report (registers, call trace) as comments. */
 static void kmsg_show_report(int kmsg)
 {
 	char rec[2048], *msg;
 	int i;
-	ssize_t n;
 
-	for (i = 0; i < 80; i++) {
-		n = read(kmsg, rec, sizeof(rec) - 1);
-		if (n <= 0)
-			return;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		msg[strcspn(msg, "\n")] = '\0';
+	for (i = 0; i < 80 && (msg = kmsg_next(kmsg, rec, sizeof(rec))); i++) {
 		printf("# kmsg: %s\n", msg);
 		if (strstr(msg, "end trace"))
 			return;
@@ -93,28 +106,19 @@ static void kmsg_show_report(int kmsg)
 
 /*
  * Read what the kernel logged since the last call; 1 if it holds the
- * warning (the first line is copied to @line), 0 if not.
+ * warning (its line is copied to @line), 0 if not.
  */
 static int kmsg_warned(int kmsg, char *line, size_t len)
 {
-	char rec[2048];
-	ssize_t n;
+	char rec[2048], *msg;
 
-	for (;;) {
-		n = read(kmsg, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)
-			continue;	/* records overwritten: read on */
-		if (n <= 0)
-			return 0;
-		rec[n] = '\0';
-		if (strstr(rec, "WARNING") && strstr(rec, "dax_insert_entry")) {
-			char *msg = strchr(rec, ';');
-
-			snprintf(line, len, "%.*s", (int)len - 1, msg ? msg + 1 : rec);
-			line[strcspn(line, "\n")] = '\0';
+	while ((msg = kmsg_next(kmsg, rec, sizeof(rec)))) {
+		if (strstr(msg, "WARNING") && strstr(msg, "dax_insert_entry")) {
+			snprintf(line, len, "%.*s", (int)len - 1, msg);
 			return 1;
 		}
 	}
+	return 0;
 }
 
 static int write_file(const char *path, int *fdp)
