@@ -4,33 +4,46 @@
 # VM with `daxstress vm --exec`: reproducers/odirect-truncate.c must catch
 # Debian 12's stock 6.1 O_DIRECT missed wakeup on ext4 by itself,
 # reproducers/reflink-pin.c the 6.12 GUP livelock on xfs (deterministic),
-# and reproducers/reflink-cow-reuse.c the 6.1 fsdax CoW mark left on freed
-# pages (a WARNING on reuse) on xfs; each VM run fails with the
+# reproducers/reflink-cow-reuse.c the 6.1 fsdax CoW mark left on freed
+# pages (a WARNING on reuse) on xfs, and reproducers/refault-truncate.c the
+# 7.x truncate that a refaulted mapping keeps asleep, on ext4 and xfs
+# (deterministic, through a 200 ms null_blk); each VM run fails with the
 # reproducer's exit code, its KTAP output shown.
 . "$(dirname "$0")/../lib.sh"
 
-# repro LABEL KERNEL FS PROGRAM KTAP-LINE TEXT: PROGRAM fails on KERNEL and
-# FS (exit 1) with KTAP-LINE, and its output holds TEXT (an ERE).
+# repro LABEL KERNEL FS PROGRAM EXIT KTAP-LINE TEXT [VM-ARGS...]: PROGRAM
+# exits EXIT on KERNEL and on each filesystem of FS (comma separated), with
+# KTAP-LINE, and its output holds TEXT (an ERE).
 repro() {
+	label=$1 kernel=$2 fs=$3 prog=$4 code=$5 line=$6 text=$7
+	shift 7
 	res=$(mktemp -d /tmp/daxstress-vmrepro.XXXXXX)
-	vm_run "$res" --kernel "$2" --fs "$3" --exec "$BUILD/reproducers/$4" --timeout 600
-	expect_eq "$1: vm exits 1 (the reproducer failed)" "$rc" 1
+	vm_run "$res" --kernel "$kernel" --fs "$fs" --exec "$BUILD/reproducers/$prog" \
+		--timeout 600 "$@"
+	expect_eq "$label: vm exits 1 (the reproducer failed)" "$rc" 1
 	need_report
-	expect_eq "$1: the reproducer's exit code is the filesystem's" \
-		"$(jq -r ".filesystems.$3.exit_status" "$rep")" 1
-	expect_match "$1: $5" "$(cat "$res/out.txt")" "$5"
-	expect_match "$1: $6" "$(cat "$res/out.txt")" "$6"
+	for f in $(echo "$fs" | tr ',' ' '); do
+		expect_eq "$label: $f: the reproducer's exit code is the filesystem's" \
+			"$(jq -r ".filesystems[\"$f\"].exit_status" "$rep")" "$code"
+	done
+	expect_eq "$label: $line, once per filesystem" \
+		"$(grep -cxF "$line" "$res/out.txt")" "$(echo "$fs" | tr ',' '\n' | grep -c .)"
+	expect_match "$label: $text" "$(cat "$res/out.txt")" "$text"
 	echo "# VM wall $(jq -r .times.wall_s "$rep") s"
 	rm -rf "$res"
 }
 
-repro "6.1 odirect-truncate" debian:6.1 ext4 odirect-truncate \
+repro "6.1 odirect-truncate" debian:6.1 ext4 odirect-truncate 1 \
 	"not ok 1 odirect-truncate # missed-wakeup" \
 	"still asleep in ext4_break_layouts; a SA_RESTART signal made ftruncate complete"
-repro "6.12 reflink-pin" debian:6.12 xfs reflink-pin \
+repro "6.12 reflink-pin" debian:6.12 xfs reflink-pin 1 \
 	"not ok 1 reflink-pin # livelock" \
 	"livelock: the read-only pin of a reflinked DAX page ran in the kernel"
-repro "6.1 reflink-cow-reuse" debian:6.1 xfs reflink-cow-reuse \
+repro "6.1 reflink-cow-reuse" debian:6.1 xfs reflink-cow-reuse 1 \
 	"not ok 1 reflink-cow-reuse # cow-mark-leak" \
 	"WARNING: .* at fs/dax.c:[0-9]+ dax_insert_entry"
+repro "7.3 refault-truncate" debian:7.3 ext4,xfs refault-truncate 3 \
+	"not ok 1 refault-truncate # blocked-by-mapping" \
+	"blocked by the mapping: released when the file was unmapped, with no signal" \
+	--append daxstress.nullb_nsec=200000000
 finish
