@@ -74,9 +74,12 @@ base_repo() {
 }
 
 # "Name <mail>" lines of get_maintainer.pl for PATCH, without the lists we
-# put in To: already.
+# put in To: already. Perl orders equal-ranked names by its hash order,
+# which is random per run: a fixed seed makes a second run give the same
+# Cc: lines.
 maintainers() {
-	(cd "$TREE" && perl scripts/get_maintainer.pl --nogit --nogit-fallback \
+	(cd "$TREE" && PERL_HASH_SEED=0 PERL_PERTURB_KEYS=0 \
+		perl scripts/get_maintainer.pl --nogit --nogit-fallback \
 		--norolestats "$1")
 }
 
