@@ -52,6 +52,7 @@
 #define STALL_MS	3000
 #define GRACE_MS	2000
 #define STATX_ATTR_DAX_BIT	0x00200000	/* include/uapi/linux/stat.h */
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 enum { PASS, MISSED_WAKEUP, HANG, BLOCKED_BY_MAPPING, SKIP };
 static const char *const verdicts[] = {
@@ -137,7 +138,7 @@ static int breaking(void)
 	if (!atomic_load(&breaker_tid))
 		return 0;
 	wchan(where, sizeof(where));
-	for (i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(waits); i++)
 		if (strstr(where, waits[i]))
 			return 1;
 	return 0;
@@ -288,7 +289,8 @@ int main(int argc, char **argv)
 		printf("ok 1 refault-truncate # SKIP the refault never came before the read ended\n");
 		ret = SKIP;
 	} else {
-		printf("%s 1 refault-truncate # %s\n", ret == PASS ? "ok" : "not ok", verdicts[ret]);
+		printf("%s 1 refault-truncate # %s\n", ret == PASS ? "ok" : "not ok",
+		       verdicts[ret]);
 	}
 	/* a hung truncate thread would keep exit() waiting: leave at once */
 	fflush(stdout);

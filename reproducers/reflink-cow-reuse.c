@@ -255,11 +255,11 @@ int main(int argc, char **argv)
 			    : "a CoW-faulted page, freed and faulted again as a plain page, still carried its CoW mark",
 		       line);
 		kmsg_show_report(kmsg);
-	}
-	else
+	} else {
 		printf("# %d rounds in %.1f s (%lu KiB of a clone %s and reused each): no warning\n",
 		       rounds, now_s() - t0, FILE_SIZE >> 10,
 		       both ? "read with its original" : cow ? "copied on write" : "read");
+	}
 	printf("%s 1 %s # %s\n", ret == PASS ? "ok" : "not ok", test,
 	       ret == PASS ? "pass" : both ? "shared-read-warning" : "cow-mark-leak");
 	return ret;
