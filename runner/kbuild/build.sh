@@ -142,38 +142,9 @@ source_tree() {
 
 # --- patch -------------------------------------------------------------------
 
-# Files a patch touches (the new names), one a line.
-patch_files() {
-	sed -n 's,^\(---\|+++\) [^/[:space:]]*/\([^[:space:]]*\).*,\2,p' "$1" |
-		grep -vx 'dev/null' | sort -u
-}
-
-# Put the work tree back to the pristine source for the files the last patch touched.
-unpatch_work() {
-	local pristine=$1 work=$2 f
-	[ -f "$work/.daxstress-patched" ] || return 0
-	while read -r f; do
-		[ -n "$f" ] || continue
-		rm -f "$work/$f"
-		# a copy, not a link: its new mtime makes make rebuild it
-		[ ! -e "$pristine/$f" ] || cp "$pristine/$f" "$work/$f"
-	done <"$work/.daxstress-patched"
-	rm -f "$work/.daxstress-patched" "$work/.daxstress-patch"
-}
-
-# Apply PATCH to the work tree, after breaking the hard links of its files.
-patch_work() {
-	local work=$1 patchf=$2 f
-	patch_files "$patchf" >"$work/.daxstress-patched"
-	cp "$patchf" "$work/.daxstress-patch"
-	while read -r f; do
-		[ -e "$work/$f" ] || continue
-		cp "$work/$f" "$work/$f.daxstress-tmp"
-		mv -f "$work/$f.daxstress-tmp" "$work/$f"
-	done <"$work/.daxstress-patched"
-	patch -d "$work" -p1 --forward --batch --no-backup-if-mismatch -r - <"$patchf" >&2 ||
-		die "$(basename "$patchf") does not apply to $SRCPKG $SRCVER"
-}
+# The work tree: unpatch_work, patch_work, save_patched, restore_mtimes.
+# shellcheck source=worktree.sh
+. "$HERE/worktree.sh"
 
 # --- config ------------------------------------------------------------------
 
@@ -362,11 +333,13 @@ if [ ! -d "$WORK/src" ]; then
 	cp -al "$PRISTINE" "$WORK/src.tmp"
 	mv "$WORK/src.tmp" "$WORK/src"
 fi
+save_patched "$WORK/src" "$WORK/prev"
 unpatch_work "$PRISTINE" "$WORK/src"
 if [ -n "$PATCHF" ]; then
 	say "apply $PNAME"
 	patch_work "$WORK/src" "$PATCHF"
 fi
+restore_mtimes "$WORK/src" "$WORK/prev"
 if [ "$(cat "$WORK/obj/.daxstress-config-hash" 2>/dev/null)" != "$CHASH" ] ||
    [ ! -f "$WORK/obj/.config" ]; then
 	configure
