@@ -7,7 +7,10 @@
 # reproducers/reflink-cow-reuse.c the 6.1 fsdax CoW mark left on freed
 # pages (a WARNING on reuse) on xfs, and reproducers/refault-truncate.c the
 # 7.x truncate that a refaulted mapping keeps asleep, on ext4 and xfs
-# (deterministic, through a 200 ms null_blk); each VM run fails with the
+# (deterministic, through a 200 ms null_blk), and
+# reproducers/cow-pinned-page.c the 7.x warning of a copy-on-write fault on
+# a pinned reflinked page, on xfs (deterministic, the same null_blk); each
+# VM run fails with the
 # reproducer's exit code, its KTAP output shown.
 . "$(dirname "$0")/../lib.sh"
 
@@ -45,5 +48,9 @@ repro "6.1 reflink-cow-reuse" debian:6.1 xfs reflink-cow-reuse 1 \
 repro "7.3 refault-truncate" debian:7.3 ext4,xfs refault-truncate 3 \
 	"not ok 1 refault-truncate # blocked-by-mapping" \
 	"blocked by the mapping: released when the file was unmapped, with no signal" \
+	--append daxstress.nullb_nsec=200000000
+repro "7.3 cow-pinned-page" debian:7.3 xfs cow-pinned-page 1 \
+	"not ok 1 cow-pinned-page # cow-of-pinned-page-warning" \
+	"WARNING: fs/dax.c:[0-9]+ at dax_disassociate_entry" \
 	--append daxstress.nullb_nsec=200000000
 finish
