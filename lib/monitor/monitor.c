@@ -400,9 +400,13 @@ static bool resume_after_legit(const struct monitor_cfg *cfg, const struct monit
 	return true;
 }
 
-/* The stalled thread: the one the wait watch names, else a no-progress one. */
+/*
+ * The stalled thread: the one the wait watch names, else a no-progress one.
+ * @watched_from: since when the monitor has been watching without a gap; a
+ * thread's time without progress counts only from there (monitor_run()).
+ */
 static int detect(struct hb_region *hb, const struct monitor_cfg *cfg, struct wait_watch *ww,
-		  uint64_t now, struct monitor_result *res)
+		  uint64_t now, uint64_t watched_from, struct monitor_result *res)
 {
 	int idx = ww_tick(ww, hb, now);
 
@@ -411,9 +415,19 @@ static int detect(struct hb_region *hb, const struct monitor_cfg *cfg, struct wa
 		res->early = true;
 		return idx;
 	}
-	if (!any_stalled(hb, cfg->stall_ns, now))
+	if (now - watched_from < cfg->stall_ns || !any_stalled(hb, cfg->stall_ns, now))
 		return -1;
 	return pick_primary(hb, cfg->stall_ns, now, res);
+}
+
+/*
+ * The monitor's own tick came this late: it was off the CPU (a host
+ * overloaded or paused, the workload's threads with it), so it did not watch
+ * that interval, and no progress in it is no evidence of a stall.
+ */
+static bool monitor_was_blind(const struct monitor_cfg *cfg, uint64_t slept_from, uint64_t now)
+{
+	return now - slept_from > cfg->tick_ns + cfg->stall_ns / 2;
 }
 
 static void ww_report(const struct wait_watch *ww, struct monitor_result *res)
@@ -432,7 +446,7 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			 struct monitor_result *res)
 {
 	static struct wait_watch ww;	/* one monitor per process; 100 KiB */
-	uint64_t now;
+	uint64_t now, slept_from, watched_from = 0;
 	int idx;
 
 	memset(res, 0, sizeof(*res));
@@ -446,6 +460,7 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 	kmsg_open(&res->kmsg);
 	for (now = now_ns(); now < end_ns; now = now_ns()) {
 		timeline_tick(&res->tl, hb, now);
+		slept_from = now_ns();
 		sleep_ms((unsigned int)(cfg->tick_ns / NSEC_PER_MSEC));
 		kmsg_poll(&res->kmsg);
 		if (ops->check) {
@@ -457,7 +472,9 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			}
 		}
 		now = now_ns();
-		idx = detect(hb, cfg, &ww, now, res);
+		if (monitor_was_blind(cfg, slept_from, now))
+			watched_from = now;
+		idx = detect(hb, cfg, &ww, now, watched_from, res);
 		if (idx < 0 && ops->done && ops->done(ctx))
 			break;
 		if (idx < 0)
