@@ -89,8 +89,16 @@ if mount -t tmpfs -o size=3m daxstress-enospc "$dir/small" 2> /dev/null; then
 		--duration 3s --result "$dir/c.json" > "$dir/out" 2>&1 &
 	wl=$!
 	sleep 1
-	dd if=/dev/zero of="$dir/small/filler" bs=1M > /dev/null 2>&1
+	# Keep it full: the punch breaker frees blocks, and a one-shot fill was
+	# undone between two monitor ticks under load (check-soak beside TCG
+	# guests: the case passed). kill -0 holds until the wait below reaps it.
+	while kill -0 "$wl" 2> /dev/null; do
+		dd if=/dev/zero of="$dir/small/filler" bs=64k oflag=append conv=notrunc > /dev/null 2>&1
+		sleep 0.02
+	done &
+	filler=$!
 	wait "$wl"
+	wait "$filler"
 	expect_match "runs full mid-case: error says ENOSPC" "$(jq -r '.verdict + " " + .reason' "$dir/c.json")" \
 		"error ENOSPC: the filesystem of .* ran full"
 	rm -f "$dir/small/filler"

@@ -127,10 +127,12 @@ sleep 0.5
 sleep 60 &
 live=$!
 mkdir "$T/instances/daxstress-$live"
-others=$(pgrep -x daxstress)
+# Any daxstress run or workload reaps a killed run's left-overs.
+reapers() { pgrep -x daxstress; pgrep -f '/workloads/[a-z0-9-]+ '; }
+others=$(reapers)
 left=$(ls -d "$T/instances/daxstress-$killed" 2>/dev/null)
 out=$(run)
-others=$others$(pgrep -x daxstress)
+others=$others$(reapers)
 # Another run beside this one (not this test) may have removed them first.
 [ -n "$others" ] || [ -z "$left" ] ||
 	expect_match "the next run says it removed the left-overs" "$out" \
