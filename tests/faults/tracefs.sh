@@ -12,8 +12,10 @@
 # unmounts it at the end, and any run removes any killed run's left-overs, so
 # two copies at once (make check beside make check-soak, or LOAD=twin)
 # unmounted tracefs under each other and the next run could not say it had
-# removed anything (both copies failed so, 2026-12-05).
-exec 9>/tmp/daxstress-tracefs-test.lock
+# removed anything (both copies failed so, 2026-12-05). The lock is on the
+# /tmp directory itself, which every checkout shares and nothing has to be
+# created (or left behind) for.
+exec 9</tmp
 flock 9
 
 T=/sys/kernel/tracing
