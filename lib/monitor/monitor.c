@@ -460,7 +460,7 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 	kmsg_open(&res->kmsg);
 	for (now = now_ns(); now < end_ns; now = now_ns()) {
 		timeline_tick(&res->tl, hb, now);
-		slept_from = now_ns();
+		slept_from = now;
 		sleep_ms((unsigned int)(cfg->tick_ns / NSEC_PER_MSEC));
 		kmsg_poll(&res->kmsg);
 		if (ops->check) {

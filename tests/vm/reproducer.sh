@@ -5,13 +5,12 @@
 # Debian 12's stock 6.1 O_DIRECT missed wakeup on ext4 by itself,
 # reproducers/reflink-pin.c the 6.12 GUP livelock on xfs (deterministic),
 # reproducers/reflink-cow-reuse.c the 6.1 fsdax CoW mark left on freed
-# pages (a WARNING on reuse) on xfs, and reproducers/refault-truncate.c the
-# 7.x truncate that a refaulted mapping keeps asleep, on ext4 and xfs
+# pages (a WARNING on reuse) on xfs, reproducers/refault-truncate.c the 7.x
+# truncate that a refaulted mapping keeps asleep, on ext4 and xfs
 # (deterministic, through a 200 ms null_blk), and
 # reproducers/cow-pinned-page.c the 7.x warning of a copy-on-write fault on
-# a pinned reflinked page, on xfs (deterministic, the same null_blk); each
-# VM run fails with the
-# reproducer's exit code, its KTAP output shown.
+# a pinned reflinked page, on xfs (deterministic, the same null_blk). Each
+# VM run fails with the reproducer's exit code, its KTAP output shown.
 . "$(dirname "$0")/../lib.sh"
 
 # repro LABEL KERNEL FS PROGRAM EXIT KTAP-LINE TEXT [VM-ARGS...]: PROGRAM
