@@ -472,8 +472,11 @@ enum verdict monitor_run(struct hb_region *hb, const struct monitor_cfg *cfg,
 			}
 		}
 		now = now_ns();
-		if (monitor_was_blind(cfg, slept_from, now))
+		if (monitor_was_blind(cfg, slept_from, now)) {
 			watched_from = now;
+			res->blind_gaps++;
+			res->blind_s += ns_to_s(now - slept_from - cfg->tick_ns);
+		}
 		idx = detect(hb, cfg, &ww, now, watched_from, res);
 		if (idx < 0 && ops->done && ops->done(ctx))
 			break;

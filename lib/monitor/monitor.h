@@ -105,6 +105,9 @@ struct monitor_result {
 	bool sysrq_w;		/* sysrq-w was triggered at detection */
 	bool early;		/* the wait watch started the proof, not the timeout */
 	bool pins_killed;	/* step 1 had to kill the pinners */
+	/* ticks that came over half a stall timeout late: the monitor was off the CPU */
+	unsigned int blind_gaps;
+	double blind_s;		/* the time those ticks were late by */
 	struct ww_stats {
 		unsigned int waits;	/* break-layouts sleeps seen */
 		unsigned int woken;	/* woke by themselves after their pins */

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,12 +45,49 @@ struct fake {
 	_Atomic uint64_t frozen_until_ns;	/* every role stops in its operation till then */
 	uint64_t grace_ns;
 	pthread_t breaker, pinner;
+	_Atomic uint64_t queued_ns;	/* the most any thread waited for a CPU */
+	double off_cpu_s;		/* that, or the monitor's blind time if longer */
 	struct monitor_result res;
 };
 
 static struct fake fk;
 
 static void release(struct fake *f);
+
+/*
+ * The calling thread's time runnable but not running (schedstat's run
+ * delay). The timing bounds below are on the monitor's logic, not on the
+ * host: a loaded host adds what it kept the test off the CPU, as measured.
+ */
+static uint64_t queued_ns(void)
+{
+	unsigned long long run, delay = 0;
+	FILE *f = fopen("/proc/thread-self/schedstat", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &run, &delay) != 2)
+		delay = 0;
+	fclose(f);
+	return delay;
+}
+
+static void note_queued(struct fake *f, uint64_t since)
+{
+	uint64_t d = queued_ns() - since, cur = atomic_load(&f->queued_ns);
+
+	while (d > cur && !atomic_compare_exchange_weak(&f->queued_ns, &cur, d))
+		;
+}
+
+/* A bound of the monitor's, plus the time the host took from this test. */
+static bool within(double s, double bound)
+{
+	if (s < bound + fk.off_cpu_s)
+		return true;
+	print_message("# %.3f s, bound %.3f s + %.3f s off the CPU\n", s, bound, fk.off_cpu_s);
+	return false;
+}
 
 /* A host that stops the whole process: the roles stay in their operation. */
 static void wait_thaw(struct fake *f)
@@ -62,6 +100,7 @@ static void *breaker(void *arg)
 {
 	struct fake *f = arg;
 	struct hb_slot *s = hb_register(&f->hb, ROLE_BREAKER, "break.0");
+	uint64_t q0 = queued_ns();
 	int n = 0;
 
 	while (!atomic_load(&f->stop)) {
@@ -102,6 +141,7 @@ static void *breaker(void *arg)
 		hb_op_end(s);
 		sleep_ms(5);
 	}
+	note_queued(f, q0);
 	hb_set_state(s, HB_DONE);
 	return NULL;
 }
@@ -110,6 +150,7 @@ static void *pinner(void *arg)
 {
 	struct fake *f = arg;
 	struct hb_slot *s = hb_register(&f->hb, ROLE_PINNER, "pin.0");
+	uint64_t q0 = queued_ns();
 
 	while (!atomic_load(&f->stop)) {
 		hb_op_begin(s);
@@ -117,6 +158,7 @@ static void *pinner(void *arg)
 		wait_thaw(f);
 		hb_op_end(s);
 	}
+	note_queued(f, q0);
 	hb_set_state(s, HB_DONE);
 	return NULL;
 }
@@ -215,7 +257,7 @@ static enum verdict scenario_run(enum release_at at, unsigned int run_ms, unsign
 		.wake_floor_ns = floor_ms * NSEC_PER_MSEC,
 		.progress_fd = -1, .name = "fake",
 	};
-	uint64_t start;
+	uint64_t start, q0;
 	enum verdict v;
 
 	memset(&fk, 0, sizeof(fk));
@@ -228,10 +270,15 @@ static enum verdict scenario_run(enum release_at at, unsigned int run_ms, unsign
 	while (atomic_load(&fk.hb.used) < 2)
 		sleep_ms(1);
 	start = now_ns();
+	q0 = queued_ns();
 	v = monitor_run(&fk.hb, &cfg, &ops, &fk, start, start + run_ms * NSEC_PER_MSEC, &fk.res);
+	note_queued(&fk, q0);
 	atomic_store(&fk.stop, true);
 	pthread_join(fk.breaker, NULL);
 	pthread_join(fk.pinner, NULL);
+	fk.off_cpu_s = ns_to_s(atomic_load(&fk.queued_ns));
+	if (fk.res.blind_s > fk.off_cpu_s)
+		fk.off_cpu_s = fk.res.blind_s;
 	return v;
 }
 
@@ -311,7 +358,10 @@ static void test_missed_wakeup(void **state)
 	assert_step(STEP_RELEASE_PINS, true, false);
 	assert_step(STEP_UNMAP, true, false);
 	assert_step(STEP_SIGNAL, true, true);
-	assert_true(fk.res.detect_s >= 0.5 && fk.res.detect_s < 3);
+	/* noticed a tick or so after 0.5 s without progress; each blind gap restarts the watch */
+	assert_true(fk.res.stalled_s >= 0.5);
+	assert_true(within(fk.res.stalled_s, 1.0 + 0.5 * fk.res.blind_gaps));
+	assert_true(fk.res.detect_s >= fk.res.stalled_s);
 }
 
 static void test_hang(void **state)
@@ -347,14 +397,18 @@ static void test_ww_missed_wakeup(void **state)
 {
 	(void)state;
 	assert_int_equal(scenario_ww(AT_SIGNAL, 5000, 40), V_MISSED_WAKEUP);
-	assert_true(fk.res.early);
-	assert_true(fk.res.stalled_s < 0.45);
+	/*
+	 * The watch judges about 0.1 s into the sleep; only a monitor kept
+	 * off the CPU for the rest of the 0.5 s lets the timeout win.
+	 */
+	assert_true(fk.res.early || fk.off_cpu_s > 0.25);
+	assert_true(within(fk.res.stalled_s, 0.45));
 	assert_step(STEP_RELEASE_PINS, true, false);
 	assert_step(STEP_UNMAP, true, false);
 	assert_step(STEP_SIGNAL, true, true);
-	assert_true(fk.res.step[STEP_RELEASE_PINS].wait_s < 0.25);
-	assert_true(fk.res.step[STEP_UNMAP].wait_s < 0.25);
-	assert_int_equal(fk.res.ww.early, 1);
+	assert_true(within(fk.res.step[STEP_RELEASE_PINS].wait_s, 0.25));
+	assert_true(within(fk.res.step[STEP_UNMAP].wait_s, 0.25));
+	assert_int_equal(fk.res.ww.early, fk.res.early);
 	assert_int_equal(fk.res.ww.legit, 0);
 }
 
