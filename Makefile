@@ -180,6 +180,7 @@ fstests-patch:
 
 # The kernel matrix (configs/kernels) against its expectations; builds the
 # test kernels on first use (13-15 min each here), cached afterwards.
+# RESUME=1 goes on with a matrix cut short (scripts/prove.sh).
 prove: deps
 	$(MAKE) payload
 	BUILD=$(BUILD) sh scripts/prove.sh

@@ -15,6 +15,10 @@
 # FS (default ext4,xfs). TABLE_ONLY=1 runs nothing and renders the table again
 # from $RESULTS/rows.tsv (after an edit of the expectations or a suite; rows
 # of cases the suites no longer have are left out).
+# RESUME=1 keeps every complete guest run already in $RESULTS (a matrix cut
+# short, or run a few KERNELS at a time) and runs only the others; the table
+# then holds every kernel in $RESULTS. It refuses runs of another commit:
+# one table, one version of the suite. Without it, $RESULTS starts empty.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 BUILD=${BUILD:-build}
@@ -29,9 +33,27 @@ kernels=${KERNELS:-$(ini "$exp" --sections | grep -vx global)}
 suites=${SUITES:-$(ini "$exp" --get global suites | tr ',' ' ')}
 rows=$RESULTS/rows.tsv
 mkdir -p "$RESULTS"
-[ "${TABLE_ONLY:-0}" = 1 ] || : > "$rows"
 mismatch=0
 start=$(date +%s)
+
+# The commit the guest runs come from; a tree with changes is that commit
+# plus a hash of its diff.
+commit=$(git describe --always --dirty --abbrev=12 2>/dev/null) || commit=unknown
+case $commit in
+*-dirty) commit=$commit-$(git diff HEAD | sha256sum | cut -c1-12) ;;
+esac
+if [ "${TABLE_ONLY:-0}" != 1 ]; then
+	if [ "${RESUME:-0}" = 1 ] && [ -f "$RESULTS/commit" ]; then
+		was=$(cat "$RESULTS/commit")
+		if [ "$was" != "$commit" ] || [ "$commit" = unknown ]; then
+			echo "prove: $RESULTS holds runs of $was, this is $commit: RESUME=1 joins runs of one version of the suite only (run without it to start over, or check $was out)" >&2
+			exit 2
+		fi
+	else
+		find "$RESULTS" -mindepth 2 -maxdepth 2 \( -name '*.rows' -o -name '*.done' \) -delete
+	fi
+	echo "$commit" > "$RESULTS/commit"
+fi
 
 # expect_of ENTRY SUITE CASE -> the verdict, or nothing
 expect_of() {
@@ -40,9 +62,14 @@ expect_of() {
 		END { print (v != "" ? v : dv) }'
 }
 
+# A guest run's rows go to its own $out.rows; $out.done marks it complete.
 run_one() {	# run_one ENTRY SPEC REP SUITE
 	out=$RESULTS/$1/$3-$4
-	rm -rf "$out"
+	if [ "${RESUME:-0}" = 1 ] && [ -f "$out.done" ]; then
+		echo "prove: $1 rep $3 $4: kept (RESUME=1)" >&2
+		return
+	fi
+	rm -rf "$out" "$out.rows" "$out.done"
 	t0=$(date +%s)
 	"$BUILD/daxstress" vm --kernel "$2" --fs "$FS" --suite "$4" --results "$out" \
 		> "$out.log" 2>&1
@@ -56,7 +83,7 @@ run_one() {	# run_one ENTRY SPEC REP SUITE
 	jq -r --arg k "$1" --arg s "$4" '.filesystems | to_entries[] | .key as $fs
 		| .value.result.cases[]?
 		| [$k, $fs, $s + "." + .suite_case, (.raw_verdict // .verdict), (.verdict_s // 0)]
-		| @tsv' "$rep" >> "$rows"
+		| @tsv' "$rep" > "$out.rows"
 	# Every case on every filesystem, skips included: a guest run that
 	# stopped early (a config it could not parse) leaves a report without them.
 	got=$(jq '[.filesystems[].result.cases[]?] | length' "$rep")
@@ -65,7 +92,9 @@ run_one() {	# run_one ENTRY SPEC REP SUITE
 	if [ "${got:-0}" -lt "$want" ]; then
 		echo "prove: $1 rep $3 $4: $got of $want case results (see $out.log)" >&2
 		mismatch=1
+		return
 	fi
+	: > "$out.done"
 }
 
 # "suite.case" for every case of the suites, one a line.
@@ -90,6 +119,26 @@ for k in $kernels; do
 		r=$((r + 1))
 	done
 done
+# Every run's rows, this invocation's and (RESUME=1) the kept ones: kernels
+# in the order of the expectations (then any other), suites in suite order.
+all_rows() {
+	known=$(ini "$exp" --sections | grep -vx global)
+	others=
+	for d in "$RESULTS"/*/; do
+		d=$(basename "$d")
+		echo "$known" | grep -qxF "$d" || others="$others $d"
+	done
+	for k in $known $others; do
+		for s in $suites; do
+			# 1-smoke.rows .. 10-smoke.rows, in repetition order
+			printf '%s\n' "$RESULTS/$k"/*-"$s".rows | awk -F/ '{ print $NF "\t" $0 }' |
+				sort -n | cut -f2 | while read -r f; do
+					[ ! -f "$f" ] || cat "$f"
+				done
+		done
+	done
+}
+[ "${TABLE_ONLY:-0}" = 1 ] || all_rows > "$rows"
 
 table() {
 	echo "| kernel | fs | case | expected | verdicts | caught | median verdict s |"
@@ -118,6 +167,6 @@ table() {
 table > "$RESULTS/table.md"
 cat "$RESULTS/table.md"
 grep -q "MISMATCH\|NO EXPECTATION" "$RESULTS/table.md" && mismatch=1
-echo "prove: $(echo $kernels | wc -w) kernels, suites $suites, REPS=$REPS, $(( $(date +%s) - start )) s"
+echo "prove: $(echo $kernels | wc -w) kernels, suites $suites, REPS=$REPS, $(( $(date +%s) - start )) s, commit $(cat "$RESULTS/commit" 2>/dev/null)"
 [ "$mismatch" -eq 0 ] && echo "prove: every verdict as expected" || echo "prove: MISMATCH (see above)"
 exit "$mismatch"
