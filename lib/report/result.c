@@ -54,6 +54,7 @@ static const struct field case_fields[CK__COUNT] = {
 	[CK_STACK] = MON("stack", FT_STR, at_detect.stack),
 	[CK_VERDICT_S] = MON("verdict_s", FT_DOUBLE, verdict_s),
 	[CK_EARLY] = MON("early", FT_BOOL, early),
+	[CK_MONITOR_BLIND_S] = MON("monitor_blind_s", FT_DOUBLE, blind_s),
 	[CK_WAIT_WATCH] = SPECIAL("wait_watch"),
 	[CK_PROOF] = SPECIAL("proof"),
 	[CK_THREADS] = SPECIAL("threads"),
@@ -298,7 +299,7 @@ static void add_monitor(struct json_object *o, const struct case_result *r,
 		CK_DETECT_S, CK_STALLED_S, CK_STALLED_THREAD, CK_STALLED_ROLE,
 		CK_LOCATION, CK_IN_DAX_PATH, CK_STATE, CK_STACK,
 	};
-	static const enum case_key at_verdict[] = { CK_VERDICT_S, CK_EARLY };
+	static const enum case_key at_verdict[] = { CK_VERDICT_S, CK_EARLY, CK_MONITOR_BLIND_S };
 	static const enum case_key sysrq[] = { CK_SYSRQ_W };
 	static const enum case_key klog_err[] = { CK_KERNEL_LOG_ERROR };
 	struct json_object *klog = json_object_new_array();

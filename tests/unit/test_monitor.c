@@ -318,6 +318,9 @@ static void test_blind_gap(void **state)
 	assert_false(fk.res.stalled);
 	assert_step(STEP_RELEASE_PINS, false, false);
 	assert_true(atomic_load(&fk.checks) > 5);	/* the gap came, and the run went on */
+	/* and it is counted: the 700 ms look made one tick that late */
+	assert_true(fk.res.blind_gaps >= 1);
+	assert_true(fk.res.blind_s >= 0.6);
 }
 
 static void test_long_pin(void **state)

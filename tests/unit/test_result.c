@@ -61,6 +61,7 @@ static void fill_monitor(struct monitor_result *m)
 	}
 	m->sysrq_w = true;
 	m->early = true;
+	m->blind_s = 0.75;
 	m->ww = (struct ww_stats){ .waits = 9, .woken = 4, .early = 2, .legit = 1,
 				   .margin_s = 0.3, .tail_max_s = 0.075 };
 	m->kmsg.hits = 2;
@@ -219,6 +220,7 @@ static void assert_monitor(const struct monitor_result *a, const struct monitor_
 			assert_snap(&a->step_snaps[s][i], &b->step_snaps[s][i]);
 	}
 	assert_int_equal(a->sysrq_w, b->sysrq_w);
+	assert_true(a->blind_s == b->blind_s);
 	assert_int_equal(a->kmsg.hits, b->kmsg.hits);
 	for (i = 0; i < a->kmsg.hits; i++)
 		assert_string_equal(a->kmsg.line[i], b->kmsg.line[i]);
