@@ -29,7 +29,8 @@ matrix=runner/kbuild/matrix.sh
 exp=configs/expectations
 # INI files are read by daxstress kernels (lib/core/inifile.c), as everywhere.
 ini() { ini_f=$1; shift; "$BUILD/daxstress" kernels --file "$ini_f" "$@"; }
-kernels=${KERNELS:-$(ini "$exp" --sections | grep -vx global)}
+entries=$(ini "$exp" --sections | grep -vx global)
+kernels=${KERNELS:-$entries}
 suites=${SUITES:-$(ini "$exp" --get global suites | tr ',' ' ')}
 rows=$RESULTS/rows.tsv
 mkdir -p "$RESULTS"
@@ -122,19 +123,17 @@ done
 # Every run's rows, this invocation's and (RESUME=1) the kept ones: kernels
 # in the order of the expectations (then any other), suites in suite order.
 all_rows() {
-	known=$(ini "$exp" --sections | grep -vx global)
 	others=
 	for d in "$RESULTS"/*/; do
 		d=$(basename "$d")
-		echo "$known" | grep -qxF "$d" || others="$others $d"
+		echo "$entries" | grep -qxF "$d" || others="$others $d"
 	done
-	for k in $known $others; do
+	for k in $entries $others; do
 		for s in $suites; do
 			# 1-smoke.rows .. 10-smoke.rows, in repetition order
-			printf '%s\n' "$RESULTS/$k"/*-"$s".rows | awk -F/ '{ print $NF "\t" $0 }' |
-				sort -n | cut -f2 | while read -r f; do
-					[ ! -f "$f" ] || cat "$f"
-				done
+			printf '%s\n' "$RESULTS/$k"/*-"$s".rows | sort -V | while read -r f; do
+				[ ! -f "$f" ] || cat "$f"
+			done
 		done
 	done
 }
