@@ -11,17 +11,23 @@
  * reflink=1); the program reads the kernel log (/dev/kmsg, as root).
  * Round after round, a file is written and cloned (FICLONE), every page of
  * the clone is write-faulted through a shared mapping (each fault copies
- * the page to a new extent and inserts it as a CoW entry), and both files
- * are removed; then a plain file is written over the freed space and every
- * page of it read-faulted. On 6.1 the CoW entry marks its page with
+ * the page to a new extent and inserts it as a CoW entry), the clone is
+ * cloned again (a twin: the same copies, shared), the file and the first
+ * clone are removed (the copies' only DAX entries go with the clone's
+ * inode), and every page of the twin is read-faulted: the same pages,
+ * associated again as plain pages. So the pages are used again for
+ * certain: an earlier version freed the copies and read a new file, and
+ * whether the allocator put it on them was chance (in one boot of three,
+ * 108 rounds never did). On 6.1 the CoW entry marks its page with
  * PAGE_MAPPING_DAX_COW and a share count of 1 in page->index, and
  * dax_disassociate_entry() tests the count with a post-decrement
- * (page->index-- > 0), so the last owner's removal leaves the mark on the
- * freed page. When the block is allocated again and faulted as a plain
- * page, dax_associate_entry() finds page->mapping set and warns
- * (WARN_ON_ONCE(page->mapping), in dax_insert_entry). Mainline counts with
- * a pre-decrement since v6.2. SOURCE is not used (the arguments are those
- * of the other reproducers, as `daxstress vm --exec` passes them).
+ * (page->index-- > 0), so the last entry's removal leaves the mark on the
+ * page. When the page is faulted again as a plain page (through the twin
+ * here, or a new file on the freed block), dax_associate_entry() finds
+ * page->mapping set and warns (WARN_ON_ONCE(page->mapping), in
+ * dax_insert_entry). Mainline counts with a pre-decrement since v6.2.
+ * SOURCE is not used (the arguments are those of the other reproducers, as
+ * `daxstress vm --exec` passes them).
  * Called as reflink-read-reuse (a link), the clone is only read-faulted:
  * no CoW entry, the control. Called as reflink-read-both, the original and
  * the clone are both read-faulted, the same blocks through two files: 6.1
@@ -159,11 +165,15 @@ static int fault_all(int fd, int write)
 	return munmap(map, FILE_SIZE);
 }
 
-/* One round: clone, CoW every page, remove both; then a plain file over the space. */
+/*
+ * One round: a file and its clone, the clone faulted (copied on write, or
+ * read); a twin of the clone; the file and the clone removed; every page of
+ * the twin read-faulted.
+ */
 static int round_once(const char *dir, char *err, size_t len)
 {
 	char a[4096], b[4096], c[4096];
-	int src = -1, dst = -1, plain = -1, ret = -1;
+	int src = -1, dst = -1, twin = -1, ret = -1;
 
 	snprintf(a, sizeof(a), "%s/reflink-cow-reuse.%d.a", dir, getpid());
 	snprintf(b, sizeof(b), "%s/reflink-cow-reuse.%d.b", dir, getpid());
@@ -182,18 +192,23 @@ static int round_once(const char *dir, char *err, size_t len)
 		goto out;
 	}
 	if ((both && fault_all(src, 0)) || fault_all(dst, cow) || fsync(dst)) {
-		snprintf(err, len, "copy-on-write faults on the clone: %s", strerror(errno));
+		snprintf(err, len, "faults on the clone: %s", strerror(errno));
+		goto out;
+	}
+	twin = open(c, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (twin < 0 || ioctl(twin, FICLONE, dst)) {
+		snprintf(err, len, "FICLONE of the clone: %s", strerror(errno));
 		goto out;
 	}
 	close(dst);
 	close(src);
-	dst = src = -1;
+	dst = -1;
+	src = -1;
+	/* the last reference: the clone's inode is evicted, its entries deleted */
 	unlink(b);
 	unlink(a);
-	/* commit the frees, so the blocks can be allocated again at once */
-	sync();
-	if (write_file(c, &plain) || fault_all(plain, 0)) {
-		snprintf(err, len, "plain file %.200s: %s", c, strerror(errno));
+	if (fault_all(twin, 0)) {
+		snprintf(err, len, "read faults on the twin %.200s: %s", c, strerror(errno));
 		goto out;
 	}
 	ret = 0;
@@ -202,8 +217,8 @@ out:
 		close(src);
 	if (dst >= 0)
 		close(dst);
-	if (plain >= 0)
-		close(plain);
+	if (twin >= 0)
+		close(twin);
 	unlink(a);
 	unlink(b);
 	unlink(c);
@@ -252,11 +267,11 @@ int main(int argc, char **argv)
 	if (ret == WARNED) {
 		printf("# round %d, %.1f s: %s: %s\n", rounds, now_s() - t0,
 		       both ? "a reflinked page read through a second file was associated with the first file's mapping still set"
-			    : "a CoW-faulted page, freed and faulted again as a plain page, still carried its CoW mark",
+			    : "a CoW-faulted page, its entry gone with its file, faulted again as a plain page, still carried its CoW mark",
 		       line);
 		kmsg_show_report(kmsg);
 	} else {
-		printf("# %d rounds in %.1f s (%lu KiB of a clone %s and reused each): no warning\n",
+		printf("# %d rounds in %.1f s (%lu KiB of a clone %s, then read through its twin, each): no warning\n",
 		       rounds, now_s() - t0, FILE_SIZE >> 10,
 		       both ? "read with its original" : cow ? "copied on write" : "read");
 	}

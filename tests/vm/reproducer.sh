@@ -5,8 +5,10 @@
 # Debian 12's stock 6.1 O_DIRECT missed wakeup on ext4 by itself,
 # reproducers/reflink-pin.c the 6.12 GUP livelock on xfs (deterministic),
 # reproducers/reflink-cow-reuse.c the 6.1 fsdax CoW mark left on freed
-# pages (a WARNING on reuse) on xfs, reproducers/refault-truncate.c the 7.x
-# truncate that a refaulted mapping keeps asleep, on ext4 and xfs
+# pages (a WARNING when the page is faulted again) on xfs (deterministic:
+# in round 1, through a clone of the copy),
+# reproducers/refault-truncate.c the 7.x truncate that a refaulted mapping
+# keeps asleep, on ext4 and xfs
 # (deterministic, through a 200 ms null_blk), and
 # reproducers/cow-pinned-page.c the 7.x warning of a copy-on-write fault on
 # a pinned reflinked page, on xfs (deterministic, the same null_blk). Each
@@ -43,7 +45,7 @@ repro "6.12 reflink-pin" debian:6.12 xfs reflink-pin 1 \
 	"livelock: the read-only pin of a reflinked DAX page ran in the kernel"
 repro "6.1 reflink-cow-reuse" debian:6.1 xfs reflink-cow-reuse 1 \
 	"not ok 1 reflink-cow-reuse # cow-mark-leak" \
-	"WARNING: .* at fs/dax.c:[0-9]+ dax_insert_entry"
+	"round 1, .* s: a CoW-faulted page, .*WARNING: .* at fs/dax.c:[0-9]+ dax_insert_entry"
 repro "7.3 refault-truncate" debian:7.3 ext4,xfs refault-truncate 3 \
 	"not ok 1 refault-truncate # blocked-by-mapping" \
 	"blocked by the mapping: released when the file was unmapped, with no signal" \
