@@ -98,7 +98,7 @@ static void print_usage(FILE *f)
 		"  --json FILE        write the JSON report here (schema: docs/report-schema.md)\n"
 		"  --junit FILE       write JUnit XML here, for CI systems\n"
 		"  --kcidb FILE       write KCIDB v5 JSON here, for KernelCI's database\n"
-		"  --target DEV|FILE  O_DIRECT target for odirect pins (default /dev/nullb0)\n"
+		"  --target DEV|FILE  O_DIRECT target of the cases that name none (default /dev/nullb0)\n"
 		"  --scratch-dev DEV  for evict-umount: an unmounted DAX pmem device holding ext4\n"
 		"                     or xfs, mounted and unmounted, never formatted (default:\n"
 		"                     $DAXSTRESS_SCRATCH_DEV)\n"
@@ -306,7 +306,12 @@ static void case_for_run(struct run *r, const struct suite_case *c, const char *
 	strscpy_trunc(o->name, name, sizeof(o->name));
 	strscpy_trunc(o->result, result, sizeof(o->result));
 	o->allow_nodax = r->o.allow_nodax;
-	if (r->o.target[0])
+	/*
+	 * --target is the default of the cases that name none: a case that
+	 * names its own (the lockstep suite's 50 ms /dev/nullb-slow) needs it
+	 * for its verdict to mean anything, and the VM passes --target always.
+	 */
+	if (r->o.target[0] && !o->target[0])
 		strscpy_trunc(o->target, r->o.target, sizeof(o->target));
 	if (r->o.scratch_dev[0])
 		case_opt_provide(o, "scratch-dev", r->o.scratch_dev, true);
@@ -343,7 +348,7 @@ static void bundle_cmdline(struct run *r, const struct suite_case *c, const char
 	argv[n] = store[n], n++;
 	if (r->o.allow_nodax)
 		argv[n++] = "--allow-nodax";
-	if (r->o.target[0]) {
+	if (r->o.target[0] && !c->opts.target[0]) {
 		snprintf(store[n], sizeof(store[0]), "--target=%s", r->o.target);
 		argv[n] = store[n], n++;
 	}

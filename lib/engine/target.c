@@ -125,6 +125,12 @@ int target_open(struct target *t, const char *path, uint64_t need,
 			 TARGET_DEFAULT);
 		return -ENOENT;
 	}
+	/* A device that is not there: never create a file under /dev for it. */
+	if (!strncmp(t->path, "/dev/", 5) && stat(t->path, &st)) {
+		snprintf(err, errlen, "no O_DIRECT target: %s does not exist; make it (a null_blk) or name a FILE on a non-DAX filesystem",
+			 t->path);
+		return -ENOENT;
+	}
 	if (!stat(t->path, &st) && S_ISBLK(st.st_mode))
 		ret = open_blockdev(t, &st, err, errlen);
 	else

@@ -56,6 +56,34 @@ out=$("$WL" --dir "$dir" --allow-nodax --pin odirect --target "$dir/target.img" 
 expect_eq "odirect into a file target on non-DAX: pass" "$rc" 0
 expect_eq "created target removed afterwards" "$(ls "$dir")" ""
 
+# A case's own target wins over the run's --target, which is the default of
+# the cases that name none (the VM always passes --target; the lockstep
+# suite's cases need their 50 ms device).
+mkdir "$dir/run"
+cat > "$dir/t.conf" <<CONF
+[global]
+workload = pin-truncate
+pin = odirect
+break = punch
+size = 4M
+duration = 1s
+[own-target]
+target = $dir/case.img
+[run-target]
+duration = 1s
+[missing-dev]
+target = /dev/daxstress-no-such-dev
+CONF
+out=$("$DAXSTRESS" run --dir "$dir/run" --allow-nodax --suite "$dir/t.conf" --target "$dir/run.img" \
+	--json "$dir/t.json" 2>&1); rc=$?
+expect_match "a case's target: its own, not --target" "$out" "# pin odirect -> $dir/case.img,"
+expect_match "a case without one: --target" "$out" "# pin odirect -> $dir/run.img,"
+expect_match "a missing device: SKIP, says what to do" "$(jget "$dir/t.json" missing-dev reason)" \
+	"no O_DIRECT target: /dev/daxstress-no-such-dev does not exist; make it"
+expect_eq "a missing device: nothing created under /dev" "$(ls /dev/daxstress-no-such-dev 2>&1 | grep -c 'No such')" 1
+expect_eq "the other two cases pass" "$(jget "$dir/t.json" own-target verdict) $(jget "$dir/t.json" run-target verdict)" "pass pass"
+rm -rf "$dir/run" "$dir/t.conf" "$dir/t.json"
+
 out=$("$WL" --dir "$dir" --allow-nodax --pin pvm --break truncate --duration 3s 2>&1); rc=$?
 expect_eq "pvm + truncate, non-DAX: pass" "$rc" 0
 expect_match "pvm + truncate: data verified, no stall" "$out" "verdict pass: no thread went"
