@@ -297,6 +297,16 @@ static int check_dir(struct run *r)
 
 /* ---- one case --------------------------------------------------------- */
 
+/*
+ * --target is the default of the cases that name none: a case that names
+ * its own (the lockstep suite's 50 ms /dev/nullb-slow) needs it for its
+ * verdict to mean anything, and the VM passes --target always.
+ */
+static bool run_target_applies(const struct run *r, const struct case_opts *o)
+{
+	return r->o.target[0] && !o->target[0];
+}
+
 /* The suite's case, parsed when the suite was loaded, with what the run adds. */
 static void case_for_run(struct run *r, const struct suite_case *c, const char *name,
 			 const char *result, struct case_opts *o)
@@ -306,12 +316,7 @@ static void case_for_run(struct run *r, const struct suite_case *c, const char *
 	strscpy_trunc(o->name, name, sizeof(o->name));
 	strscpy_trunc(o->result, result, sizeof(o->result));
 	o->allow_nodax = r->o.allow_nodax;
-	/*
-	 * --target is the default of the cases that name none: a case that
-	 * names its own (the lockstep suite's 50 ms /dev/nullb-slow) needs it
-	 * for its verdict to mean anything, and the VM passes --target always.
-	 */
-	if (r->o.target[0] && !o->target[0])
+	if (run_target_applies(r, o))
 		strscpy_trunc(o->target, r->o.target, sizeof(o->target));
 	if (r->o.scratch_dev[0])
 		case_opt_provide(o, "scratch-dev", r->o.scratch_dev, true);
@@ -348,7 +353,7 @@ static void bundle_cmdline(struct run *r, const struct suite_case *c, const char
 	argv[n] = store[n], n++;
 	if (r->o.allow_nodax)
 		argv[n++] = "--allow-nodax";
-	if (r->o.target[0] && !c->opts.target[0]) {
+	if (run_target_applies(r, &c->opts)) {
 		snprintf(store[n], sizeof(store[0]), "--target=%s", r->o.target);
 		argv[n] = store[n], n++;
 	}

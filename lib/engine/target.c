@@ -115,23 +115,25 @@ int target_open(struct target *t, const char *path, uint64_t need,
 		char *err, size_t errlen)
 {
 	struct stat st;
+	bool missing;
 	int ret;
 
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
 	strscpy_trunc(t->path, path && *path ? path : TARGET_DEFAULT, sizeof(t->path));
-	if ((!path || !*path) && stat(t->path, &st)) {
+	missing = stat(t->path, &st) != 0;
+	/* A device that is not there: never create a file under /dev for it. */
+	if (missing && (!path || !*path)) {
 		snprintf(err, errlen, "no O_DIRECT target: %s does not exist; load null_blk (modprobe null_blk) or pass --target FILE on a non-DAX filesystem",
 			 TARGET_DEFAULT);
 		return -ENOENT;
 	}
-	/* A device that is not there: never create a file under /dev for it. */
-	if (!strncmp(t->path, "/dev/", 5) && stat(t->path, &st)) {
+	if (missing && !strncmp(t->path, "/dev/", 5)) {
 		snprintf(err, errlen, "no O_DIRECT target: %s does not exist; make it (a null_blk) or name a FILE on a non-DAX filesystem",
 			 t->path);
 		return -ENOENT;
 	}
-	if (!stat(t->path, &st) && S_ISBLK(st.st_mode))
+	if (!missing && S_ISBLK(st.st_mode))
 		ret = open_blockdev(t, &st, err, errlen);
 	else
 		ret = open_file(t, need, err, errlen);
